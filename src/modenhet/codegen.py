@@ -1,0 +1,415 @@
+"""The fast path: the checked rule set compiled once into one generated Python function.
+
+The function reads every evidence path once, computes every let once and each criterion as one
+inline expression over plain values (None for unknown), then the factor levels and the overall
+level. Anything unusual — a type mismatch, a non-boolean, division by zero, a key read from a
+non-object — raises, and the exact evaluator decides that criterion (or, for a shared read or
+let, the whole document). Rule text never becomes code: keys and literals enter the source only
+through `repr` of str, int and bool, other constants through generated names in the namespace,
+and every identifier in the source is generated.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from modenhet import nodes as n
+from modenhet.model import RuleSetModel
+from modenhet.runtime import NAMESPACE
+from modenhet.statictypes import ANY, BOOLEAN, DATE, Kinds
+
+FastFunction = Callable[[dict[str, Any], datetime.date], tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A Python expression; `maybe_none` is False when it can never be unknown."""
+
+    source: str
+    maybe_none: bool = True
+
+
+@dataclass
+class _PathNode:
+    variable: str
+    children: dict[str, _PathNode] = field(default_factory=dict)
+
+
+class FastCompiler:
+    """Builds the source of `evaluate(doc, as_of)` and compiles it."""
+
+    def __init__(self, model: RuleSetModel) -> None:
+        self.model = model
+        self.kinds = model.expr_kinds
+        self.namespace: dict[str, Any] = dict(NAMESPACE)
+        self.counter = 0
+        self.root = _PathNode("doc")
+        self.path_lets: dict[str, _PathNode] = {}
+        self.let_vars: dict[str, str] = {}
+        self.let_lines: list[str] = []
+        self.let_order: list[str] = []
+        self.source = ""
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def constant(self, value: Any) -> str:
+        name = self.fresh("_k")
+        self.namespace[name] = value
+        return name
+
+    # -- the whole function
+
+    def build(self) -> FastFunction:
+        criteria = self.model.criteria
+        criterion_lines: list[str] = []
+        for criterion in criteria:
+            code = self.boolean(self.expr(criterion.when, {}), criterion.when)
+            criterion_lines += [
+                "    try:",
+                f"        s{criterion.index} = {code.source}",
+                "    except Exception:",
+                f"        s{criterion.index} = None",
+                f"        fallback.append({criterion.index})",
+            ]
+        lines = ["def evaluate(doc, as_of):", "    fallback = []", "    bad = False"]
+        lines += self.prelude(self.root, 1)
+        lines += self.let_lines
+        lines += criterion_lines
+        lines += self.levels()
+        statuses = "".join(f"s{c.index}, " for c in criteria)
+        levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
+        lines.append(f"    return ({statuses}), ({levels}), overall, fallback, bad")
+        self.source = "\n".join(lines) + "\n"
+        code = compile(self.source, "<modenhet generated>", "exec")
+        exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
+        return self.namespace["evaluate"]  # type: ignore[no-any-return]
+
+    def prelude(self, node: _PathNode, depth: int) -> list[str]:
+        """Read each evidence path once; a key read from a non-object sets `bad`."""
+        if not node.children:
+            return []
+        pad = "    " * depth
+        lines = [f"{pad}if {node.variable}.__class__ is dict:"]
+        for key, child in node.children.items():
+            lines.append(f"{pad}    {child.variable} = {node.variable}.get({key!r})")
+            lines.append(f"{pad}    if {child.variable} is None:")
+            lines.append(f"{pad}        {child.variable} = _nfc_get({node.variable}, {key!r})")
+        for child in node.children.values():
+            lines += self.prelude(child, depth + 1)
+        lines.append(f"{pad}else:")
+        for descendant in _descendants(node):
+            lines.append(f"{pad}    {descendant.variable} = None")
+        lines.append(f"{pad}    if {node.variable} is not None:")
+        lines.append(f"{pad}        bad = True")
+        return lines
+
+    def levels(self) -> list[str]:
+        lines: list[str] = []
+        floor = self.model.floor
+        for number, factor in enumerate(self.model.factors):
+            lines.append(f"    f{number} = {floor}")
+            depth = 1
+            for block in factor.blocks:
+                pad = "    " * depth
+                condition = " and ".join(f"s{c.index} is True" for c in block.criteria)
+                if condition:
+                    lines.append(f"{pad}if {condition}:")
+                    depth += 1
+                    pad = "    " * depth
+                lines.append(f"{pad}f{number} = {block.number}")
+        factor_levels = [f"f{i}" for i in range(len(self.model.factors))]
+        declared = tuple(level.number for level in self.model.levels)
+        if not factor_levels:
+            lines.append(f"    overall = {floor}")
+        elif self.model.overall == "min":
+            lines.append(f"    overall = min({', '.join(factor_levels)}, {declared[-1]})")
+        elif self.model.overall == "mean":
+            total = " + ".join(factor_levels)
+            lines.append(f"    overall = _floor_level({total}, {len(factor_levels)}, {declared})")
+        else:
+            weights = [factor.weight for factor in self.model.factors]
+            scale = math.lcm(*(w.denominator for w in weights))
+            scaled = [int(w * scale) for w in weights]
+            total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
+            lines.append(f"    overall = _floor_level({total}, {sum(scaled)}, {declared})")
+        return lines
+
+    # -- paths and lets
+
+    def evidence(self, keys: tuple[str, ...], start: _PathNode | None = None) -> Code:
+        node = start or self.root
+        for key in keys:
+            if key not in node.children:
+                node.children[key] = _PathNode(self.fresh("e"))
+            node = node.children[key]
+        return Code(node.variable)
+
+    def pure_path_let(self, name: str) -> _PathNode | None:
+        """The path node of a let that is only an evidence path (`let e = evidence.x`)."""
+        if name in self.path_lets:
+            return self.path_lets[name]
+        expr = self.model.lets[name].expr
+        if not isinstance(expr, n.Path):
+            return None
+        if expr.root_is_key or expr.root not in self.model.lets:
+            base: _PathNode | None = self.root
+            keys: tuple[str, ...] = (expr.root, *expr.keys)
+        else:
+            base, keys = self.pure_path_let(expr.root), expr.keys
+        if base is None:
+            return None
+        self.evidence(keys, base)
+        node = base
+        for key in keys:
+            node = node.children[key]
+        self.path_lets[name] = node
+        return node
+
+    def let(self, name: str) -> str:
+        """The variable holding a computed let, emitting its computation the first time."""
+        if name in self.let_vars:
+            return self.let_vars[name]
+        code = self.expr(self.model.lets[name].expr, {})
+        variable = self.fresh("l")
+        self.let_vars[name] = variable
+        self.let_lines += [
+            "    try:",
+            f"        {variable} = {code.source}",
+            "    except Exception:",
+            f"        {variable} = None",
+            "        bad = True",
+        ]
+        return variable
+
+    # -- expressions
+
+    def boolean(self, code: Code, expr: n.Expr) -> Code:
+        """Insist on true, false or unknown where a condition is needed."""
+        if self.kinds.get(id(expr), ANY) == BOOLEAN:
+            return code
+        t = self.fresh("_t")
+        return Code(f"({t} if ({t} := {code.source}).__class__ is bool else _not_boolean({t}))")
+
+    def expr(self, expr: n.Expr, bound: dict[str, str]) -> Code:  # noqa: C901
+        match expr:
+            case n.Number(value=value):
+                return Code(f"({value!r})" if math.isfinite(value) else self.constant(value),
+                            maybe_none=False)  # fmt: skip
+            case n.String(value=value):
+                return Code(repr(value), maybe_none=False)
+            case n.Boolean(value=value):
+                return Code(repr(value), maybe_none=False)
+            case n.DateLiteral(value=value):
+                return Code(self.constant(value), maybe_none=False)
+            case n.AsOf():
+                return Code("as_of", maybe_none=False)
+            case n.Null() | n.Invalid():
+                return Code("_negate(None)")  # refused by the checker; raises if ever reached
+            case n.ListLiteral(items=items):
+                if _is_constant(expr):
+                    return Code(self.constant([_literal_value(i) for i in items]), False)
+                parts = [self.expr(item, bound) for item in items]
+                return Code(f"_items({', '.join(p.source for p in parts)},)")
+            case n.Path():
+                return self.path(expr, bound)
+            case n.KeyRead(base=base, key=key):
+                return Code(f"_key({self.expr(base, bound).source}, {key!r})")
+            case n.Call():
+                return self.call(expr, bound)
+            case n.Negate(operand=operand):
+                return self.strict([self.expr(operand, bound)], lambda t: (
+                    f"(-{t[0]} if {t[0]}.__class__ is int or {t[0]}.__class__ is float "
+                    f"else _negate({t[0]}))"))  # fmt: skip
+            case n.Not(operand=operand):
+                inner = self.boolean(self.expr(operand, bound), operand)
+                return self.strict([inner], lambda t: f"(not {t[0]})")
+            case n.And(operands=operands) | n.Or(operands=operands):
+                parts = [self.boolean(self.expr(o, bound), o) for o in operands]
+                return self.logic(parts, dominant=isinstance(expr, n.Or))
+            case n.Arithmetic():
+                return self.arithmetic(expr, bound)
+            case n.Comparison():
+                return self.comparison(expr, bound)
+            case n.Membership(item=item, collection=collection, negated=negated):
+                code = self.membership(item, collection, bound)
+                return self.strict([code], lambda t: f"(not {t[0]})") if negated else code
+            case n.Quantifier():
+                return self.quantifier(expr, bound)
+        raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
+
+    def strict(self, parts: list[Code], body: Callable[[list[str]], str]) -> Code:
+        """An operator that is unknown when an operand is: `None if t is None else BODY`."""
+        names: list[str] = []
+        checks: list[str] = []
+        for part in parts:
+            if part.maybe_none:
+                t = self.fresh("_t")
+                names.append(t)
+                checks.append(f"({t} := {part.source}) is None")
+            else:
+                names.append(part.source)
+        if not checks:
+            return Code(body(names), maybe_none=False)
+        return Code(f"(None if {' or '.join(checks)} else {body(names)})")
+
+    def logic(self, parts: list[Code], *, dominant: bool) -> Code:
+        """Kleene `and` (dominant False) or `or` (dominant True), short-circuiting."""
+        win, lose = ("True", "False") if dominant else ("False", "True")
+        names = [self.fresh("_t") for _ in parts]
+        first = " or ".join(f"({t} := {p.source}) is {win}" for t, p in zip(names, parts,
+                                                                           strict=True))  # fmt: skip
+        rest = " and ".join(f"{t} is {lose}" for t in names)
+        combine = "_any" if dominant else "_all"
+        return Code(f"({win} if {first} else {lose} if {rest} else "
+                    f"{combine}(({', '.join(names)},)))")  # fmt: skip
+
+    def path(self, path: n.Path, bound: dict[str, str]) -> Code:
+        if not path.root_is_key and path.root in bound:
+            source = bound[path.root]
+            for key in path.keys:
+                source = f"_key({source}, {key!r})"
+            return Code(source)
+        if not path.root_is_key and path.root in self.model.lets:
+            node = self.pure_path_let(path.root)
+            if node is not None:
+                return self.evidence(path.keys, node)
+            source = self.let(path.root)
+            for key in path.keys:
+                source = f"_key({source}, {key!r})"
+            return Code(source)
+        return self.evidence((path.root, *path.keys))
+
+    def arithmetic(self, expr: n.Arithmetic, bound: dict[str, str]) -> Code:
+        left, right = self.expr(expr.left, bound), self.expr(expr.right, bound)
+        op = expr.op
+        if op == "/":
+            return self.strict([left, right], lambda t: f"_arith('/', {t[0]}, {t[1]})")
+        return self.strict([left, right], lambda t: (
+            f"({t[0]} {op} {t[1]} if {t[0]}.__class__ is int and {t[1]}.__class__ is int "
+            f"else _arith({op!r}, {t[0]}, {t[1]}))"))  # fmt: skip
+
+    def comparison(self, expr: n.Comparison, bound: dict[str, str]) -> Code:
+        left, right = self.expr(expr.left, bound), self.expr(expr.right, bound)
+        left_kinds = self.kinds.get(id(expr.left), ANY)
+        right_kinds = self.kinds.get(id(expr.right), ANY)
+        op = expr.op
+        if op in ("==", "!="):
+            equal = self.equality(expr.left, left, left_kinds, expr.right, right, right_kinds)
+            if op == "==":
+                return equal
+            return self.strict([equal], lambda t: f"(not {t[0]})")
+        probe = 0 if isinstance(expr.right, n.Number) else 1 if isinstance(expr.left, n.Number) else None
+        if probe is not None:
+            return self.strict([left, right], lambda t: (
+                f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
+                f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}))"))  # fmt: skip
+        if left_kinds == DATE or right_kinds == DATE:
+            return self.strict([left, right], lambda t: (
+                f"(_as_date({t[0]}) {op} _as_date({t[1]}))"))  # fmt: skip
+        return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]})")
+
+    def equality(
+        self, left_expr: n.Expr, left: Code, left_kinds: Kinds,
+        right_expr: n.Expr, right: Code, right_kinds: Kinds,
+    ) -> Code:  # fmt: skip
+        for literal, other, other_kinds in (
+            (right_expr, left, left_kinds),
+            (left_expr, right, right_kinds),
+        ):
+            if isinstance(literal, n.String) and "date" not in other_kinds:
+                text = repr(literal.value)
+                return self.strict([other], lambda t: (
+                    f"({t[0]} == {text} or ({t[0]}.__class__ is str and not {t[0]}.isascii() "
+                    f"and _nfc({t[0]}) == {text}))"))  # fmt: skip
+            if isinstance(literal, n.Number):
+                number = f"({literal.value!r})"
+                return self.strict([other], lambda t: (
+                    f"({t[0]} == {number} and {t[0]}.__class__ is not bool)"))  # fmt: skip
+            if isinstance(literal, n.Boolean):
+                return self.strict([other], lambda t: f"({t[0]} is {literal.value!r})")
+        return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]})")
+
+    def membership(self, item: n.Expr, collection: n.Expr, bound: dict[str, str]) -> Code:
+        item_code = self.expr(item, bound)
+        item_kinds = self.kinds.get(id(item), ANY)
+        if (
+            isinstance(collection, n.ListLiteral)
+            and collection.items
+            and all(isinstance(e, n.String) and e.value.isascii() for e in collection.items)
+            and "date" not in item_kinds
+        ):
+            strings = [e.value for e in collection.items if isinstance(e, n.String)]
+            members = self.constant(frozenset(strings))
+            as_list = self.constant(strings)
+            return self.strict([item_code], lambda t: (
+                f"(True if {t[0]} in {members} else False if {t[0]}.__class__ is str and "
+                f"{t[0]}.isascii() else _member({t[0]}, {as_list}))"))  # fmt: skip
+        members_code = self.members(collection, bound)
+        return Code(f"_member({item_code.source}, {members_code.source})")
+
+    def members(self, collection: n.Expr, bound: dict[str, str]) -> Code:
+        """A list whose elements are tested one by one: a literal's items may be unknown."""
+        if isinstance(collection, n.ListLiteral) and not _is_constant(collection):
+            inner = ", ".join(self.expr(e, bound).source for e in collection.items)
+            return Code(f"[{inner}]", maybe_none=False)
+        return self.expr(collection, bound)
+
+    def quantifier(self, expr: n.Quantifier, bound: dict[str, str]) -> Code:
+        collection = self.members(expr.collection, bound)
+        variable = self.fresh("_v")
+        body = self.boolean(self.expr(expr.body, {**bound, expr.variable: variable}), expr.body)
+        combine = "_any" if expr.kind == "any" else "_all"
+        return self.strict([collection], lambda t: (
+            f"{combine}({body.source} for {variable} in _as_list({t[0]}))"))  # fmt: skip
+
+    def call(self, expr: n.Call, bound: dict[str, str]) -> Code:
+        name = expr.name
+        if name == "exists":
+            path = expr.args[0]
+            assert isinstance(path, n.Path)
+            if not path.root_is_key and path.root in bound:
+                return Code(f"_exists({bound[path.root]}, {path.keys!r})", maybe_none=False)
+            if (not path.root_is_key and path.root in self.model.lets
+                    and self.pure_path_let(path.root) is None):  # fmt: skip
+                return Code(f"_exists({self.let(path.root)}, {path.keys!r})", maybe_none=False)
+            return Code(f"({self.path(path, bound).source} is not None)", maybe_none=False)
+        args = [self.expr(arg, bound) for arg in expr.args]
+        match name:
+            case "count":
+                return self.strict(args, lambda t: (
+                    f"(len({t[0]}) if {t[0]}.__class__ is list else _count({t[0]}))"))  # fmt: skip
+            case "sum" | "min" | "max":
+                return self.strict(args, lambda t: f"_aggregate({name!r}, {t[0]})")
+            case "days_since":
+                return self.strict(args, lambda t: f"(as_of - _as_date({t[0]})).days")
+            case "years_since":
+                return self.strict(args, lambda t: f"_years_since({t[0]}, as_of)")
+            case "year":
+                return self.strict(args, lambda t: f"_as_date({t[0]}).year")
+            case "contains_all" | "contains_any":
+                every = name == "contains_all"
+                return Code(f"_contains({args[0].source}, {args[1].source}, {every})")
+        raise AssertionError(f"unknown function {name}")  # pragma: no cover
+
+
+def _descendants(node: _PathNode) -> list[_PathNode]:
+    out: list[_PathNode] = []
+    for child in node.children.values():
+        out.append(child)
+        out += _descendants(child)
+    return out
+
+
+def _literal_value(expr: n.Expr) -> Any:
+    assert isinstance(expr, n.Number | n.String | n.Boolean | n.DateLiteral)
+    return expr.value
+
+
+def _is_constant(expr: n.ListLiteral) -> bool:
+    return all(isinstance(i, n.Number | n.String | n.Boolean | n.DateLiteral) for i in expr.items)

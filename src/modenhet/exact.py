@@ -1,0 +1,445 @@
+"""The exact evaluator: the AST compiled once into closures with the full semantics of spec
+sections 5 and 6 — four values (true, false, unknown, error), the commutative logic, and the
+missing paths of every unknown.
+
+It decides every criterion the fast path (`codegen.py`) could not, and computes missing paths
+on demand. Speed matters less here than being plainly right.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from modenhet import nodes as n
+from modenhet import values as v
+from modenhet.model import CriterionDef, RuleSetModel
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    value: Any
+    origin: PathKey | None = None  # where in the document the value was read
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    missing: tuple[PathKey, ...]
+    origin: PathKey | None = None  # the absent or null path, so key reads can extend it
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    message: str
+
+
+Result = Known | Unknown | Failure
+TRUE = Known(True)
+FALSE = Known(False)
+
+
+class Frame:
+    """One document's evaluation: the document, `as_of`, let values (computed once) and the
+    values of the quantifier variables in scope."""
+
+    __slots__ = ("doc", "as_of", "lets", "let_code", "bindings")
+
+    def __init__(
+        self, doc: Any, as_of: datetime.date, let_code: dict[str, Callable[[Frame], Result]]
+    ) -> None:
+        self.doc = doc
+        self.as_of = as_of
+        self.lets: dict[str, Result] = {}
+        self.let_code = let_code
+        self.bindings: dict[str, Result] = {}
+
+    def let(self, name: str) -> Result:
+        if name not in self.lets:
+            outer, self.bindings = self.bindings, {}  # a let never sees quantifier variables
+            self.lets[name] = self.let_code[name](self)
+            self.bindings = outer
+        return self.lets[name]
+
+
+Code = Callable[[Frame], Result]
+_MISSING = object()
+
+
+def read_key(obj: dict[str, Any], key: str) -> Any:
+    """`obj[key]`, matching keys in NFC; `_MISSING` when absent."""
+    if key in obj:
+        return obj[key]
+    for candidate in obj:
+        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
+            return obj[candidate]
+    return _MISSING
+
+
+def key_of(result: Result, key: str) -> Result:
+    """Read `key` from a result, keeping track of where in the document it was."""
+    match result:
+        case Known(value=value, origin=origin):
+            path = (*origin, key) if origin is not None else None
+            if value.__class__ is not dict:
+                return Failure(f"cannot read key '{key}' from {v.described(value)}")
+            found = read_key(value, key)
+            if found is _MISSING or found is None:
+                return Unknown((path,) if path is not None else (), path)
+            return Known(found, path)
+        case Unknown(origin=origin) if origin is not None:
+            path = (*origin, key)
+            return Unknown((path,), path)
+    return result
+
+
+def merge_missing(results: Sequence[Result]) -> tuple[PathKey, ...]:
+    seen: dict[PathKey, None] = {}
+    for result in results:
+        if isinstance(result, Unknown):
+            seen.update(dict.fromkeys(result.missing))
+    return tuple(seen)
+
+
+def strict(results: Sequence[Result]) -> Result | None:
+    """The outcome of an operator before it is attempted: unknown wins over error."""
+    if any(isinstance(r, Unknown) for r in results):
+        return Unknown(merge_missing(results))
+    for result in results:
+        if isinstance(result, Failure):
+            return result
+    return None
+
+
+def conjunction(results: Sequence[Result], what: str) -> Result:
+    """`and` over results: any false; else any error; else any unknown; else true."""
+    return _combine(results, what, dominant=False)
+
+
+def disjunction(results: Sequence[Result], what: str) -> Result:
+    """`or` over results: any true; else any error; else any unknown; else false."""
+    return _combine(results, what, dominant=True)
+
+
+def _combine(results: Sequence[Result], what: str, *, dominant: bool) -> Result:
+    failure: Failure | None = None
+    unknown: list[Result] = []
+    for result in results:
+        if isinstance(result, Known):
+            if result.value.__class__ is not bool:
+                failure = failure or Failure(f"{what} must be true or false, but is "
+                                             f"{v.described(result.value)}")  # fmt: skip
+            elif result.value is dominant:
+                return Known(dominant)
+        elif isinstance(result, Failure):
+            failure = failure or result
+        else:
+            unknown.append(result)
+    if failure is not None:
+        return failure
+    if unknown:
+        return Unknown(merge_missing(unknown))
+    return Known(not dominant)
+
+
+def _attempt(text: str, compute: Callable[[], Any]) -> Result:
+    try:
+        return Known(compute())
+    except v.EvalError as error:
+        return Failure(f"{error} (in '{text}')")
+
+
+def elements(result: Result) -> list[Result] | Result:
+    """The element results of a list, or the result itself when it is not a known list."""
+    if not isinstance(result, Known):
+        return result
+    if result.value.__class__ is not list:
+        return Failure(f"expected a list, got {v.described(result.value)}")
+    origin = result.origin
+    out: list[Result] = []
+    for index, item in enumerate(result.value):
+        path = (*origin, index) if origin is not None else None
+        if item is None:
+            out.append(Unknown((path,) if path is not None else (), path))
+        else:
+            out.append(Known(item, path))
+    return out
+
+
+def equality(left: Result, right: Result, text: str) -> Result:
+    early = strict((left, right))
+    if early is not None:
+        return early
+    assert isinstance(left, Known) and isinstance(right, Known)
+    return _attempt(text, lambda: v.equal(left.value, right.value))
+
+
+def membership(item: Result, members: list[Result] | Result, text: str) -> Result:
+    """`item in LIST` as `item == e1 or ... or item == en` (spec section 4)."""
+    if not isinstance(members, list):
+        return members
+    return disjunction([equality(item, member, text) for member in members], text)
+
+
+class ExactCompiler:
+    """AST to closures, once per rule set."""
+
+    def __init__(self, model: RuleSetModel) -> None:
+        self.model = model
+        self.hidden_roots = frozenset(model.lets)
+        self.let_code: dict[str, Code] = {
+            name: self.compile(let.expr, frozenset()) for name, let in model.lets.items()
+        }
+        self.criteria: list[Code] = [self.criterion(c) for c in model.criteria]
+
+    def criterion(self, criterion: CriterionDef) -> Code:
+        when = self.compile(criterion.when, frozenset())
+        what = f"the condition '{criterion.when.span.text()}'"
+
+        def run(frame: Frame) -> Result:
+            result = when(frame)
+            if isinstance(result, Known) and result.value.__class__ is not bool:
+                return Failure(f"{what} must be true or false, but is {v.described(result.value)}")
+            return result
+
+        return run
+
+    def frame(self, doc: Any, as_of: datetime.date) -> Frame:
+        return Frame(doc, as_of, self.let_code)
+
+    # -- expressions
+
+    def compile(self, expr: n.Expr, bound: frozenset[str]) -> Code:  # noqa: C901
+        text = expr.span.text()
+        match expr:
+            case n.Number(value=value) | n.String(value=value) | n.DateLiteral(value=value):
+                constant = Known(value)
+                return lambda frame: constant
+            case n.Boolean(value=value):
+                constant = Known(value)
+                return lambda frame: constant
+            case n.Null() | n.Invalid():  # the checker refuses these; keep the tree total
+                failure = Failure(f"'{text}' is not a value")
+                return lambda frame: failure
+            case n.AsOf():
+                return lambda frame: Known(frame.as_of)
+            case n.ListLiteral(items=items):
+                return self.list_literal(items, bound)
+            case n.Path():
+                return self.path(expr, bound)
+            case n.KeyRead(base=base, key=key):
+                read = self.compile(base, bound)
+                return lambda frame: key_of(read(frame), key)
+            case n.Call():
+                return self.call(expr, bound)
+            case n.Negate(operand=operand):
+                return self.strict_op(text, (operand,), bound, v.negate)
+            case n.Not(operand=operand):
+                inner = self.compile(operand, bound)
+                return lambda frame: _not(inner(frame), f"the operand of 'not' ('{text}')")
+            case n.And(operands=operands):
+                parts = [self.compile(o, bound) for o in operands]
+                what = f"an operand of 'and' in '{text}'"
+                return lambda frame: conjunction([p(frame) for p in parts], what)
+            case n.Or(operands=operands):
+                parts = [self.compile(o, bound) for o in operands]
+                what = f"an operand of 'or' in '{text}'"
+                return lambda frame: disjunction([p(frame) for p in parts], what)
+            case n.Arithmetic(op=op, left=left, right=right):
+                return self.strict_op(text, (left, right), bound,
+                                      lambda a, b: v.arithmetic(op, a, b))  # fmt: skip
+            case n.Comparison(op=op, left=left, right=right):
+                return self.comparison(op, left, right, text, bound)
+            case n.Membership(item=item, collection=collection, negated=negated):
+                read_item = self.compile(item, bound)
+                read_members = self.members(collection, bound)
+                if negated:
+                    return lambda frame: _not(
+                        membership(read_item(frame), read_members(frame), text), text
+                    )
+                return lambda frame: membership(read_item(frame), read_members(frame), text)
+            case n.Quantifier():
+                return self.quantifier(expr, bound)
+        raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
+
+    def strict_op(
+        self, text: str, operands: Sequence[n.Expr], bound: frozenset[str],
+        compute: Callable[..., Any],
+    ) -> Code:  # fmt: skip
+        parts = [self.compile(o, bound) for o in operands]
+
+        def run(frame: Frame) -> Result:
+            results = [p(frame) for p in parts]
+            early = strict(results)
+            if early is not None:
+                return early
+            return _attempt(text, lambda: compute(*(r.value for r in results)))  # type: ignore[union-attr]
+
+        return run
+
+    def comparison(
+        self, op: str, left: n.Expr, right: n.Expr, text: str, bound: frozenset[str]
+    ) -> Code:
+        if op == "==":
+            return self.strict_op(text, (left, right), bound, v.equal)
+        if op == "!=":
+            return self.strict_op(text, (left, right), bound, lambda a, b: not v.equal(a, b))
+        return self.strict_op(text, (left, right), bound, lambda a, b: v.order(op, a, b))
+
+    def list_literal(self, items: Sequence[n.Expr], bound: frozenset[str]) -> Code:
+        parts = [self.compile(item, bound) for item in items]
+
+        def run(frame: Frame) -> Result:
+            results = [p(frame) for p in parts]
+            return strict(results) or Known([r.value for r in results])  # type: ignore[union-attr]
+
+        return run
+
+    def members(self, collection: n.Expr, bound: frozenset[str]) -> Callable[[Frame], Any]:
+        """A closure giving the element results of a list (literal items one by one)."""
+        if isinstance(collection, n.ListLiteral):
+            parts = [self.compile(item, bound) for item in collection.items]
+            return lambda frame: [p(frame) for p in parts]
+        read = self.compile(collection, bound)
+        return lambda frame: elements(read(frame))
+
+    def path(self, path: n.Path, bound: frozenset[str]) -> Code:
+        keys = path.keys
+        if not path.root_is_key and path.root in bound:
+            root = path.root
+            start: Code = lambda frame: frame.bindings[root]  # noqa: E731
+        elif not path.root_is_key and path.root in self.model.lets:
+            name = path.root
+            start = lambda frame: frame.let(name)  # noqa: E731
+        else:
+            keys = (path.root, *keys)
+            start = lambda frame: Known(frame.doc, ())  # noqa: E731
+
+        def run(frame: Frame) -> Result:
+            result = start(frame)
+            for key in keys:
+                result = key_of(result, key)
+            return result
+
+        return run
+
+    def quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> Code:
+        read_members = self.members(expr.collection, bound)
+        body = self.compile(expr.body, bound | {expr.variable})
+        variable = expr.variable
+        combine = disjunction if expr.kind == "any" else conjunction
+        what = f"the body of '{expr.span.text()}'"
+
+        def run(frame: Frame) -> Result:
+            members = read_members(frame)
+            if not isinstance(members, list):
+                return members
+            outer = frame.bindings
+            results = []
+            for member in members:
+                frame.bindings = {**outer, variable: member}
+                results.append(body(frame))
+            frame.bindings = outer
+            return combine(results, what)
+
+        return run
+
+    # -- functions
+
+    def call(self, expr: n.Call, bound: frozenset[str]) -> Code:
+        text = expr.span.text()
+        name = expr.name
+        if name == "exists":
+            arg = expr.args[0]
+            assert isinstance(arg, n.Path)
+            return self.exists(arg, bound)
+        if name in ("contains_all", "contains_any"):
+            first, second = (self.compile(a, bound) for a in expr.args)
+            combine = conjunction if name == "contains_all" else disjunction
+
+            def contains(frame: Frame) -> Result:
+                a, b = first(frame), second(frame)
+                early = strict((a, b))
+                if early is not None:
+                    return early
+                haystack, needles = elements(a), elements(b)
+                for side in (haystack, needles):
+                    if not isinstance(side, list):
+                        return side
+                assert isinstance(haystack, list) and isinstance(needles, list)
+                return combine([membership(nd, haystack, text) for nd in needles], text)
+
+            return contains
+        if name in ("sum", "min", "max"):
+            read = self.compile(expr.args[0], bound)
+            compute = v.total if name == "sum" else lambda items: v.extreme(name, items)
+
+            def aggregate(frame: Frame) -> Result:
+                result = read(frame)
+                if not isinstance(result, Known):
+                    return result
+                items = elements(result)
+                if not isinstance(items, list):
+                    return Failure(f"{name}() needs a list, not {v.described(result.value)}")
+                early = strict(items)
+                if early is not None:
+                    return early
+                return _attempt(text, lambda: compute([i.value for i in items]))  # type: ignore[union-attr]
+
+            return aggregate
+        functions: dict[str, Callable[..., Any]] = {"count": v.count, "year": v.year}
+        if name in ("days_since", "years_since"):
+            read = self.compile(expr.args[0], bound)
+            since = v.days_since if name == "days_since" else (
+                lambda value, as_of: v.years_since(v.as_date(value), as_of))  # fmt: skip
+
+            def dated(frame: Frame) -> Result:
+                result = read(frame)
+                if not isinstance(result, Known):
+                    return result
+                return _attempt(text, lambda: since(result.value, frame.as_of))
+
+            return dated
+        return self.strict_op(text, expr.args, bound, functions[name])
+
+    def exists(self, path: n.Path, bound: frozenset[str]) -> Code:
+        keys = path.keys
+        if not path.root_is_key and (path.root in bound or path.root in self.model.lets):
+            root = path.root
+            is_let = root not in bound
+
+            def start(frame: Frame) -> Result:
+                return frame.let(root) if is_let else frame.bindings[root]
+        else:
+            keys = (path.root, *keys)
+
+            def start(frame: Frame) -> Result:
+                return Known(frame.doc)
+
+        def run(frame: Frame) -> Result:
+            result = start(frame)
+            if isinstance(result, Failure):
+                return result
+            if isinstance(result, Unknown):
+                return FALSE
+            value = result.value
+            for key in keys:
+                if value.__class__ is not dict:
+                    return FALSE
+                value = read_key(value, key)
+                if value is _MISSING or value is None:
+                    return FALSE
+            return TRUE
+
+        return run
+
+
+def _not(result: Result, what: str) -> Result:
+    if isinstance(result, Known):
+        if result.value.__class__ is not bool:
+            return Failure(f"{what} must be true or false, but is {v.described(result.value)}")
+        return Known(not result.value)
+    return result

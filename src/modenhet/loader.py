@@ -1,0 +1,147 @@
+"""Reading rule files: UTF-8 and NFC, includes resolved depth-first inside the rule set's
+directory, each file loaded once, and the rule set's SHA-256 over every file in load order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modenhet import nodes as n
+from modenhet.errors import Diagnostic, RuleFileError
+from modenhet.parser import parse
+from modenhet.source import Source, Span
+
+MAX_RULE_FILES = 1000
+MAX_RULE_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A statement with the file it came from and whether that file is the top file."""
+
+    statement: n.Statement
+    top: bool
+
+
+@dataclass
+class LoadedRules:
+    """The files in load order, the statements with includes expanded in place, and findings."""
+
+    root: Path
+    files: list[Source] = field(default_factory=list)
+    statements: list[Placed] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    file_bytes: list[bytes] = field(default_factory=list)
+
+    def sha256(self) -> str:
+        """SHA-256 over each file's root-relative path, NUL, its bytes, NUL (spec section 8)."""
+        digest = hashlib.sha256()
+        for source, data in zip(self.files, self.file_bytes, strict=True):
+            relative = source.path.relative_to(self.root).as_posix()
+            digest.update(relative.encode("utf-8") + b"\0" + data + b"\0")
+        return digest.hexdigest()
+
+
+def decode_rule_bytes(data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark dropped); UnicodeDecodeError names the offset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8")
+
+
+def load_rule_files(path: str | os.PathLike[str]) -> LoadedRules:
+    """Read the top file and everything it includes. Raises `RuleFileError` when the top file
+    itself cannot be read; every other problem is a diagnostic."""
+    display = os.fspath(path)
+    real = Path(os.path.realpath(display))
+    data = _read_top(display, real)
+    loaded = LoadedRules(root=real.parent)
+    try:
+        text = decode_rule_bytes(data)
+    except UnicodeDecodeError as error:
+        raise RuleFileError(
+            display, f"not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
+        ) from None
+    _Loader(loaded).load(Source.from_text(display, text, real), data, top=True, stack=[])
+    return loaded
+
+
+def _read_top(display: str, real: Path) -> bytes:
+    if not os.path.exists(display):
+        raise RuleFileError(display, "no such rule file")
+    if os.path.isdir(display):
+        raise RuleFileError(display, "is a directory; name the rule set's .rules file")
+    try:
+        size = os.path.getsize(real)
+        if size > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(display, f"the rule file is {size} bytes; the limit is "
+                                f"{MAX_RULE_FILE_BYTES}")  # fmt: skip
+        return real.read_bytes()
+    except OSError as error:
+        raise RuleFileError(display, f"cannot be read: {error.strerror}") from None
+
+
+class _Loader:
+    def __init__(self, loaded: LoadedRules) -> None:
+        self.loaded = loaded
+        self.seen: set[Path] = set()
+
+    def load(self, source: Source, data: bytes, *, top: bool, stack: list[Path]) -> None:
+        self.seen.add(source.path)
+        self.loaded.files.append(source)
+        self.loaded.file_bytes.append(data)
+        rule_file, diagnostics = parse(source)
+        self.loaded.diagnostics.extend(diagnostics)
+        if rule_file is None:
+            return
+        for statement in rule_file.statements:
+            self.loaded.statements.append(Placed(statement, top))
+            if isinstance(statement, n.IncludeStmt):
+                self.include(source, statement, [*stack, source.path])
+
+    def include(self, parent: Source, statement: n.IncludeStmt, stack: list[Path]) -> None:
+        written = statement.path.value
+        span = statement.path.span
+        if os.path.isabs(written) or written.startswith("~"):
+            self.error(span, f"include path '{written}' is absolute",
+                       "write the path relative to the including file")  # fmt: skip
+            return
+        target = Path(os.path.realpath(parent.path.parent / written))
+        display = os.path.normpath(os.path.join(os.path.dirname(parent.name), written))
+        if not target.is_relative_to(self.loaded.root):
+            self.error(span, f"include '{written}' leaves the rule set's directory "
+                       f"{self.loaded.root}",
+                       "included files must lie inside the directory of the top rule file")  # fmt: skip
+            return
+        if target in stack:
+            chain = " -> ".join(p.relative_to(self.loaded.root).as_posix() for p in
+                                [*stack[stack.index(target):], target])  # fmt: skip
+            self.error(span, f"include cycle: {chain}")
+            return
+        if target in self.seen:
+            return  # loaded once; its factors took the place of its first include
+        if len(self.loaded.files) >= MAX_RULE_FILES:
+            self.error(span, f"more than {MAX_RULE_FILES} rule files are included")
+            return
+        try:
+            if target.is_dir():
+                self.error(span, f"include '{written}' is a directory, not a rule file")
+                return
+            data = target.read_bytes()
+        except OSError as error:
+            reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror
+            self.error(span, f"cannot read included file '{written}': {reason}")
+            return
+        try:
+            text = decode_rule_bytes(data)
+        except UnicodeDecodeError as error:
+            self.error(span, f"included file '{written}' is not UTF-8 text (byte {error.start} "
+                       "cannot be decoded)")  # fmt: skip
+            return
+        self.load(Source.from_text(display, text, target), data, top=False, stack=stack)
+
+    def error(self, span: Span, message: str, hint: str | None = None) -> None:
+        self.loaded.diagnostics.append(Diagnostic(span, "error", message, hint))

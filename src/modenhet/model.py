@@ -1,0 +1,95 @@
+"""The checked rule set: what the checker hands to the compilers.
+
+Plain frozen data with the AST of each condition; nothing here refers to Lark or to files
+other than for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from modenhet import nodes as n
+from modenhet.source import Source, Span
+
+OverallMode = Literal["min", "mean", "weighted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    number: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionDef:
+    """One criterion with its place: `index` counts criteria across the whole rule set."""
+
+    index: int
+    factor_id: str
+    id: str
+    level: int
+    title: str
+    when: n.Expr
+    advice: str | None
+    ref: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LevelBlockDef:
+    number: int
+    criteria: tuple[CriterionDef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactorDef:
+    id: str
+    title: str
+    weight: Fraction
+    blocks: tuple[LevelBlockDef, ...]
+    span: Span
+
+    @property
+    def criteria(self) -> tuple[CriterionDef, ...]:
+        return tuple(c for block in self.blocks for c in block.criteria)
+
+
+@dataclass(frozen=True, slots=True)
+class LetDef:
+    name: str
+    expr: n.Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetModel:
+    """Everything a compiler needs, in rule-file order."""
+
+    name: str
+    version: str | None
+    levels: tuple[Level, ...]
+    overall: OverallMode
+    lets: dict[str, LetDef]
+    factors: tuple[FactorDef, ...]
+    sources: tuple[Source, ...]
+    schema_path: Path | None
+    schema: dict[str, Any] | None
+    sha256: str
+    expr_kinds: dict[int, frozenset[str]]  # the checker's static kinds, by id() of each node
+
+    @property
+    def floor(self) -> int:
+        return self.levels[0].number
+
+    @property
+    def criteria(self) -> tuple[CriterionDef, ...]:
+        return tuple(c for factor in self.factors for c in factor.criteria)
+
+    def label(self, level: int) -> str:
+        for declared in self.levels:
+            if declared.number == level:
+                return declared.label
+        raise KeyError(level)

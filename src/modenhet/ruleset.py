@@ -1,0 +1,150 @@
+"""The public rule set: load (parse, include, check) once, compile once, evaluate many.
+
+`RuleSet.evaluate` runs the generated fast path and lets the exact evaluator decide whatever
+the fast path could not; it never validates (the CLI does, with `RuleSet.validate`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from fractions import Fraction
+from typing import Any
+
+from modenhet.checker import check
+from modenhet.codegen import FastCompiler
+from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
+from modenhet.exact import ExactCompiler, Failure, Frame, Known, Result
+from modenhet.loader import load_rule_files
+from modenhet.model import FactorDef, Level, RuleSetModel
+from modenhet.results import ERROR, Evaluation
+from modenhet.runtime import floor_level
+
+
+def load_ruleset(path: str | os.PathLike[str]) -> RuleSet:
+    """Parse, include and check a rule set; raises `RuleError` with every diagnostic found."""
+    loaded = load_rule_files(path)
+    model, diagnostics = check(loaded)
+    if model is None:
+        raise RuleError(diagnostics)
+    return RuleSet(model, [d for d in diagnostics if d.severity == "warning"])
+
+
+class RuleSet:
+    """A checked and compiled rule set."""
+
+    def __init__(self, model: RuleSetModel, warnings: list[Diagnostic] | None = None) -> None:
+        self.model = model
+        self.warnings = warnings or []
+        self._exact = ExactCompiler(model)
+        fast = FastCompiler(model)
+        self._fast = fast.build()
+        self.generated_source = fast.source
+        self._hidden_roots = frozenset(model.lets)
+        self._validator: Any = None
+
+    # -- what the rule set is
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def version(self) -> str | None:
+        return self.model.version
+
+    @property
+    def sha256(self) -> str:
+        return self.model.sha256
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        return self.model.levels
+
+    @property
+    def factors(self) -> tuple[FactorDef, ...]:
+        return self.model.factors
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        return self.model.schema
+
+    # -- evaluation
+
+    def evaluate(self, doc: Any, as_of: datetime.date | None = None) -> Evaluation:
+        """Evaluate one parsed evidence document (a dict) at `as_of` (default: today)."""
+        as_of = _as_date(as_of)
+        if doc.__class__ is not dict:
+            raise EvidenceError("<document>", [Violation("", "the evidence document must be a "
+                                f"JSON object, not {type(doc).__name__}")])  # fmt: skip
+        statuses, levels, overall, fallback, bad = self._fast(doc, as_of)
+        decided: dict[int, Result] = {}
+        frame: Frame | None = None
+
+        def exact(index: int) -> Result:
+            nonlocal frame
+            if index not in decided:
+                if frame is None:
+                    frame = self._exact.frame(doc, as_of)
+                decided[index] = self._exact.criteria[index](frame)
+            return decided[index]
+
+        if bad or fallback:
+            indices = range(len(statuses)) if bad else fallback
+            corrected = list(statuses)
+            for index in indices:
+                corrected[index] = _status(exact(index))
+            statuses = tuple(corrected)
+            levels, overall = self.levels_of(statuses)
+        return Evaluation(self.model, statuses, levels, overall, as_of, exact, self._hidden_roots)
+
+    def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
+        """Factor levels and the overall level from criterion statuses (spec section 6)."""
+        model = self.model
+        levels: list[int] = []
+        for factor in model.factors:
+            level = model.floor
+            for block in factor.blocks:
+                if not all(statuses[c.index] is True for c in block.criteria):
+                    break
+                level = block.number
+            levels.append(level)
+        declared = tuple(level.number for level in model.levels)
+        if not levels:
+            return (), model.floor
+        if model.overall == "min":
+            return tuple(levels), min(levels)
+        weights = [f.weight if model.overall == "weighted" else Fraction(1) for f in model.factors]
+        total = sum((w * level for w, level in zip(weights, levels, strict=True)), Fraction(0))
+        mean = total / sum(weights, Fraction(0))
+        return tuple(levels), floor_level(mean.numerator, mean.denominator, declared)
+
+    # -- validation
+
+    def validate(self, doc: Any) -> list[dict[str, str]]:
+        """Schema violations of a parsed document, sorted by pointer; [] when valid or no schema."""
+        if self.model.schema is None:
+            return []
+        from modenhet.validation import validator_for
+
+        if self._validator is None:
+            self._validator = validator_for(self.model.schema)
+        return [v.as_dict() for v in self._validator.violations(doc)]
+
+
+def _status(result: Result) -> Any:
+    if isinstance(result, Known):
+        return result.value if result.value.__class__ is bool else ERROR
+    if isinstance(result, Failure):
+        return ERROR
+    return None
+
+
+def _as_date(as_of: Any) -> datetime.date:
+    if as_of is None:
+        return datetime.date.today()
+    if isinstance(as_of, datetime.datetime):
+        return as_of.date()
+    if isinstance(as_of, datetime.date):
+        return as_of
+    raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")

@@ -1,0 +1,162 @@
+"""The helpers that generated fast-path code calls (see `codegen.py`).
+
+Fast-path values are plain Python values with None for unknown. A helper returns the value,
+or None for unknown, and raises on anything unusual; the caller then asks the exact evaluator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from modenhet import values as v
+
+
+class Fallback(Exception):
+    """The fast path cannot decide; the exact evaluator will."""
+
+
+def nfc_get(obj: dict[str, Any], key: str) -> Any:
+    """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
+    for candidate in obj:
+        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
+            return obj[candidate]
+    return None
+
+
+def key(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if obj.__class__ is not dict:
+        raise Fallback
+    found = obj.get(name)
+    return nfc_get(obj, name) if found is None else found
+
+
+def exists(obj: Any, names: tuple[str, ...]) -> bool:
+    for name in names:
+        if obj.__class__ is not dict:
+            return False
+        obj = key(obj, name)
+    return obj is not None
+
+
+def not_boolean(value: Any) -> Any:
+    """A value where true or false is needed: unknown stays unknown, anything else is an error."""
+    if value is None:
+        return None
+    raise Fallback
+
+
+def all_of(results: Iterable[Any]) -> bool | None:
+    """Kleene `and` over an iterable of fast-path booleans."""
+    unknown = False
+    for result in results:
+        if result is False:
+            return False
+        if result is None:
+            unknown = True
+        elif result is not True:
+            raise Fallback
+    return None if unknown else True
+
+
+def any_of(results: Iterable[Any]) -> bool | None:
+    """Kleene `or` over an iterable of fast-path booleans."""
+    unknown = False
+    for result in results:
+        if result is True:
+            return True
+        if result is None:
+            unknown = True
+        elif result is not False:
+            raise Fallback
+    return None if unknown else False
+
+
+def as_list(value: Any) -> list[Any]:
+    if value.__class__ is not list:
+        raise Fallback
+    return value  # type: ignore[no-any-return]
+
+
+def member(item: Any, items: Any) -> bool | None:
+    """`item in items` as `item == e1 or ... or item == en`."""
+    if items is None:
+        return None
+    if items.__class__ is not list:
+        raise Fallback
+    if item is None:
+        return None if items else False
+    unknown = False
+    for element in items:
+        if element is None:
+            unknown = True
+        elif v.equal(item, element):
+            return True
+    return None if unknown else False
+
+
+def contains(haystack: Any, needles: Any, every: bool) -> bool | None:
+    if haystack is None or needles is None:
+        return None
+    if haystack.__class__ is not list or needles.__class__ is not list:
+        raise Fallback
+    results = (member(needle, haystack) for needle in needles)
+    return all_of(results) if every else any_of(results)
+
+
+def aggregate(function: str, items: Any) -> Any:
+    if items.__class__ is not list:
+        raise Fallback
+    for item in items:
+        if item is None:
+            return None
+    if function == "sum":
+        return v.total(items)
+    return v.extreme(function, items)
+
+
+def items_or_none(*items: Any) -> list[Any] | None:
+    """A list literal: unknown when an item is."""
+    if any(item is None for item in items):
+        return None
+    return list(items)
+
+
+def years_since(value: Any, as_of: datetime.date) -> int:
+    return v.years_since(v.as_date(value), as_of)
+
+
+def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> int:
+    """The highest declared level not above numerator/denominator (exactly)."""
+    for level in reversed(levels):
+        if level * denominator <= numerator:
+            return level
+    return levels[0]
+
+
+NAMESPACE: dict[str, Any] = {
+    "_nfc_get": nfc_get,
+    "_key": key,
+    "_exists": exists,
+    "_not_boolean": not_boolean,
+    "_all": all_of,
+    "_any": any_of,
+    "_as_list": as_list,
+    "_member": member,
+    "_contains": contains,
+    "_aggregate": aggregate,
+    "_items": items_or_none,
+    "_years_since": years_since,
+    "_floor_level": floor_level,
+    "_as_date": v.as_date,
+    "_equal": v.equal,
+    "_order": v.order,
+    "_arith": v.arithmetic,
+    "_negate": v.negate,
+    "_count": v.count,
+    "_nfc": v.nfc,
+    "_Fallback": Fallback,
+}

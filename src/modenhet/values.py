@@ -1,0 +1,293 @@
+"""What the operators and functions of the language do to known values (spec section 5).
+
+Values are plain Python: bool, int, float, str, list, dict (from JSON) and datetime.date (from
+date literals and `as_of`). Unknown and error are the evaluators' business; here every function
+either returns a value or raises `EvalError` with a message that names the values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+import operator
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Value = Any  # bool | int | float | str | list | dict | datetime.date
+
+
+class EvalError(Exception):
+    """An error value: a type mismatch, division by zero, a bad date..."""
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def is_number(value: Value) -> bool:
+    return value.__class__ is int or value.__class__ is float
+
+
+def kind(value: Value) -> str:
+    """The value's kind in the words of the messages."""
+    match value:
+        case bool():
+            return "a boolean"
+        case int() | float():
+            return "a number"
+        case str():
+            return "a string"
+        case datetime.date():
+            return "a date"
+        case list():
+            return "a list"
+        case dict():
+            return "an object"
+        case None:
+            return "null"
+    return f"an unsupported value ({type(value).__name__})"
+
+
+def describe(value: Value, limit: int = 40) -> str:
+    """A short rendering of a value in the language's own notation."""
+    match value:
+        case bool():
+            return "true" if value else "false"
+        case int() | float():
+            text = repr(value)
+        case str():
+            text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        case datetime.date():
+            return value.isoformat()
+        case list():
+            text = "[" + ", ".join(describe(item, limit) for item in value[:5])
+            text += ", ...]" if len(value) > 5 else "]"
+        case dict():
+            text = "{" + ", ".join(f"{key}: {describe(item, 10)}" for key, item in
+                                   list(value.items())[:3])  # fmt: skip
+            text += ", ...}" if len(value) > 3 else "}"
+        case None:
+            return "null"
+        case _:
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def described(value: Value) -> str:
+    """`describe` with the kind: `"ti" (a string)`."""
+    return f"{describe(value)} ({kind(value)})"
+
+
+# ------------------------------------------------------------------------------------- dates
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_date(text: str) -> datetime.date:
+    """A strict `YYYY-MM-DD` date; `date.fromisoformat` alone accepts other ISO forms."""
+    if not _DATE.fullmatch(text):
+        raise EvalError(f'"{text[:40]}" is not a date: a date is written YYYY-MM-DD')
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise EvalError(f'"{text}" is not a date: there is no such day') from None
+
+
+def as_date(value: Value) -> datetime.date:
+    if value.__class__ is datetime.date:
+        return value  # type: ignore[no-any-return]
+    if value.__class__ is str:
+        return parse_date(value)
+    raise EvalError(f"expected a date, got {described(value)}")
+
+
+def add_years(date: datetime.date, years: int) -> datetime.date:
+    """`date` plus whole years; 29 February becomes 28 February in other years."""
+    year = date.year + years
+    if not 1 <= year <= 9999:
+        raise EvalError(f"the date {date.isoformat()} plus {years} years is out of range")
+    try:
+        return date.replace(year=year)
+    except ValueError:
+        return date.replace(year=year, day=28)
+
+
+def years_since(date: datetime.date, as_of: datetime.date) -> int:
+    """The largest n such that `date` plus n years is not after `as_of`."""
+    years = as_of.year - date.year
+    if add_years(date, years) > as_of:
+        years -= 1
+    return years
+
+
+# ---------------------------------------------------------------------------------- equality
+
+
+def equal(left: Value, right: Value) -> bool:
+    """`==` on JSON values: different kinds are unequal; a date meets a string as a date."""
+    left_class, right_class = left.__class__, right.__class__
+    if left_class is datetime.date or right_class is datetime.date:
+        if left_class is str:
+            return parse_date(left) == right
+        if right_class is str:
+            return left == parse_date(right)  # type: ignore[no-any-return]
+        return left_class is right_class and left == right  # type: ignore[no-any-return]
+    if left_class is bool or right_class is bool:
+        return left_class is right_class and left == right  # type: ignore[no-any-return]
+    if is_number(left):
+        return is_number(right) and left == right  # type: ignore[no-any-return]
+    if left_class is str:
+        return right_class is str and nfc(left) == nfc(right)
+    if left_class is list:
+        return (
+            right_class is list
+            and len(left) == len(right)
+            and all(equal(a, b) for a, b in zip(left, right, strict=True))
+        )
+    if left_class is dict:
+        if right_class is not dict or len(left) != len(right):
+            return False
+        normalised = {nfc(key): item for key, item in right.items()}
+        return all(
+            nfc(key) in normalised and equal(item, normalised[nfc(key)])
+            for key, item in left.items()
+        )
+    if left is None or right is None:  # null inside a list or object compares as JSON
+        return left is right
+    raise EvalError(f"cannot compare {described(left)} with {described(right)}")
+
+
+# ---------------------------------------------------------------------------------- ordering
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def order(op: str, left: Value, right: Value) -> bool:
+    """`< <= > >=` between two numbers, two strings (code points of NFC) or two dates."""
+    if left.__class__ is datetime.date or right.__class__ is datetime.date:
+        if left.__class__ in (str, datetime.date) and right.__class__ in (str, datetime.date):
+            return _ORDER[op](as_date(left), as_date(right))
+    elif is_number(left) and is_number(right):
+        return _ORDER[op](left, right)
+    elif left.__class__ is str and right.__class__ is str:
+        return _ORDER[op](nfc(left), nfc(right))
+    raise EvalError(f"cannot order {described(left)} {op} {described(right)}: "
+                    "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates")  # fmt: skip
+
+
+# -------------------------------------------------------------------------------- arithmetic
+
+
+def _finite(result: int | float, op: str, left: Value, right: Value) -> int | float:
+    if result.__class__ is float and not math.isfinite(result):
+        raise EvalError(f"{describe(left)} {op} {describe(right)} is too large a number")
+    return result
+
+
+def arithmetic(op: str, left: Value, right: Value) -> int | float:
+    """`+ - * /` on numbers; integers stay exact except under `/`."""
+    if not (is_number(left) and is_number(right)):
+        raise EvalError(f"cannot compute {describe(left)} {op} {describe(right)}: '{op}' needs "
+                        f"two numbers, not {kind(left)} and {kind(right)}")  # fmt: skip
+    try:
+        if op == "+":
+            return _finite(left + right, op, left, right)
+        if op == "-":
+            return _finite(left - right, op, left, right)
+        if op == "*":
+            return _finite(left * right, op, left, right)
+        if right == 0:
+            raise EvalError(f"division by zero: {describe(left)} / {describe(right)}")
+        return _finite(left / right, op, left, right)
+    except OverflowError:
+        raise EvalError(f"{describe(left)} {op} {describe(right)} is too large a number") from None
+
+
+def negate(value: Value) -> int | float:
+    if not is_number(value):
+        raise EvalError(f"cannot negate {described(value)}: '-' needs a number")
+    return -value  # type: ignore[no-any-return]
+
+
+def as_bool(value: Value, what: str) -> bool:
+    if value.__class__ is bool:
+        return value  # type: ignore[no-any-return]
+    raise EvalError(f"{what} must be true or false, but is {described(value)}")
+
+
+# --------------------------------------------------------------------------------- functions
+
+
+def require_list(value: Value, function: str) -> list[Value]:
+    if value.__class__ is not list:
+        raise EvalError(f"{function} needs a list, not {described(value)}")
+    return value  # type: ignore[no-any-return]
+
+
+def count(value: Value) -> int:
+    return len(require_list(value, "count()"))
+
+
+def total(items: Sequence[Value]) -> int | float:
+    """`sum` of a list without nulls (the evaluators handle those)."""
+    result: int | float = 0
+    for item in items:
+        if not is_number(item):
+            raise EvalError(f"sum() needs numbers, but the list holds {described(item)}")
+        result += item
+    if result.__class__ is float and not math.isfinite(result):
+        raise EvalError("sum() is too large a number")
+    return result
+
+
+def extreme(function: str, items: Sequence[Value]) -> Value:
+    """`min` or `max` of a list without nulls: numbers, strings, or dates."""
+    if not items:
+        raise EvalError(f"{function}() of an empty list")
+    if any(item.__class__ is datetime.date for item in items):
+        values: list[Any] = [as_date(item) for item in items]
+    elif all(is_number(item) for item in items):
+        values = list(items)
+    elif all(item.__class__ is str for item in items):
+        values = [nfc(item) for item in items]
+    else:
+        kinds = sorted({kind(item) for item in items})
+        raise EvalError(f"{function}() needs numbers, strings or dates, but the list holds "
+                        + " and ".join(kinds))  # fmt: skip
+    return min(values) if function == "min" else max(values)
+
+
+def days_since(value: Value, as_of: datetime.date) -> int:
+    return (as_of - as_date(value)).days
+
+
+def year(value: Value) -> int:
+    return as_date(value).year
+
+
+def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = frozenset()) -> str:
+    """A path as a rule would write it: `a.b[2].c`, back-ticks where a key is not a name."""
+    from modenhet.parser import RESERVED
+
+    out: list[str] = []
+    for position, segment in enumerate(segments):
+        if isinstance(segment, int):
+            out.append(f"[{segment}]")
+            continue
+        plain = _IDENTIFIER.fullmatch(segment) is not None
+        if position == 0 and (segment in RESERVED or segment in hidden_roots):
+            plain = False
+        text = segment if plain else f"`{segment}`"
+        out.append(text if position == 0 else "." + text)
+    return "".join(out)
