@@ -29,8 +29,9 @@ BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in (
         Builtin("count", (LIST,), NUMBER, "the number of elements of a list (nulls count)"),
-        Builtin("exists", (ANY,), BOOLEAN, "true when the path is present and not null",
-                takes_path=True),  # fmt: skip
+        Builtin(
+            "exists", (ANY,), BOOLEAN, "true when the path is present and not null", takes_path=True
+        ),
         Builtin("sum", (LIST,), NUMBER, "the sum of a list of numbers (0 for an empty list)"),
         Builtin("min", (LIST,), ORDERABLE, "the smallest element of a list"),
         Builtin("max", (LIST,), ORDERABLE, "the largest element of a list"),

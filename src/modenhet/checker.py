@@ -154,8 +154,11 @@ class _Checker:
             return header  # a syntax error already said what is wrong
         if not top_statements or not isinstance(top_statements[0], n.RulesetStmt):
             span = top_statements[0].span if top_statements else Span(top, 1, 1, 1, 1)
-            self.error(span, 'a rule set begins with  ruleset "NAME"',
-                       'write the first line as: ruleset "Bustadsosialt arbeid" version "1"')  # fmt: skip
+            self.error(
+                span,
+                'a rule set begins with  ruleset "NAME"',
+                'write the first line as: ruleset "Bustadsosialt arbeid" version "1"',
+            )
         for placed in self.loaded.statements:
             statement = placed.statement
             if not isinstance(statement, HEADER):
@@ -163,21 +166,30 @@ class _Checker:
                 continue
             word = HEADER_WORDS[type(statement)]
             if not placed.top:
-                self.error(statement.span, f"'{word}' may stand only in the top rule file",
-                           "an included file contains only let, factor and include")  # fmt: skip
+                self.error(
+                    statement.span,
+                    f"'{word}' may stand only in the top rule file",
+                    "an included file contains only let, factor and include",
+                )
                 continue
             if type(statement) in seen:
                 first = seen[type(statement)].span
-                self.error(statement.span, f"'{word}' is written twice (first at line {first.line})")
+                self.error(
+                    statement.span, f"'{word}' is written twice (first at line {first.line})"
+                )
                 continue
             seen[type(statement)] = statement
             if body_started:
-                self.error(statement.span, f"'{word}' must come before the first let, factor "
-                           "or include")  # fmt: skip
+                self.error(
+                    statement.span, f"'{word}' must come before the first let, factor or include"
+                )
             self.header_statement(statement, header)
         if "levels" not in header and top_statements and n.LevelsStmt not in seen:
-            self.error(top_statements[0].span, "the rule set declares no levels",
-                       'add  levels { 1 "Initial" 2 "..." }  after the ruleset line')  # fmt: skip
+            self.error(
+                top_statements[0].span,
+                "the rule set declares no levels",
+                'add  levels { 1 "Initial" 2 "..." }  after the ruleset line',
+            )
         return header
 
     def header_statement(self, statement: n.Statement, header: dict[str, Any]) -> None:
@@ -189,9 +201,13 @@ class _Checker:
                     header["overall"] = mode.value
                 else:
                     close = difflib.get_close_matches(mode.value, OVERALL_MODES, n=1)
-                    self.error(mode.span, f"unknown overall mode '{mode.value}'",
-                               f"did you mean '{close[0]}'?" if close else
-                               "write overall min, overall mean or overall weighted")  # fmt: skip
+                    self.error(
+                        mode.span,
+                        f"unknown overall mode '{mode.value}'",
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else "write overall min, overall mean or overall weighted",
+                    )
             case n.LevelsStmt():
                 header["levels"] = self.check_levels(statement)
             case n.SchemaStmt(path=path):
@@ -208,13 +224,18 @@ class _Checker:
                 self.error(decl.number.span, f"level {value} is declared twice")
                 continue
             if levels and value < levels[-1].number:
-                self.error(decl.number.span, f"levels must increase: {value} comes after "
-                           f"{levels[-1].number}")  # fmt: skip
+                self.error(
+                    decl.number.span,
+                    f"levels must increase: {value} comes after {levels[-1].number}",
+                )
                 continue
             levels.append(Level(value, decl.label.value))
         if not statement.levels:
-            self.error(statement.span, "'levels' declares no level",
-                       'declare at least the floor: levels { 1 "Initial" }')  # fmt: skip
+            self.error(
+                statement.span,
+                "'levels' declares no level",
+                'declare at least the floor: levels { 1 "Initial" }',
+            )
         return tuple(levels)
 
     def load_schema(self, path: n.Text) -> None:
@@ -224,14 +245,20 @@ class _Checker:
             text = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = "no such file" if isinstance(error, FileNotFoundError) else str(error)
-            self.error(path.span, f"cannot read the schema '{path.value}': {reason}",
-                       "the path is relative to this rule file")  # fmt: skip
+            self.error(
+                path.span,
+                f"cannot read the schema '{path.value}': {reason}",
+                "the path is relative to this rule file",
+            )
             return
         try:
             schema = json.loads(text)
         except json.JSONDecodeError as error:
-            self.error(path.span, f"the schema '{path.value}' is not JSON: {error.msg} at line "
-                       f"{error.lineno}, column {error.colno}")  # fmt: skip
+            self.error(
+                path.span,
+                f"the schema '{path.value}' is not JSON: {error.msg} at line "
+                f"{error.lineno}, column {error.colno}",
+            )
             return
         if not isinstance(schema, dict):
             self.error(path.span, f"the schema '{path.value}' is not a JSON object")
@@ -253,16 +280,21 @@ class _Checker:
             name = statement.name.value
             if name in self.lets:
                 first = self.lets[name].span
-                self.error(statement.name.span, f"let '{name}' is defined twice (first in "
-                           f"{first.file} at line {first.line})",
-                           "let names are unique across the rule set")  # fmt: skip
+                self.error(
+                    statement.name.span,
+                    f"let '{name}' is defined twice (first in {first.file} at line {first.line})",
+                    "let names are unique across the rule set",
+                )
                 continue
             if name in RESERVED:
                 continue  # already reported by the parser
             self.lets[name] = LetDef(name, statement.expr, statement.name.span)
             if name in self.evidence_roots:
-                self.warning(statement.name.span, f"let '{name}' hides the evidence key '{name}' "
-                             "of the schema", f"write `{name}` to read the evidence key")  # fmt: skip
+                self.warning(
+                    statement.name.span,
+                    f"let '{name}' hides the evidence key '{name}' of the schema",
+                    f"write `{name}` to read the evidence key",
+                )
 
     def let_references(self, expr: n.Expr, bound: frozenset[str]) -> Iterable[n.Path]:
         """Paths in `expr` whose root is a let (not hidden by a quantifier variable)."""
@@ -296,8 +328,9 @@ class _Checker:
             if len(cycle) == 1:
                 self.error(let.span, f"let '{first}' refers to itself")
             else:
-                self.error(let.span, f"let '{first}' refers to itself through "
-                           + " -> ".join(ordered[1:]))  # fmt: skip
+                self.error(
+                    let.span, f"let '{first}' refers to itself through " + " -> ".join(ordered[1:])
+                )
             for name in cycle:
                 self.let_types[name] = ANY
 
@@ -327,15 +360,20 @@ class _Checker:
             fid = statement.id.value
             if fid in seen:
                 first = seen[fid].id.span
-                self.error(statement.id.span, f"factor '{fid}' is defined twice (first in "
-                           f"{first.file} at line {first.line})")  # fmt: skip
+                self.error(
+                    statement.id.span,
+                    f"factor '{fid}' is defined twice (first in {first.file} at line {first.line})",
+                )
             seen.setdefault(fid, statement)
             weight = Fraction(1)
             if statement.weight is not None:
                 value = statement.weight.value
                 if value <= 0:
-                    self.error(statement.weight.span, f"weight {value} is not positive",
-                               "a weight is a number above 0")  # fmt: skip
+                    self.error(
+                        statement.weight.span,
+                        f"weight {value} is not positive",
+                        "a weight is a number above 0",
+                    )
                 else:
                     weight = Fraction(str(value))
             blocks: list[LevelBlockDef] = []
@@ -348,45 +386,74 @@ class _Checker:
                     self.error(span, f"level {number} is not a whole number")
                     continue
                 if levels and number not in declared:
-                    self.error(span, f"level {number} is not declared in 'levels'",
-                                "declared levels: " + ", ".join(str(d) for d in sorted(declared)))
+                    self.error(
+                        span,
+                        f"level {number} is not declared in 'levels'",
+                        "declared levels: " + ", ".join(str(d) for d in sorted(declared)),
+                    )
                 elif number == floor:
-                    self.error(span, f"level {number} is the floor, which every factor reaches "
-                               "without criteria", "give criteria only to levels above the floor")
-                elif previous is not None and number == previous or any(
-                    b.number == number for b in blocks
+                    self.error(
+                        span,
+                        f"level {number} is the floor, which every factor reaches without criteria",
+                        "give criteria only to levels above the floor",
+                    )
+                elif (
+                    previous is not None
+                    and number == previous
+                    or any(b.number == number for b in blocks)
                 ):
-                    self.error(span, f"level {number} appears twice in factor '{fid}'",
-                               "put all criteria of a level in one block")  # fmt: skip
+                    self.error(
+                        span,
+                        f"level {number} appears twice in factor '{fid}'",
+                        "put all criteria of a level in one block",
+                    )
                 elif previous is not None and number < previous:
-                    self.error(span, f"level {number} comes after level {previous}",
-                               "write the level blocks of a factor in increasing order")
+                    self.error(
+                        span,
+                        f"level {number} comes after level {previous}",
+                        "write the level blocks of a factor in increasing order",
+                    )
                 previous = number
                 criteria: list[CriterionDef] = []
                 for criterion in block.criteria:
                     cid = criterion.id.value
                     if cid in criterion_ids:
                         first_span = criterion_ids[cid].id.span
-                        self.error(criterion.id.span, f"criterion '{cid}' is defined twice in "
-                                   f"factor '{fid}' (first at line {first_span.line})")  # fmt: skip
+                        self.error(
+                            criterion.id.span,
+                            f"criterion '{cid}' is defined twice in "
+                            f"factor '{fid}' (first at line {first_span.line})",
+                        )
                     criterion_ids.setdefault(cid, criterion)
                     self.check_options(criterion)
-                    criteria.append(CriterionDef(
-                        index, fid, cid, number, criterion.title.value, criterion.when,
-                        criterion.option("advice"), criterion.option("ref"), criterion.span,
-                    ))  # fmt: skip
+                    criteria.append(
+                        CriterionDef(
+                            index,
+                            fid,
+                            cid,
+                            number,
+                            criterion.title.value,
+                            criterion.when,
+                            criterion.option("advice"),
+                            criterion.option("ref"),
+                            criterion.span,
+                        )
+                    )
                     index += 1
                 blocks.append(LevelBlockDef(number, tuple(criteria)))
-            factors.append(FactorDef(fid, statement.title.value, weight, tuple(blocks),
-                                     statement.span))  # fmt: skip
+            factors.append(
+                FactorDef(fid, statement.title.value, weight, tuple(blocks), statement.span)
+            )
         return factors
 
     def check_options(self, criterion: n.Criterion) -> None:
         seen: set[str] = set()
         for option in criterion.options:
             if option.keyword in seen:
-                self.error(option.span, f"'{option.keyword}' is written twice for criterion "
-                           f"'{criterion.id.value}'")  # fmt: skip
+                self.error(
+                    option.span,
+                    f"'{option.keyword}' is written twice for criterion '{criterion.id.value}'",
+                )
             seen.add(option.keyword)
 
     # -- expressions
@@ -394,14 +461,20 @@ class _Checker:
     def boolean(self, expr: n.Expr, scope: dict[str, Kinds], what: str) -> None:
         kinds = self.infer(expr, scope)
         if not kinds & BOOLEAN:
-            self.error(expr.span, f"{what} must be true or false, but '{expr.span.text()}' is "
-                       f"{describe_kinds(kinds)}")  # fmt: skip
+            self.error(
+                expr.span,
+                f"{what} must be true or false, but '{expr.span.text()}' is "
+                f"{describe_kinds(kinds)}",
+            )
 
     def require(self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str) -> bool:
         if kinds & needed:
             return True
-        self.error(expr.span, f"{what} needs {describe_kinds(needed)}, but '{expr.span.text()}' "
-                   f"is {describe_kinds(kinds)}")  # fmt: skip
+        self.error(
+            expr.span,
+            f"{what} needs {describe_kinds(needed)}, but '{expr.span.text()}' "
+            f"is {describe_kinds(kinds)}",
+        )
         return False
 
     def infer(self, expr: n.Expr, scope: dict[str, Kinds]) -> Kinds:
@@ -424,9 +497,11 @@ class _Checker:
             case n.Invalid():
                 return ANY
             case n.Null():
-                self.error(expr.span, "'null' is not a value",
-                           "to test for a missing or null value write exists(PATH) or "
-                           "not exists(PATH)")  # fmt: skip
+                self.error(
+                    expr.span,
+                    "'null' is not a value",
+                    "to test for a missing or null value write exists(PATH) or not exists(PATH)",
+                )
                 return ANY
             case n.ListLiteral(items=items):
                 for item in items:
@@ -475,10 +550,12 @@ class _Checker:
         right = self.infer(expr.right, scope)
         for side, kinds in ((expr.left, left), (expr.right, right)):
             if not kinds & NUMBER:
-                self.error(expr.op_span, f"'{expr.op}' needs two numbers, but "
-                           f"'{side.span.text()}' is {describe_kinds(kinds)}",
-                           "there is no '+' for strings, dates or lists" if expr.op == "+"
-                           else None)  # fmt: skip
+                self.error(
+                    expr.op_span,
+                    f"'{expr.op}' needs two numbers, but "
+                    f"'{side.span.text()}' is {describe_kinds(kinds)}",
+                    "there is no '+' for strings, dates or lists" if expr.op == "+" else None,
+                )
                 break
         if expr.op == "/" and isinstance(expr.right, n.Number) and expr.right.value == 0:
             self.error(expr.right.span, "division by zero")
@@ -487,21 +564,26 @@ class _Checker:
     def comparison(self, expr: n.Comparison, scope: dict[str, Kinds]) -> None:
         left = self.infer(expr.left, scope)
         right = self.infer(expr.right, scope)
-        for a, b, a_kinds in ((expr.left, expr.right, left), (expr.right, expr.left, right)):
-            if a_kinds == DATE and isinstance(b, n.String):
-                self.date_string(b)
+        for other, kinds in ((expr.right, left), (expr.left, right)):
+            if kinds == DATE and isinstance(other, n.String):
+                self.date_string(other)
         if expr.op in ("==", "!="):
             if left != ANY and right != ANY and not _may_equal(left, right):
-                self.warning(expr.op_span, f"'{expr.span.text()}' compares "
-                             f"{describe_kinds(left)} with {describe_kinds(right)}: "
-                             f"always {'false' if expr.op == '==' else 'true'}")  # fmt: skip
+                self.warning(
+                    expr.op_span,
+                    f"'{expr.span.text()}' compares "
+                    f"{describe_kinds(left)} with {describe_kinds(right)}: "
+                    f"always {'false' if expr.op == '==' else 'true'}",
+                )
             self.enum_values(expr.left, expr.right, scope, expr.op)
             self.enum_values(expr.right, expr.left, scope, expr.op)
             return
         if not _may_order(left, right):
-            self.error(expr.op_span, f"cannot order {describe_kinds(left)} and "
-                       f"{describe_kinds(right)} with '{expr.op}'",
-                       "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates")
+            self.error(
+                expr.op_span,
+                f"cannot order {describe_kinds(left)} and {describe_kinds(right)} with '{expr.op}'",
+                "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates",
+            )
 
     def date_string(self, literal: n.String) -> None:
         try:
@@ -537,11 +619,16 @@ class _Checker:
             return
         shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in allowed if v is not None)
         outcome = "true" if op == "!=" else "false"
-        close = difflib.get_close_matches(str(literal.value),
-                                          [str(v) for v in allowed if v is not None], n=1)  # fmt: skip
-        self.warning(literal.span, f"{json.dumps(literal.value, ensure_ascii=False)} is never "
-                     f"a value of '{path.span.text()}' (the schema allows {shown}): always "
-                     f"{outcome}", f"did you mean \"{close[0]}\"?" if close else None)  # fmt: skip
+        close = difflib.get_close_matches(
+            str(literal.value), [str(v) for v in allowed if v is not None], n=1
+        )
+        self.warning(
+            literal.span,
+            f"{json.dumps(literal.value, ensure_ascii=False)} is never "
+            f"a value of '{path.span.text()}' (the schema allows {shown}): always "
+            f"{outcome}",
+            f'did you mean "{close[0]}"?' if close else None,
+        )
 
     def element_kinds(self, collection: n.Expr, scope: dict[str, Kinds]) -> Kinds:
         if isinstance(collection, n.ListLiteral) and collection.items:
@@ -558,24 +645,32 @@ class _Checker:
         builtin = BUILTINS.get(expr.name)
         if builtin is None:
             close = difflib.get_close_matches(expr.name, list(BUILTINS), n=1)
-            self.error(expr.name_span, f"unknown function '{expr.name}'"
-                       + (f" (did you mean '{close[0]}'?)" if close else ""),
-                       "the functions are " + ", ".join(BUILTINS))  # fmt: skip
+            self.error(
+                expr.name_span,
+                f"unknown function '{expr.name}'"
+                + (f" (did you mean '{close[0]}'?)" if close else ""),
+                "the functions are " + ", ".join(BUILTINS),
+            )
             for arg in expr.args:
                 self.infer(arg, scope)
             return ANY
         if len(expr.args) != len(builtin.params):
             count = len(builtin.params)
-            self.error(expr.span, f"{expr.name}() takes {count} argument{'s' * (count != 1)}, "
-                       f"not {len(expr.args)}", f"write {builtin.signature}")  # fmt: skip
+            self.error(
+                expr.span,
+                f"{expr.name}() takes {count} argument{'s' * (count != 1)}, not {len(expr.args)}",
+                f"write {builtin.signature}",
+            )
             for arg in expr.args:
                 self.infer(arg, scope)
             return builtin.result
         if builtin.takes_path:
             arg = expr.args[0]
             if not isinstance(arg, n.Path):
-                self.error(arg.span, f"{expr.name}() takes a path, like exists(evidence.economy."
-                           "budget_nok)")  # fmt: skip
+                self.error(
+                    arg.span,
+                    f"{expr.name}() takes a path, like exists(evidence.economy.budget_nok)",
+                )
             self.infer(arg, scope)
             return builtin.result
         for arg, needed in zip(expr.args, builtin.params, strict=True):
@@ -605,8 +700,10 @@ class _Checker:
 
     def read_keys(self, path: n.Path, kinds: Kinds, keys: tuple[str, ...]) -> Kinds:
         if keys and not kinds & OBJECT:
-            self.error(path.span, f"cannot read key '{keys[0]}' from '{path.root}', which is "
-                       f"{describe_kinds(kinds)}")  # fmt: skip
+            self.error(
+                path.span,
+                f"cannot read key '{keys[0]}' from '{path.root}', which is {describe_kinds(kinds)}",
+            )
         return ANY if keys else kinds
 
     def evidence_kinds(self, path: n.Path, node: SchemaNode, keys: tuple[str, ...]) -> Kinds:
@@ -614,17 +711,23 @@ class _Checker:
         walked: list[str] = []
         for key in keys:
             if not node.is_open and not node.kinds() & OBJECT:
-                self.error(path.span, f"'{'.'.join(walked)}' is {describe_kinds(node.kinds())} "
-                           f"in the schema; it has no key '{key}'")  # fmt: skip
+                self.error(
+                    path.span,
+                    f"'{'.'.join(walked)}' is {describe_kinds(node.kinds())} "
+                    f"in the schema; it has no key '{key}'",
+                )
                 return ANY
             child = self.index.child(node, key)
             if isinstance(child, UnknownKey):
                 close = difflib.get_close_matches(key, child.known, n=1, cutoff=0.6)
                 where = ".".join(walked) or "the evidence document"
-                self.error(path.span, f"'{'.'.join([*walked, key])}' is not in the schema: "
-                           f"{where} has no key '{key}'"
-                           + (f" (did you mean '{close[0]}'?)" if close else ""),
-                           None if close else "keys there: " + ", ".join(child.known[:12]))
+                self.error(
+                    path.span,
+                    f"'{'.'.join([*walked, key])}' is not in the schema: "
+                    f"{where} has no key '{key}'"
+                    + (f" (did you mean '{close[0]}'?)" if close else ""),
+                    None if close else "keys there: " + ", ".join(child.known[:12]),
+                )
                 return ANY
             node = child
             walked.append(key)
@@ -635,9 +738,12 @@ class _Checker:
             return
         for name in self.lets:
             if edit_distance_at_most_one(path.root, name):
-                self.warning(path.span, f"'{path.root}' is not a let, so it reads the evidence "
-                             f"key '{path.root}'; did you mean the let '{name}'?",
-                             f"write `{path.root}` if you mean the evidence key")  # fmt: skip
+                self.warning(
+                    path.span,
+                    f"'{path.root}' is not a let, so it reads the evidence "
+                    f"key '{path.root}'; did you mean the let '{name}'?",
+                    f"write `{path.root}` if you mean the evidence key",
+                )
                 return
 
     def schema_node(self, expr: n.Expr, scope: dict[str, Kinds]) -> SchemaNode | None:
@@ -694,8 +800,13 @@ def _may_equal(left: Kinds, right: Kinds) -> bool:
 
 
 def _may_order(left: Kinds, right: Kinds) -> bool:
-    pairs = {("number", "number"), ("string", "string"), ("date", "date"),
-             ("date", "string"), ("string", "date")}  # fmt: skip
+    pairs = {
+        ("number", "number"),
+        ("string", "string"),
+        ("date", "date"),
+        ("date", "string"),
+        ("string", "date"),
+    }
     return any((a, b) in pairs for a in left for b in right)
 
 

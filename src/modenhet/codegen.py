@@ -86,8 +86,7 @@ class FastCompiler:
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
         lines.append(f"    return ({statuses}), ({levels}), overall, fallback, bad")
         self.source = "\n".join(lines) + "\n"
-        code = compile(self.source, "<modenhet generated>", "exec")
-        exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
+        exec(compile(self.source, "<modenhet generated>", "exec"), self.namespace)  # noqa: S102 - our own generated source, see the module doc
         return self.namespace["evaluate"]  # type: ignore[no-any-return]
 
     def prelude(self, node: _PathNode, depth: int) -> list[str]:
@@ -199,8 +198,10 @@ class FastCompiler:
     def expr(self, expr: n.Expr, bound: dict[str, str]) -> Code:  # noqa: C901
         match expr:
             case n.Number(value=value):
-                return Code(f"({value!r})" if math.isfinite(value) else self.constant(value),
-                            maybe_none=False)  # fmt: skip
+                return Code(
+                    f"({value!r})" if math.isfinite(value) else self.constant(value),
+                    maybe_none=False,
+                )
             case n.String(value=value):
                 return Code(repr(value), maybe_none=False)
             case n.Boolean(value=value):
@@ -223,9 +224,13 @@ class FastCompiler:
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
-                return self.strict([self.expr(operand, bound)], lambda t: (
-                    f"(-{t[0]} if {t[0]}.__class__ is int or {t[0]}.__class__ is float "
-                    f"else _negate({t[0]}))"))  # fmt: skip
+                return self.strict(
+                    [self.expr(operand, bound)],
+                    lambda t: (
+                        f"(-{t[0]} if {t[0]}.__class__ is int or {t[0]}.__class__ is float "
+                        f"else _negate({t[0]}))"
+                    ),
+                )
             case n.Not(operand=operand):
                 inner = self.boolean(self.expr(operand, bound), operand)
                 return self.strict([inner], lambda t: f"(not {t[0]})")
@@ -262,12 +267,14 @@ class FastCompiler:
         """Kleene `and` (dominant False) or `or` (dominant True), short-circuiting."""
         win, lose = ("True", "False") if dominant else ("False", "True")
         names = [self.fresh("_t") for _ in parts]
-        first = " or ".join(f"({t} := {p.source}) is {win}" for t, p in zip(names, parts,
-                                                                           strict=True))  # fmt: skip
+        first = " or ".join(
+            f"({t} := {p.source}) is {win}" for t, p in zip(names, parts, strict=True)
+        )
         rest = " and ".join(f"{t} is {lose}" for t in names)
         combine = "_any" if dominant else "_all"
-        return Code(f"({win} if {first} else {lose} if {rest} else "
-                    f"{combine}(({', '.join(names)},)))")  # fmt: skip
+        return Code(
+            f"({win} if {first} else {lose} if {rest} else {combine}(({', '.join(names)},)))"
+        )
 
     def path(self, path: n.Path, bound: dict[str, str]) -> Code:
         if not path.root_is_key and path.root in bound:
@@ -290,9 +297,13 @@ class FastCompiler:
         op = expr.op
         if op == "/":
             return self.strict([left, right], lambda t: f"_arith('/', {t[0]}, {t[1]})")
-        return self.strict([left, right], lambda t: (
-            f"({t[0]} {op} {t[1]} if {t[0]}.__class__ is int and {t[1]}.__class__ is int "
-            f"else _arith({op!r}, {t[0]}, {t[1]}))"))  # fmt: skip
+        return self.strict(
+            [left, right],
+            lambda t: (
+                f"({t[0]} {op} {t[1]} if {t[0]}.__class__ is int and {t[1]}.__class__ is int "
+                f"else _arith({op!r}, {t[0]}, {t[1]}))"
+            ),
+        )
 
     def comparison(self, expr: n.Comparison, bound: dict[str, str]) -> Code:
         left, right = self.expr(expr.left, bound), self.expr(expr.right, bound)
@@ -304,35 +315,39 @@ class FastCompiler:
             if op == "==":
                 return equal
             return self.strict([equal], lambda t: f"(not {t[0]})")
-        probe = 0 if isinstance(expr.right, n.Number) else 1 if isinstance(expr.left, n.Number) else None
+        probe = (
+            0
+            if isinstance(expr.right, n.Number)
+            else 1
+            if isinstance(expr.left, n.Number)
+            else None
+        )
         if probe is not None:
-            return self.strict([left, right], lambda t: (
-                f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
-                f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}))"))  # fmt: skip
+            return self.strict(
+                [left, right],
+                lambda t: (
+                    f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
+                    f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}))"
+                ),
+            )
         if left_kinds == DATE or right_kinds == DATE:
-            return self.strict([left, right], lambda t: (
-                f"(_as_date({t[0]}) {op} _as_date({t[1]}))"))  # fmt: skip
+            return self.strict([left, right], lambda t: f"(_as_date({t[0]}) {op} _as_date({t[1]}))")
         return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]})")
 
     def equality(
-        self, left_expr: n.Expr, left: Code, left_kinds: Kinds,
-        right_expr: n.Expr, right: Code, right_kinds: Kinds,
-    ) -> Code:  # fmt: skip
-        for literal, other, other_kinds in (
-            (right_expr, left, left_kinds),
-            (left_expr, right, right_kinds),
-        ):
-            if isinstance(literal, n.String) and "date" not in other_kinds:
-                text = repr(literal.value)
-                return self.strict([other], lambda t: (
-                    f"({t[0]} == {text} or ({t[0]}.__class__ is str and not {t[0]}.isascii() "
-                    f"and _nfc({t[0]}) == {text}))"))  # fmt: skip
-            if isinstance(literal, n.Number):
-                number = f"({literal.value!r})"
-                return self.strict([other], lambda t: (
-                    f"({t[0]} == {number} and {t[0]}.__class__ is not bool)"))  # fmt: skip
-            if isinstance(literal, n.Boolean):
-                return self.strict([other], lambda t: f"({t[0]} is {literal.value!r})")
+        self,
+        left_expr: n.Expr,
+        left: Code,
+        left_kinds: Kinds,
+        right_expr: n.Expr,
+        right: Code,
+        right_kinds: Kinds,
+    ) -> Code:
+        pairs = ((right_expr, left, left_kinds), (left_expr, right, right_kinds))
+        for literal, other, other_kinds in pairs:
+            test = _literal_equality(literal, other_kinds)
+            if test is not None:
+                return self.strict([other], test)
         return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]})")
 
     def membership(self, item: n.Expr, collection: n.Expr, bound: dict[str, str]) -> Code:
@@ -347,9 +362,13 @@ class FastCompiler:
             strings = [e.value for e in collection.items if isinstance(e, n.String)]
             members = self.constant(frozenset(strings))
             as_list = self.constant(strings)
-            return self.strict([item_code], lambda t: (
-                f"(True if {t[0]} in {members} else False if {t[0]}.__class__ is str and "
-                f"{t[0]}.isascii() else _member({t[0]}, {as_list}))"))  # fmt: skip
+            return self.strict(
+                [item_code],
+                lambda t: (
+                    f"(True if {t[0]} in {members} else False if {t[0]}.__class__ is str and "
+                    f"{t[0]}.isascii() else _member({t[0]}, {as_list}))"
+                ),
+            )
         members_code = self.members(collection, bound)
         return Code(f"_member({item_code.source}, {members_code.source})")
 
@@ -365,8 +384,9 @@ class FastCompiler:
         variable = self.fresh("_v")
         body = self.boolean(self.expr(expr.body, {**bound, expr.variable: variable}), expr.body)
         combine = "_any" if expr.kind == "any" else "_all"
-        return self.strict([collection], lambda t: (
-            f"{combine}({body.source} for {variable} in _as_list({t[0]}))"))  # fmt: skip
+        return self.strict(
+            [collection], lambda t: f"{combine}({body.source} for {variable} in _as_list({t[0]}))"
+        )
 
     def call(self, expr: n.Call, bound: dict[str, str]) -> Code:
         name = expr.name
@@ -375,15 +395,19 @@ class FastCompiler:
             assert isinstance(path, n.Path)
             if not path.root_is_key and path.root in bound:
                 return Code(f"_exists({bound[path.root]}, {path.keys!r})", maybe_none=False)
-            if (not path.root_is_key and path.root in self.model.lets
-                    and self.pure_path_let(path.root) is None):  # fmt: skip
+            if (
+                not path.root_is_key
+                and path.root in self.model.lets
+                and self.pure_path_let(path.root) is None
+            ):
                 return Code(f"_exists({self.let(path.root)}, {path.keys!r})", maybe_none=False)
             return Code(f"({self.path(path, bound).source} is not None)", maybe_none=False)
         args = [self.expr(arg, bound) for arg in expr.args]
         match name:
             case "count":
-                return self.strict(args, lambda t: (
-                    f"(len({t[0]}) if {t[0]}.__class__ is list else _count({t[0]}))"))  # fmt: skip
+                return self.strict(
+                    args, lambda t: f"(len({t[0]}) if {t[0]}.__class__ is list else _count({t[0]}))"
+                )
             case "sum" | "min" | "max":
                 return self.strict(args, lambda t: f"_aggregate({name!r}, {t[0]})")
             case "days_since":
@@ -396,6 +420,23 @@ class FastCompiler:
                 every = name == "contains_all"
                 return Code(f"_contains({args[0].source}, {args[1].source}, {every})")
         raise AssertionError(f"unknown function {name}")  # pragma: no cover
+
+
+def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str]], str] | None:
+    """`x == LITERAL` without a helper call, where the literal's kind allows it."""
+    if isinstance(literal, n.String) and "date" not in other_kinds:
+        text = repr(literal.value)
+        return lambda t: (
+            f"({t[0]} == {text} or ({t[0]}.__class__ is str and not {t[0]}.isascii() "
+            f"and _nfc({t[0]}) == {text}))"
+        )
+    if isinstance(literal, n.Number):
+        number = f"({literal.value!r})"
+        return lambda t: f"({t[0]} == {number} and {t[0]}.__class__ is not bool)"
+    if isinstance(literal, n.Boolean):
+        truth = repr(literal.value)
+        return lambda t: f"({t[0]} is {truth})"
+    return None
 
 
 def _descendants(node: _PathNode) -> list[_PathNode]:

@@ -83,16 +83,25 @@ class RuleFileError(RuleError):
         return f"{self.file}: error: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Violation:
     """One problem with an evidence document, at a JSON pointer ('' for the whole document)."""
 
     pointer: str
     message: str
     line: int | None = None
+    severity: Severity = "error"
 
     def as_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}
+
+    def where(self, source: str) -> str:
+        """`FILE[:LINE][#POINTER]`, as spec/cli.md writes the place of an evidence problem."""
+        where = source if self.line is None else f"{source}:{self.line}"
+        return f"{where}#{self.pointer}" if self.pointer else where
+
+    def render(self, source: str) -> str:
+        return f"{self.where(source)}: {self.severity}: {self.message}"
 
 
 class EvidenceError(ModenhetError):
@@ -104,15 +113,7 @@ class EvidenceError(ModenhetError):
         super().__init__(self.render())
 
     def render(self) -> str:
-        lines = []
-        for violation in self.violations:
-            where = self.source
-            if violation.line is not None and ":" not in self.source.rpartition("/")[2]:
-                where += f":{violation.line}"
-            if violation.pointer:
-                where += f"#{violation.pointer}"
-            lines.append(f"{where}: error: {violation.message}")
-        return "\n".join(lines)
+        return "\n".join(v.render(self.source) for v in self.violations)
 
     def __str__(self) -> str:
         return self.render()

@@ -130,8 +130,9 @@ def _combine(results: Sequence[Result], what: str, *, dominant: bool) -> Result:
     for result in results:
         if isinstance(result, Known):
             if result.value.__class__ is not bool:
-                failure = failure or Failure(f"{what} must be true or false, but is "
-                                             f"{v.described(result.value)}")  # fmt: skip
+                failure = failure or Failure(
+                    f"{what} must be true or false, but is {v.described(result.value)}"
+                )
             elif result.value is dominant:
                 return Known(dominant)
         elif isinstance(result, Failure):
@@ -249,8 +250,9 @@ class ExactCompiler:
                 what = f"an operand of 'or' in '{text}'"
                 return lambda frame: disjunction([p(frame) for p in parts], what)
             case n.Arithmetic(op=op, left=left, right=right):
-                return self.strict_op(text, (left, right), bound,
-                                      lambda a, b: v.arithmetic(op, a, b))  # fmt: skip
+                return self.strict_op(
+                    text, (left, right), bound, lambda a, b: v.arithmetic(op, a, b)
+                )
             case n.Comparison(op=op, left=left, right=right):
                 return self.comparison(op, left, right, text, bound)
             case n.Membership(item=item, collection=collection, negated=negated):
@@ -266,9 +268,12 @@ class ExactCompiler:
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
     def strict_op(
-        self, text: str, operands: Sequence[n.Expr], bound: frozenset[str],
+        self,
+        text: str,
+        operands: Sequence[n.Expr],
+        bound: frozenset[str],
         compute: Callable[..., Any],
-    ) -> Code:  # fmt: skip
+    ) -> Code:
         parts = [self.compile(o, bound) for o in operands]
 
         def run(frame: Frame) -> Result:
@@ -298,7 +303,9 @@ class ExactCompiler:
 
         return run
 
-    def members(self, collection: n.Expr, bound: frozenset[str]) -> Callable[[Frame], Any]:
+    def members(
+        self, collection: n.Expr, bound: frozenset[str]
+    ) -> Callable[[Frame], list[Result] | Result]:
         """A closure giving the element results of a list (literal items one by one)."""
         if isinstance(collection, n.ListLiteral):
             parts = [self.compile(item, bound) for item in collection.items]
@@ -393,8 +400,11 @@ class ExactCompiler:
         functions: dict[str, Callable[..., Any]] = {"count": v.count, "year": v.year}
         if name in ("days_since", "years_since"):
             read = self.compile(expr.args[0], bound)
-            since = v.days_since if name == "days_since" else (
-                lambda value, as_of: v.years_since(v.as_date(value), as_of))  # fmt: skip
+            since = (
+                v.days_since
+                if name == "days_since"
+                else (lambda value, as_of: v.years_since(v.as_date(value), as_of))
+            )
 
             def dated(frame: Frame) -> Result:
                 result = read(frame)

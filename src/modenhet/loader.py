@@ -77,8 +77,9 @@ def _read_top(display: str, real: Path) -> bytes:
     try:
         size = os.path.getsize(real)
         if size > MAX_RULE_FILE_BYTES:
-            raise RuleFileError(display, f"the rule file is {size} bytes; the limit is "
-                                f"{MAX_RULE_FILE_BYTES}")  # fmt: skip
+            raise RuleFileError(
+                display, f"the rule file is {size} bytes; the limit is {MAX_RULE_FILE_BYTES}"
+            )
         return real.read_bytes()
     except OSError as error:
         raise RuleFileError(display, f"cannot be read: {error.strerror}") from None
@@ -106,19 +107,26 @@ class _Loader:
         written = statement.path.value
         span = statement.path.span
         if os.path.isabs(written) or written.startswith("~"):
-            self.error(span, f"include path '{written}' is absolute",
-                       "write the path relative to the including file")  # fmt: skip
+            self.error(
+                span,
+                f"include path '{written}' is absolute",
+                "write the path relative to the including file",
+            )
             return
         target = Path(os.path.realpath(parent.path.parent / written))
         display = os.path.normpath(os.path.join(os.path.dirname(parent.name), written))
         if not target.is_relative_to(self.loaded.root):
-            self.error(span, f"include '{written}' leaves the rule set's directory "
-                       f"{self.loaded.root}",
-                       "included files must lie inside the directory of the top rule file")  # fmt: skip
+            self.error(
+                span,
+                f"include '{written}' leaves the rule set's directory {self.loaded.root}",
+                "included files must lie inside the directory of the top rule file",
+            )
             return
         if target in stack:
-            chain = " -> ".join(p.relative_to(self.loaded.root).as_posix() for p in
-                                [*stack[stack.index(target):], target])  # fmt: skip
+            chain = " -> ".join(
+                p.relative_to(self.loaded.root).as_posix()
+                for p in [*stack[stack.index(target) :], target]
+            )
             self.error(span, f"include cycle: {chain}")
             return
         if target in self.seen:
@@ -138,8 +146,11 @@ class _Loader:
         try:
             text = decode_rule_bytes(data)
         except UnicodeDecodeError as error:
-            self.error(span, f"included file '{written}' is not UTF-8 text (byte {error.start} "
-                       "cannot be decoded)")  # fmt: skip
+            self.error(
+                span,
+                f"included file '{written}' is not UTF-8 text (byte {error.start} "
+                "cannot be decoded)",
+            )
             return
         self.load(Source.from_text(display, text, target), data, top=False, stack=stack)
 

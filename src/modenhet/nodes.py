@@ -305,15 +305,7 @@ class FactorStmt:
     span: Span
 
 
-Statement = (
-    RulesetStmt
-    | SchemaStmt
-    | OverallStmt
-    | LevelsStmt
-    | LetStmt
-    | IncludeStmt
-    | FactorStmt
-)
+Statement = RulesetStmt | SchemaStmt | OverallStmt | LevelsStmt | LetStmt | IncludeStmt | FactorStmt
 
 
 @dataclass(frozen=True, slots=True)

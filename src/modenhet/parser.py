@@ -27,15 +27,25 @@ from modenhet import nodes as n
 from modenhet.errors import Diagnostic
 from modenhet.source import Source, Span
 
-RESERVED = frozenset(
-    {"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"}
-)
+RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
 STATEMENT_WORDS = frozenset(
     {
-        "ruleset", "version", "schema", "overall", "levels", "let", "include",
-        "factor", "weight", "level", "criterion", "when", "advice", "ref",
+        "ruleset",
+        "version",
+        "schema",
+        "overall",
+        "levels",
+        "let",
+        "include",
+        "factor",
+        "weight",
+        "level",
+        "criterion",
+        "when",
+        "advice",
+        "ref",
     }
-)  # fmt: skip
+)
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -81,8 +91,13 @@ def parse(source: Source) -> tuple[n.RuleFile | None, list[Diagnostic]]:
 
 
 def _token_span(source: Source, token: Token) -> Span:
-    return Span(source, token.line or 1, token.column or 1,
-                token.end_line or token.line or 1, token.end_column or token.column or 1)  # fmt: skip
+    return Span(
+        source,
+        token.line or 1,
+        token.column or 1,
+        token.end_line or token.line or 1,
+        token.end_column or token.column or 1,
+    )
 
 
 @v_args(inline=True, meta=True)
@@ -107,8 +122,11 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
     def _identifier(self, token: Token, what: str) -> n.Name:
         name = n.Name(str(token), _token_span(self.source, token))
         if name.value in RESERVED:
-            self._error(name.span, f"'{name.value}' is a reserved word and cannot be {what}",
-                        "choose another name; reserved: " + ", ".join(sorted(RESERVED)))  # fmt: skip
+            self._error(
+                name.span,
+                f"'{name.value}' is a reserved word and cannot be {what}",
+                "choose another name; reserved: " + ", ".join(sorted(RESERVED)),
+            )
         return name
 
     def _text(self, token: Token) -> n.Text:
@@ -191,9 +209,12 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
     ) -> n.FactorStmt:
         """factor_stmt: "factor" NAME STRING factor_weight "{" level_block* "}\""""
         return n.FactorStmt(
-            self._identifier(id_, "a factor ID"), self._text(title), weight, levels,
+            self._identifier(id_, "a factor ID"),
+            self._text(title),
+            weight,
+            levels,
             self._span(meta),
-        )  # fmt: skip
+        )
 
     def factor_weight(self, meta: Any, number: Token | None = None) -> n.Number | None:
         """factor_weight: ("weight" NUMBER)?"""
@@ -208,9 +229,12 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
     ) -> n.Criterion:
         """criterion: "criterion" NAME STRING "when" expr criterion_option*"""
         return n.Criterion(
-            self._identifier(id_, "a criterion ID"), self._text(title), when, options,
+            self._identifier(id_, "a criterion ID"),
+            self._text(title),
+            when,
+            options,
             self._span(meta),
-        )  # fmt: skip
+        )
 
     def criterion_option(self, meta: Any, keyword: Token, text: Token) -> n.CriterionOption:
         """criterion_option: ADVICE STRING | REF STRING"""
@@ -236,7 +260,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         return n.And(operands, self._span(meta))
 
     def not_op(self, meta: Any, operand: n.Expr) -> n.Not:
-        """"not" _not_operand"""
+        """ "not" _not_operand"""
         return n.Not(operand, self._span(meta))
 
     def compare(self, meta: Any, left: n.Expr, op: Token, right: n.Expr) -> n.Comparison:
@@ -285,9 +309,12 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         span = _token_span(self.source, token)
         text = str(token)
         if not _DATE_FORM.fullmatch(text):
-            self._error(span, f"invalid date {text}: a date is written YYYY-MM-DD",
-                        "write months and days with two digits, e.g. 2023-07-01; "
-                        "subtraction of numbers is written with spaces: 5 - 3")  # fmt: skip
+            self._error(
+                span,
+                f"invalid date {text}: a date is written YYYY-MM-DD",
+                "write months and days with two digits, e.g. 2023-07-01; "
+                "subtraction of numbers is written with spaces: 5 - 3",
+            )
             return n.Invalid(span)
         try:
             return n.DateLiteral(datetime.date.fromisoformat(text), span)
@@ -296,23 +323,23 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
             return n.Invalid(span)
 
     def true(self, meta: Any) -> n.Boolean:
-        """"true" -> true"""
+        """ "true" -> true"""
         return n.Boolean(True, self._span(meta))
 
     def false(self, meta: Any) -> n.Boolean:
-        """"false" -> false"""
+        """ "false" -> false"""
         return n.Boolean(False, self._span(meta))
 
     def null(self, meta: Any) -> n.Null:
-        """"null" -> null"""
+        """ "null" -> null"""
         return n.Null(self._span(meta))
 
     def as_of(self, meta: Any) -> n.AsOf:
-        """"as_of" -> as_of"""
+        """ "as_of" -> as_of"""
         return n.AsOf(self._span(meta))
 
     def list_literal(self, meta: Any, *items: n.Expr) -> n.ListLiteral:
-        """"[" _items? "]" -> list_literal"""
+        """ "[" _items? "]" -> list_literal"""
         return n.ListLiteral(items, self._span(meta))
 
     def call(self, meta: Any, name: Token, *args: n.Expr) -> n.Call:
@@ -329,7 +356,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         return n.Path(_key_text(token), (), True, _token_span(self.source, token))
 
     def parens(self, meta: Any, expr: n.Expr) -> n.Expr:
-        """"(" expr ")" -> parens"""
+        """ "(" expr ")" -> parens"""
         return expr
 
 
@@ -355,9 +382,22 @@ _TERMINAL_WORDS = {
 _OPERATORS = {"COMPARE", "PLUS", "MINUS", "MUL_OP", "AND", "OR", "IN", "NOT", "DOT"}
 _STATEMENTS = {"RULESET", "SCHEMA", "OVERALL", "LEVELS", "LET", "INCLUDE", "FACTOR"}
 _EXPRESSION_START = {
-    "ANY", "ALL", "AS_OF", "BACKTICK_KEY", "DATE", "FALSE", "LPAR", "LSQB", "MINUS", "NAME",
-    "NOT", "NULL", "NUMBER", "STRING", "TRUE",
-}  # fmt: skip
+    "ANY",
+    "ALL",
+    "AS_OF",
+    "BACKTICK_KEY",
+    "DATE",
+    "FALSE",
+    "LPAR",
+    "LSQB",
+    "MINUS",
+    "NAME",
+    "NOT",
+    "NULL",
+    "NUMBER",
+    "STRING",
+    "TRUE",
+}
 _OPENERS = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 
 # Typical mistakes, recognised by the parser state in which they fail (as Lark's
@@ -369,12 +409,15 @@ _CHAINED = (
 _EXAMPLES: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {
     _CHAINED: (
         (
-            "let x = a < b < c", "let x = a in b in c", "let x = a not in b in c",
-            "let x = a < b - c < d", "let x = a in b + c in d",
+            "let x = a < b < c",
+            "let x = a in b in c",
+            "let x = a not in b in c",
+            "let x = a < b - c < d",
+            "let x = a in b + c in d",
         ),
         frozenset({"COMPARE", "IN", "NOT"}),
     ),
-}  # fmt: skip
+}
 
 
 @functools.cache
@@ -385,7 +428,7 @@ def _example_states() -> dict[int, tuple[tuple[str, str], frozenset[str]]]:
             try:
                 lark_parser().parse(example)
             except UnexpectedToken as error:
-                states[error.state.position] = (label, token_types)  # type: ignore[union-attr]
+                states[error.state.position] = (label, token_types)
     return states
 
 
@@ -471,23 +514,27 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     state = getattr(error.state, "position", None)
     known = _example_states().get(state) if isinstance(state, int) else None
     if known and token.type in known[1]:
-        (message, hint) = known[0]
-        return Diagnostic(span, "error", message, hint)
+        return Diagnostic(span, "error", *known[0])
     if token.type == "$END":
         opener = _unclosed(source, len(source.text))
         if opener is not None:
             closer = {"LBRACE": "}", "LPAR": ")", "LSQB": "]"}[opener.type]
             return Diagnostic(
-                _token_span(source, opener), "error",
+                _token_span(source, opener),
+                "error",
                 f"this '{opener}' is never closed: expected '{closer}' before the end of the file",
-            )  # fmt: skip
+            )
     if expected == {"WHEN"}:
-        return Diagnostic(span, "error", f"expected 'when' after the criterion's title, found {found}",
-                          'write: criterion ID "Title" when CONDITION')  # fmt: skip
+        return Diagnostic(
+            span,
+            "error",
+            f"expected 'when' after the criterion's title, found {found}",
+            'write: criterion ID "Title" when CONDITION',
+        )
     if token.type == "EQUAL":
         return Diagnostic(span, "error", "'=' is not a comparison", "write '==' to compare")
     message = f"unexpected {found}; expected {_describe_expected(expected)}"
-    hint = None
+    hint: str | None = None
     if token.type == "NAME":
         close = difflib.get_close_matches(str(token), _keywords(expected), n=1)
         if close:
@@ -500,8 +547,12 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
 def _character_diagnostic(source: Source, error: UnexpectedCharacters, span: Span) -> Diagnostic:
     char = error.char
     if char == '"':
-        return Diagnostic(span, "error", "this text is never closed: a string must end with '\"' "
-                          "on the same line", "write a line break inside a string as \\n")  # fmt: skip
+        return Diagnostic(
+            span,
+            "error",
+            "this text is never closed: a string must end with '\"' on the same line",
+            "write a line break inside a string as \\n",
+        )
     if char == "`":
         return Diagnostic(span, "error", "this back-ticked key is never closed on its line")
     if char == "'":
@@ -511,6 +562,9 @@ def _character_diagnostic(source: Source, error: UnexpectedCharacters, span: Spa
     if char == "=":
         return Diagnostic(span, "error", "'=' is not a comparison", "write '==' to compare")
     if char == "." or char.isdigit():
-        return Diagnostic(span, "error", "a number is written as digits with an optional "
-                          ".digits part (0.5, 1_000)")  # fmt: skip
+        return Diagnostic(
+            span,
+            "error",
+            "a number is written as digits with an optional .digits part (0.5, 1_000)",
+        )
     return Diagnostic(span, "error", f"unexpected character {char!r}")

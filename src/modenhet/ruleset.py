@@ -75,8 +75,14 @@ class RuleSet:
         """Evaluate one parsed evidence document (a dict) at `as_of` (default: today)."""
         as_of = _as_date(as_of)
         if doc.__class__ is not dict:
-            raise EvidenceError("<document>", [Violation("", "the evidence document must be a "
-                                f"JSON object, not {type(doc).__name__}")])  # fmt: skip
+            raise EvidenceError(
+                "<document>",
+                [
+                    Violation(
+                        "", f"the evidence document must be a JSON object, not {type(doc).__name__}"
+                    )
+                ],
+            )
         statuses, levels, overall, fallback, bad = self._fast(doc, as_of)
         decided: dict[int, Result] = {}
         frame: Frame | None = None

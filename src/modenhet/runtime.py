@@ -78,7 +78,7 @@ def any_of(results: Iterable[Any]) -> bool | None:
 def as_list(value: Any) -> list[Any]:
     if value.__class__ is not list:
         raise Fallback
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def member(item: Any, items: Any) -> bool | None:

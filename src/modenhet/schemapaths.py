@@ -79,9 +79,16 @@ class UnknownKey:
 OPEN = SchemaNode(())
 _COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf")
 _CONSTRAINTS = {
-    "type", "enum", "const", "properties", "items", "additionalProperties",
-    "patternProperties", "unevaluatedProperties", "format",
-}  # fmt: skip
+    "type",
+    "enum",
+    "const",
+    "properties",
+    "items",
+    "additionalProperties",
+    "patternProperties",
+    "unevaluatedProperties",
+    "format",
+}
 
 
 class SchemaIndex:

@@ -70,8 +70,9 @@ def describe(value: Value, limit: int = 40) -> str:
             text = "[" + ", ".join(describe(item, limit) for item in value[:5])
             text += ", ...]" if len(value) > 5 else "]"
         case dict():
-            text = "{" + ", ".join(f"{key}: {describe(item, 10)}" for key, item in
-                                   list(value.items())[:3])  # fmt: skip
+            text = "{" + ", ".join(
+                f"{key}: {describe(item, 10)}" for key, item in list(value.items())[:3]
+            )
             text += ", ...}" if len(value) > 3 else "}"
         case None:
             return "null"
@@ -101,7 +102,7 @@ def parse_date(text: str) -> datetime.date:
 
 def as_date(value: Value) -> datetime.date:
     if value.__class__ is datetime.date:
-        return value  # type: ignore[no-any-return]
+        return value
     if value.__class__ is str:
         return parse_date(value)
     raise EvalError(f"expected a date, got {described(value)}")
@@ -134,14 +135,14 @@ def equal(left: Value, right: Value) -> bool:
     left_class, right_class = left.__class__, right.__class__
     if left_class is datetime.date or right_class is datetime.date:
         if left_class is str:
-            return parse_date(left) == right
+            return bool(parse_date(left) == right)
         if right_class is str:
-            return left == parse_date(right)  # type: ignore[no-any-return]
-        return left_class is right_class and left == right  # type: ignore[no-any-return]
+            return bool(left == parse_date(right))
+        return bool(left_class is right_class and left == right)
     if left_class is bool or right_class is bool:
-        return left_class is right_class and left == right  # type: ignore[no-any-return]
+        return bool(left_class is right_class and left == right)
     if is_number(left):
-        return is_number(right) and left == right  # type: ignore[no-any-return]
+        return bool(is_number(right) and left == right)
     if left_class is str:
         return right_class is str and nfc(left) == nfc(right)
     if left_class is list:
@@ -182,8 +183,10 @@ def order(op: str, left: Value, right: Value) -> bool:
         return _ORDER[op](left, right)
     elif left.__class__ is str and right.__class__ is str:
         return _ORDER[op](nfc(left), nfc(right))
-    raise EvalError(f"cannot order {described(left)} {op} {described(right)}: "
-                    "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates")  # fmt: skip
+    raise EvalError(
+        f"cannot order {described(left)} {op} {described(right)}: "
+        "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates"
+    )
 
 
 # -------------------------------------------------------------------------------- arithmetic
@@ -198,8 +201,10 @@ def _finite(result: int | float, op: str, left: Value, right: Value) -> int | fl
 def arithmetic(op: str, left: Value, right: Value) -> int | float:
     """`+ - * /` on numbers; integers stay exact except under `/`."""
     if not (is_number(left) and is_number(right)):
-        raise EvalError(f"cannot compute {describe(left)} {op} {describe(right)}: '{op}' needs "
-                        f"two numbers, not {kind(left)} and {kind(right)}")  # fmt: skip
+        raise EvalError(
+            f"cannot compute {describe(left)} {op} {describe(right)}: '{op}' needs "
+            f"two numbers, not {kind(left)} and {kind(right)}"
+        )
     try:
         if op == "+":
             return _finite(left + right, op, left, right)
@@ -222,7 +227,7 @@ def negate(value: Value) -> int | float:
 
 def as_bool(value: Value, what: str) -> bool:
     if value.__class__ is bool:
-        return value  # type: ignore[no-any-return]
+        return value
     raise EvalError(f"{what} must be true or false, but is {described(value)}")
 
 
@@ -232,7 +237,7 @@ def as_bool(value: Value, what: str) -> bool:
 def require_list(value: Value, function: str) -> list[Value]:
     if value.__class__ is not list:
         raise EvalError(f"{function} needs a list, not {described(value)}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def count(value: Value) -> int:
@@ -263,8 +268,10 @@ def extreme(function: str, items: Sequence[Value]) -> Value:
         values = [nfc(item) for item in items]
     else:
         kinds = sorted({kind(item) for item in items})
-        raise EvalError(f"{function}() needs numbers, strings or dates, but the list holds "
-                        + " and ".join(kinds))  # fmt: skip
+        raise EvalError(
+            f"{function}() needs numbers, strings or dates, but the list holds "
+            + " and ".join(kinds)
+        )
     return min(values) if function == "min" else max(values)
 
 

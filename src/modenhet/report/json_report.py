@@ -1,0 +1,62 @@
+"""The JSON report of spec section 8, and JSONL with one result object per line.
+
+Output depends only on the inputs and `as_of` (no clock, no absolute paths beyond what the
+user named), so two runs with the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from modenhet.run import Outcome, RunInfo
+
+
+def header(run: RunInfo) -> dict[str, Any]:
+    ruleset = run.ruleset
+    return {
+        "tool": {"name": "modenhet", "version": run.tool_version},
+        "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
+        "as_of": run.as_of.isoformat(),
+    }
+
+
+def record(outcome: Outcome) -> dict[str, Any]:
+    """One result object: the evaluation, or the problems that stopped it."""
+    result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
+    evaluation = outcome.evaluation
+    if evaluation is None:
+        if outcome.item.document is not None:
+            result["municipality"] = outcome.municipality
+        result["error"] = [problem.as_dict() for problem in outcome.problems]
+        return result
+    result["municipality"] = outcome.municipality
+    result["overall"] = evaluation.overall
+    result["overall_label"] = evaluation.overall_label
+    result["factors"] = evaluation.factors_dict()
+    return result
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def write_json(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+    """One JSON object for the run, written result by result so memory stays flat."""
+    head = _dumps(header(run), indent=2)
+    out.write(head[:-2] + ',\n  "results": [')
+    first = True
+    for outcome in outcomes:
+        text = _dumps(record(outcome), indent=2).replace("\n", "\n    ")
+        out.write(("\n    " if first else ",\n    ") + text)
+        first = False
+    out.write("\n  ]\n}\n" if not first else "]\n}\n")
+
+
+def write_jsonl(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+    """One result per line, each with the run's `as_of` and rule set so lines stand alone."""
+    context = header(run)
+    for outcome in outcomes:
+        line = {"as_of": context["as_of"], "ruleset": context["ruleset"], **record(outcome)}
+        out.write(_dumps(line) + "\n")

@@ -1,0 +1,76 @@
+"""A batch run: every evidence document read, validated and evaluated in input order.
+
+The CLI and the reporters share this; a document that cannot be read or does not validate
+becomes an outcome with its problems, and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from modenhet.errors import Violation
+from modenhet.evidence import EvidenceItem
+from modenhet.results import Evaluation
+from modenhet.ruleset import RuleSet
+
+
+@dataclass
+class Outcome:
+    """One document of the run: where it came from, and its evaluation or its problems."""
+
+    item: EvidenceItem
+    evaluation: Evaluation | None
+    problems: list[Violation]
+
+    @property
+    def source(self) -> str:
+        return self.item.source
+
+    @property
+    def municipality(self) -> Any:
+        return self.item.municipality
+
+    @property
+    def failed(self) -> bool:
+        return self.evaluation is None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a report records about the run itself."""
+
+    ruleset: RuleSet
+    as_of: datetime.date
+    tool_version: str
+
+
+def evaluate_items(
+    ruleset: RuleSet, items: Iterable[EvidenceItem], as_of: datetime.date, *, validate: bool
+) -> Iterator[Outcome]:
+    for item in items:
+        if item.problems or item.document is None:
+            yield Outcome(item, None, item.problems)
+            continue
+        if validate:
+            problems = [
+                Violation(p["pointer"], p["message"]) for p in ruleset.validate(item.document)
+            ]
+            if problems:
+                yield Outcome(item, None, problems)
+                continue
+        yield Outcome(item, ruleset.evaluate(item.document, as_of), [])
+
+
+def municipality_name(outcome: Outcome) -> str:
+    """`Bergen (4601)`, or the source when the document names no municipality."""
+    municipality = outcome.municipality
+    if isinstance(municipality, dict):
+        name, number = municipality.get("name"), municipality.get("number")
+        if isinstance(name, str) and isinstance(number, str):
+            return f"{name} ({number})"
+        if isinstance(name, str) or isinstance(number, str):
+            return str(name or number)
+    return outcome.source

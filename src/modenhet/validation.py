@@ -1,0 +1,165 @@
+"""Evidence against its JSON Schema: every violation, each at its JSON pointer, in words a
+municipal clerk understands ("`strategy.action_plan.status` must be one of none, outdated,
+current; got "gjeldande"").
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.validators import validator_for as _jsonschema_validator_for
+
+from modenhet.errors import Violation
+from modenhet.evidence import escape_pointer
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+class SchemaValidator:
+    """One schema, compiled once, that lists every violation of a document."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        cls = _jsonschema_validator_for(schema, default=Draft202012Validator)
+        cls.check_schema(schema)
+        self.validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+    def violations(self, document: Any) -> list[Violation]:
+        found = list(_non_finite(document, ()))
+        for error in self.validator.iter_errors(document):
+            found.extend(_translate(error))
+        unique = {(v.pointer, v.message): v for v in found}
+        return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
+
+    def is_valid(self, document: Any) -> bool:
+        return not self.violations(document)
+
+
+def validator_for(schema: dict[str, Any]) -> SchemaValidator:
+    return SchemaValidator(schema)
+
+
+def _pointer_key(pointer: str) -> tuple[tuple[int, int | str], ...]:
+    parts = pointer.split("/")[1:] if pointer else []
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def pointer_of(path: Any) -> str:
+    return "".join(f"/{escape_pointer(str(part))}" for part in path)
+
+
+def dotted(path: Any) -> str:
+    """`evidence.economy.instruments_used[2]`; 'the document' for the root."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`" if text else "the document"
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _non_finite(value: Any, path: tuple[Any, ...]) -> Iterator[Violation]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Violation(
+            pointer_of(path), f"{dotted(path)} is {value}, which is not a valid JSON number"
+        )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, (*path, index))
+
+
+def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
+    path = tuple(error.absolute_path)
+    name = dotted(path)
+    keyword = error.validator
+    expected: Any = error.validator_value
+    instance = error.instance
+    schema: Any = error.schema
+    if keyword in ("anyOf", "oneOf") and error.context:
+        best = best_match(error.context)
+        if best is not None:
+            return _translate(best)
+    if keyword == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        key = missing.group(1) if missing else str(expected)
+        return [
+            Violation(pointer_of((*path, key)), f"{dotted((*path, key))} is required but missing")
+        ]
+    if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        known = list(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        extras = [
+            k for k in instance if k not in known and not any(re.search(p, k) for p in patterns)
+        ]
+        out = []
+        for key in extras:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else ("; known keys: " + ", ".join(known[:12]) if known else "")
+            )
+            out.append(
+                Violation(
+                    pointer_of((*path, key)), f"{dotted((*path, key))} is not a known key{hint}"
+                )
+            )
+        return out or [Violation(pointer_of(path), error.message)]
+    pointer = pointer_of(path)
+    got = f"got {_describe(instance)}"
+    match keyword:
+        case "type":
+            types = [expected] if isinstance(expected, str) else list(expected)
+            words = [_TYPE_WORDS.get(t, t) for t in types]
+            text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            message = f"{name} must be {text}; {got}"
+        case "enum":
+            allowed = ", ".join(
+                str(v) if isinstance(v, str) else _describe(v) for v in expected if v is not None
+            )
+            message = f"{name} must be one of {allowed}; {got}"
+            if isinstance(instance, str):
+                close = difflib.get_close_matches(instance, [str(v) for v in expected], n=1)
+                if close:
+                    message += f' (did you mean "{close[0]}"?)'
+        case "const":
+            message = f"{name} must be {_describe(expected)}; {got}"
+        case "format" if expected == "date":
+            message = f"{name} must be a date written YYYY-MM-DD; {got}"
+        case "format":
+            message = f"{name} must be a valid {expected}; {got}"
+        case "pattern":
+            message = f"{name} must match the pattern {expected}; {got}"
+        case "minimum":
+            message = f"{name} must be at least {expected}; {got}"
+        case "maximum":
+            message = f"{name} must be at most {expected}; {got}"
+        case "exclusiveMinimum":
+            message = f"{name} must be more than {expected}; {got}"
+        case "exclusiveMaximum":
+            message = f"{name} must be less than {expected}; {got}"
+        case "minLength" | "maxLength" | "minItems" | "maxItems" | "uniqueItems":
+            message = f"{name}: {error.message}"
+        case _:
+            message = f"{name}: {error.message}"
+    return [Violation(pointer, message)]
