@@ -736,8 +736,10 @@ class _Checker:
     def near_let(self, path: n.Path) -> None:
         if path.root in self.evidence_roots:
             return
+        if len(path.root) < 3:
+            return  # one edit away from a two-letter let is everything
         for name in self.lets:
-            if edit_distance_at_most_one(path.root, name):
+            if len(name) >= 3 and edit_distance_at_most_one(path.root, name):
                 self.warning(
                     path.span,
                     f"'{path.root}' is not a let, so it reads the evidence "

@@ -497,7 +497,10 @@ def _unclosed(source: Source, before: int) -> Token | None:
 
 def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     line, column = error.line, error.column
-    if line < 1:  # UnexpectedEOF reports -1: point at the end of the text
+    at_end = isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    )
+    if line < 1 or at_end:  # Lark reports -1 or the last token: point at the end of the text
         line, column = source.end()
     span = Span(source, line, column, line, column + 1)
     if isinstance(error, UnexpectedCharacters):
