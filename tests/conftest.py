@@ -28,6 +28,30 @@ levels {
 """
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/goldens/ from the current output (review the diff before committing).",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/goldens/NAME, or rewrite it under --update-goldens."""
+
+    def compare(name: str, text: str) -> None:
+        path = ROOT / "tests" / "goldens" / name
+        if request.config.getoption("--update-goldens"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+            return
+        assert path.exists(), f"no golden file {name}: run pytest --update-goldens and review it"
+        assert text == path.read_text(encoding="utf-8", newline="")
+
+    return compare
+
+
 @pytest.fixture
 def write_rules(tmp_path: Path) -> Callable[..., Path]:
     """Write a rule file (dedented) and return its path; `header=True` prepends HEADER."""

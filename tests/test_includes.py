@@ -20,8 +20,10 @@ def factor(fid: str) -> str:
 @pytest.fixture
 def tree(write_rules: Callable[..., Path]) -> Path:
     """top includes a.rules and sub/b.rules; b includes a again (loaded once) and c."""
-    top = write_rules(HEADER + factor("top") + 'include "a.rules"\ninclude "sub/b.rules"\n'
-                      + factor("last"), "rules/top.rules")  # fmt: skip
+    top = write_rules(
+        HEADER + factor("top") + 'include "a.rules"\ninclude "sub/b.rules"\n' + factor("last"),
+        "rules/top.rules",
+    )
     write_rules("let a_ok = x.a\n" + factor("a"), "rules/a.rules")
     write_rules('include "../a.rules"\ninclude "c.rules"\n' + factor("b"), "rules/sub/b.rules")
     write_rules(factor("c"), "rules/sub/c.rules")
@@ -38,8 +40,12 @@ def test_lets_are_visible_across_files(tree: Path) -> None:
     doc = {"top_ok": True, "x": {"a": True}, "b_ok": True, "c_ok": True, "last_ok": True}
     result = ruleset.evaluate(doc)
     assert {f.id: f.level for f in result.factors.values()} == {
-        "top": 2, "a": 2, "c": 2, "b": 2, "last": 2,
-    }  # fmt: skip
+        "top": 2,
+        "a": 2,
+        "c": 2,
+        "b": 2,
+        "last": 2,
+    }
 
 
 def test_sha256_over_every_file_in_load_order(tree: Path) -> None:

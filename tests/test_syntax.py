@@ -13,10 +13,18 @@ from conftest import HEADER
 
 # (rule text after HEADER, line, column, message fragment); HEADER has 8 lines.
 SYNTAX = [
-    ('factor f "F" {\n  level 2 {\n    criterion a "A" x > 1\n  }\n}\n', 11, 21,
-     "expected 'when' after the criterion's title"),
-    ('factor f "F" {\n  level 2 {\n    criterion a "A" when x > 1\n  }\n', 9, 14,
-     "this '{' is never closed"),
+    (
+        'factor f "F" {\n  level 2 {\n    criterion a "A" x > 1\n  }\n}\n',
+        11,
+        21,
+        "expected 'when' after the criterion's title",
+    ),
+    (
+        'factor f "F" {\n  level 2 {\n    criterion a "A" when x > 1\n  }\n',
+        9,
+        14,
+        "this '{' is never closed",
+    ),
     ("let a = (1 + 2\n", 9, 9, "this '(' is never closed"),
     ("let a = [1, 2\n", 9, 9, "this '[' is never closed"),
     ("let a = 1 < 2 < 3\n", 9, 15, "comparisons do not chain"),
@@ -31,7 +39,7 @@ SYNTAX = [
     ("let a = 1e5\n", 9, 10, "unexpected name 'e5'"),
     ("let a =\n", 9, 8, "unexpected end of the file"),
     ("let a = `x\n", 9, 9, "back-ticked key is never closed"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "line", "column", "fragment"), SYNTAX)

@@ -32,6 +32,8 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
                 [_cell(municipality_name(outcome)), *evaluation.levels, evaluation.overall, ""]
             )
     headers = ["Municipality", *[_cell(f.title) for f in factors], "Overall", "Note"]
+    if not any(row[-1] for row in rows):
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
     out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
     if len(collected) == 1 and collected[0].evaluation is not None:
         out.write("\n## Gaps to the next level\n\n")

@@ -34,6 +34,7 @@ def single(outcome: Outcome, evaluation: Evaluation) -> str:
         f"{municipality_name(outcome)} · {outcome.source}",
         f"Overall level: {evaluation.overall} {evaluation.overall_label}",
         "",
+        "",
     ]
     rows: list[list[Any]] = []
     for factor in evaluation.factors.values():
@@ -51,7 +52,7 @@ def single(outcome: Outcome, evaluation: Evaluation) -> str:
         rows,
         headers=["Factor / gap to the next level", "Level", "Status", "Advice"],
         disable_numparse=True,
-        maxcolwidths=[52, None, None, 60],
+        maxcolwidths=[46, None, None, 56],
     )
     return "\n".join(lines) + table + "\n"
 

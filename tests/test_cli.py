@@ -1,0 +1,436 @@
+"""The command line as spec/cli.md describes it, through Click's CliRunner and through real
+subprocesses: outputs, exit statuses, located errors on stderr, atomic -o, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import modenhet
+from conftest import HEADER, ROOT, SAMPLES
+from modenhet.cli import main
+
+AS_OF = ["--as-of", "2025-06-30"]
+
+
+def cli(*args: str, stdin: bytes | str | None = None) -> Result:
+    runner = CliRunner()
+    result = runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def real(
+    *args: str, stdin: bytes | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "modenhet", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+    assert "Traceback" not in completed.stderr, completed.stderr
+    return completed
+
+
+@pytest.fixture(autouse=True)
+def in_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"modenhet {modenhet.__version__}\n"
+
+
+@pytest.mark.parametrize("command", ["evaluate", "check", "validate"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and f"modenhet {command}" in result.stdout
+
+
+def test_python_dash_m_and_the_script_agree() -> None:
+    completed = real("--version")
+    assert completed.returncode == 0
+    assert completed.stdout == f"modenhet {modenhet.__version__}\n"
+
+
+# ------------------------------------------------------------------------- evaluate
+
+
+def test_summary_table_of_the_samples() -> None:
+    result = cli("evaluate", "samples/", *AS_OF)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Rule set: Bustadsosialt arbeid 2025.1 · as of 2025-06-30"
+    header = lines[2].split()
+    assert header == [
+        "Municipality",
+        "anchoring",
+        "strategy",
+        "coordination",
+        "economy",
+        "competence",
+        "participation",
+        "overall",
+    ]
+    rows = {line.split("  ")[0]: line.split()[-7:] for line in lines[4:12]}
+    assert rows["Bergen (4601)"] == ["5"] * 7
+    assert rows["Lærdal (4642)"] == ["2", "1", "2", "2", "2", "2", "1"]
+    assert "8 documents: 8 evaluated, 0 failed" in result.stdout
+
+
+def test_single_document_shows_levels_and_the_gap_with_advice() -> None:
+    result = cli("evaluate", "samples/1506-molde.json", *AS_OF)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Molde (1506) · samples/1506-molde.json\nOverall level: 3 Definert\n" in out
+    economy = out[out.index("Økonomiske ressursar") : out.index("Kompetanse")]
+    assert economy.split()[:4] == ["Økonomiske", "ressursar", "4", "Styrt"]
+    assert "→ 5: Minst 20 kommunalt disponerte" in economy and "not met" in economy
+    assert "Auk talet på kommunalt disponerte bustader" in economy
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("samples.table.txt", ["samples/"]),
+        ("molde.table.txt", ["samples/1506-molde.json"]),
+        ("alstahaug.table.txt", ["samples/1820-alstahaug.json"]),
+        ("samples.json", ["samples/", "-f", "json"]),
+        ("samples.md", ["samples/", "-f", "markdown"]),
+    ],
+)
+def test_goldens(golden: Callable[[str, str], None], name: str, args: list[str]) -> None:
+    result = cli("evaluate", *args, *AS_OF)
+    assert result.exit_code == 0
+    golden(name, result.stdout.replace(modenhet.__version__, "VERSION"))
+
+
+def test_json_report_follows_spec_section_8() -> None:
+    result = cli("evaluate", "samples/1820-alstahaug.json", *AS_OF, "-f", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert list(report) == ["tool", "ruleset", "as_of", "results"]
+    assert report["tool"] == {"name": "modenhet", "version": modenhet.__version__}
+    assert report["ruleset"]["name"] == "Bustadsosialt arbeid"
+    assert report["ruleset"]["version"] == "2025.1"
+    assert (
+        report["ruleset"]["sha256"] == modenhet.load_ruleset(modenhet.default_rules_path()).sha256
+    )
+    assert report["as_of"] == "2025-06-30"
+    (doc,) = report["results"]
+    data = (SAMPLES / "1820-alstahaug.json").read_bytes()
+    import hashlib
+
+    assert doc["source"] == "samples/1820-alstahaug.json"
+    assert doc["sha256"] == hashlib.sha256(data).hexdigest()
+    assert doc["municipality"] == json.loads(data)["municipality"]
+    assert doc["overall"] == 2
+    economy = doc["factors"]["economy"]
+    assert list(economy) == ["title", "level", "label", "criteria", "gap"]
+    assert economy["title"] == "Økonomiske ressursar" and economy["level"] == 2
+    assert list(economy["criteria"][0]) == [
+        "id",
+        "level",
+        "title",
+        "status",
+        "missing",
+        "message",
+        "advice",
+        "ref",
+    ]
+    assert economy["gap"] == [
+        {
+            "id": "dedicated_staff",
+            "status": "unknown",
+            "missing": ["evidence.economy.housing_social_fte"],
+        }
+    ]
+    assert list(doc["factors"]) == [
+        "anchoring",
+        "strategy",
+        "coordination",
+        "economy",
+        "competence",
+        "participation",
+    ]
+
+
+def test_json_is_byte_identical_across_runs() -> None:
+    first = cli("evaluate", "samples/", *AS_OF, "-f", "json").stdout
+    second = cli("evaluate", "samples/", *AS_OF, "-f", "json").stdout
+    assert first == second
+
+
+def test_jsonl_csv_markdown(tmp_path: Path) -> None:
+    jsonl = cli("evaluate", "samples/", *AS_OF, "-f", "jsonl")
+    lines = jsonl.stdout.splitlines()
+    assert len(lines) == 8
+    assert json.loads(lines[0])["source"] == "samples/1103-stavanger.json"
+    assert json.loads(lines[0])["as_of"] == "2025-06-30"
+
+    target = tmp_path / "levels.csv"
+    cli("evaluate", "samples/", *AS_OF, "-f", "csv", "-o", str(target))
+    csv_out = target.read_bytes().decode("utf-8")
+    assert csv_out.startswith("source,municipality_number,municipality_name,anchoring,")
+    assert csv_out.count("\r\n") == 9 and "\n" not in csv_out.replace("\r\n", "")
+    assert "samples/4601-bergen.json,4601,Bergen,5,5,5,5,5,5,5,\r\n" in csv_out
+
+    markdown = cli("evaluate", "samples/", *AS_OF, "-f", "markdown").stdout
+    assert markdown.startswith("# Maturity report")
+    assert "| Bergen (4601)" in markdown
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = cli("evaluate", "samples/", "-f", "pdf")
+    assert result.exit_code == 2
+    assert "pdf" in result.stderr
+
+
+def test_bad_as_of() -> None:
+    result = cli("evaluate", "samples/", "--as-of", "30.06.2025")
+    assert result.exit_code == 2
+    assert "is not a date written YYYY-MM-DD" in result.stderr
+
+
+def test_missing_evidence_path_exits_2_before_any_report(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = cli("evaluate", "nowhere/", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == "nowhere/: error: no such file or folder\n"
+    assert result.stdout == "" and not target.exists()
+
+
+def test_fail_under() -> None:
+    assert cli("evaluate", "samples/4601-bergen.json", *AS_OF, "--fail-under", "5").exit_code == 0
+    result = cli("evaluate", "samples/", *AS_OF, "--fail-under", "2")
+    assert result.exit_code == 1
+    assert "2 document(s) below --fail-under 2" in result.stderr
+
+
+def test_broken_documents_get_error_results_and_the_others_go_on(tmp_path: Path) -> None:
+    (tmp_path / "a-good.json").write_bytes((SAMPLES / "4601-bergen.json").read_bytes())
+    (tmp_path / "b-broken.json").write_text('{"municipality": ', encoding="utf-8")
+    (tmp_path / "c-invalid.json").write_text(
+        json.dumps({"municipality": {"number": "46011", "name": "Bergen"}}), encoding="utf-8"
+    )
+    (tmp_path / "d-latin1.json").write_bytes(b'{"municipality": {"name": "B\xe6rum"}}')
+    result = cli("evaluate", str(tmp_path), *AS_OF, "-f", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    sources = [r["source"] for r in report["results"]]
+    assert [Path(s).name for s in sources] == [
+        "a-good.json",
+        "b-broken.json",
+        "c-invalid.json",
+        "d-latin1.json",
+    ]
+    good, broken, invalid, latin1 = report["results"]
+    assert good["overall"] == 5
+    assert broken["error"][0]["pointer"] == ""
+    assert "not valid JSON" in broken["error"][0]["message"]
+    assert {
+        "pointer": "/municipality/number",
+        "message": '`municipality.number` must match the pattern ^[0-9]{4}$; got "46011"',
+    } in invalid["error"]
+    assert "not UTF-8: byte 28 (0xe6)" in latin1["error"][0]["message"]
+    stderr = result.stderr.splitlines()
+    assert (
+        f"{tmp_path}/b-broken.json:1: error: not valid JSON: Expecting value (line 1, column 18)"
+        in stderr
+    )
+    assert any(
+        line.startswith(f"{tmp_path}/c-invalid.json#/municipality/number: error:")
+        for line in stderr
+    )
+
+
+def test_no_validate_evaluates_an_invalid_document(tmp_path: Path) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps({"municipality": {"number": "x", "name": "Y"}}), encoding="utf-8")
+    assert cli("evaluate", str(path), *AS_OF).exit_code == 1
+    result = cli("evaluate", str(path), *AS_OF, "--no-validate", "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["results"][0]["overall"] == 1
+
+
+def test_jsonl_lines_and_blank_lines(tmp_path: Path) -> None:
+    bergen = json.dumps(json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8")))
+    path = tmp_path / "many.jsonl"
+    path.write_text(f"{bergen}\n\n{{broken\n{bergen}\n", encoding="utf-8")
+    result = cli("evaluate", str(path), *AS_OF, "-f", "json")
+    assert result.exit_code == 1
+    results = json.loads(result.stdout)["results"]
+    assert [r["source"] for r in results] == [f"{path}:1", f"{path}:3", f"{path}:4"]
+    import hashlib
+
+    assert results[0]["sha256"] == hashlib.sha256(bergen.encode()).hexdigest()
+    assert results[0]["overall"] == 5 and "error" in results[1] and results[2]["overall"] == 5
+
+
+def test_stdin_single_document_and_jsonl() -> None:
+    data = (SAMPLES / "4601-bergen.json").read_bytes()
+    result = cli("evaluate", "-", *AS_OF, "-f", "json", stdin=data)
+    assert result.exit_code == 0
+    assert [r["source"] for r in json.loads(result.stdout)["results"]] == ["-"]
+
+    line = json.dumps(json.loads(data)).encode()
+    result = cli("evaluate", "-", *AS_OF, "-f", "json", stdin=line + b"\n" + line + b"\n")
+    assert [r["source"] for r in json.loads(result.stdout)["results"]] == ["-:1", "-:2"]
+
+
+def test_output_file_is_written_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    result = cli("evaluate", "samples/", *AS_OF, "-f", "json", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text("utf-8"))["as_of"] == "2025-06-30"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_output_file_is_written_when_some_documents_failed(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text("[]", encoding="utf-8")
+    target = tmp_path / "out" / "report.csv"
+    target.parent.mkdir()
+    result = cli("evaluate", str(tmp_path / "broken.json"), *AS_OF, "-f", "csv", "-o", str(target))
+    assert result.exit_code == 1
+    assert "must be a JSON object, not a list" in target.read_text("utf-8")
+
+
+def test_rules_that_do_not_check_exit_1_with_located_errors(
+    write_rules: Callable[..., Path], tmp_path: Path
+) -> None:
+    rules = write_rules(HEADER + 'factor f "F" { level 2 { criterion a "A" when cout(x) > 1 } }\n')
+    target = tmp_path / "report.json"
+    result = cli("evaluate", "samples/", "-r", str(rules), "-o", str(target))
+    assert result.exit_code == 1
+    assert f"{rules}:9:47: error: unknown function 'cout' (did you mean 'count'?)" in result.stderr
+    assert not target.exists()
+
+
+def test_unreadable_rules_exit_2(write_rules: Callable[..., Path]) -> None:
+    rules = write_rules("")
+    rules.write_bytes(b"\xff\xfe")
+    result = cli("evaluate", "samples/", "-r", str(rules))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{rules}: error: not UTF-8 text")
+    assert cli("evaluate", "samples/", "-r", "nowhere.rules").exit_code == 2
+
+
+def test_empty_folder_is_a_problem(tmp_path: Path) -> None:
+    result = cli("evaluate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "no evidence documents found" in result.stderr
+
+
+def test_default_as_of_is_today_and_recorded() -> None:
+    import datetime
+
+    result = cli("evaluate", "samples/4601-bergen.json", "-f", "json")
+    assert json.loads(result.stdout)["as_of"] == datetime.date.today().isoformat()
+
+
+# ---------------------------------------------------------------------------- check
+
+
+def test_check_the_default_rule_set() -> None:
+    result = cli("check")
+    assert result.exit_code == 0
+    assert "ok — 6 factors, 52 criteria" in result.stdout
+
+
+def test_check_five_mistakes(write_rules: Callable[..., Path]) -> None:
+    rules = write_rules(
+        HEADER
+        + """\
+let a = b + 1
+let b = a * 2
+factor economy "Økonomi" {
+  level 2 {
+    criterion budget "Budsjett" when cout(evidence.economy.instruments_used) >= 2
+    criterion budget "Igjen" when evidence.economy.budget_nok > 0
+  }
+  level 6 {
+    criterion text "Tekst" when "a" + 1 > 2
+  }
+}
+"""
+    )
+    completed = real("check", str(rules))
+    assert completed.returncode == 1
+    errors = [line for line in completed.stderr.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[0] for e in errors] == [
+        f"{rules}:9:5",
+        f"{rules}:13:38",
+        f"{rules}:14:15",
+        f"{rules}:16:9",
+        f"{rules}:17:37",
+    ]
+    assert completed.stderr.count("^") >= 5
+    assert completed.stdout == f"{rules}: 5 error(s), 0 warning(s)\n"
+
+
+def test_check_warnings_and_strict(write_rules: Callable[..., Path]) -> None:
+    rules = write_rules(
+        HEADER + "let økonomi = evidence.economy\n"
+        'factor f "F" { level 2 { criterion a "A" when økonmi.b > 0 } }\n'
+    )
+    result = cli("check", str(rules))
+    assert result.exit_code == 0
+    assert ": warning: 'økonmi' is not a let" in result.stderr
+    assert cli("check", "--strict", str(rules)).exit_code == 1
+
+
+def test_check_missing_file_exits_2_before_any_report(write_rules: Callable[..., Path]) -> None:
+    good = write_rules(HEADER)
+    result = cli("check", str(good), "nowhere.rules")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "nowhere.rules: error: no such rule file\n"
+
+
+# ------------------------------------------------------------------------- validate
+
+
+def test_validate_samples() -> None:
+    result = cli("validate", "samples/")
+    assert result.exit_code == 0
+    assert result.stdout.count(": valid\n") == 8
+
+
+def test_validate_lists_every_violation_sorted(tmp_path: Path) -> None:
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc["evidence"]["strategy"]["action_plan"]["status"] = "gjeldande"
+    doc["evidence"]["economy"]["budget_nkk"] = 5
+    doc["municipality"]["number"] = 4601
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}#/evidence/economy/budget_nkk: error: `evidence.economy.budget_nkk` is not a "
+        "known key (did you mean 'budget_nok'?)",
+        f"{path}#/evidence/strategy/action_plan/status: error: `evidence.strategy.action_plan."
+        'status` must be one of none, outdated, current; got "gjeldande"',
+        f"{path}#/municipality/number: error: `municipality.number` must be a string; got 4601",
+    ]
+
+
+def test_no_traceback_on_a_directory_as_rules(tmp_path: Path) -> None:
+    completed = real("evaluate", "samples/", "-r", str(tmp_path))
+    assert completed.returncode == 2
+    assert "is a directory" in completed.stderr
