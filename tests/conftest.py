@@ -47,7 +47,7 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
             path.write_text(text, encoding="utf-8", newline="")
             return
         assert path.exists(), f"no golden file {name}: run pytest --update-goldens and review it"
-        assert text == path.read_text(encoding="utf-8", newline="")
+        assert text == path.read_bytes().decode("utf-8")
 
     return compare
 
