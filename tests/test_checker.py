@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import modenhet
+
 from conftest import HEADER
 
 EXPECT = re.compile(r"### (error|warning)@(\d+): (.*)$")

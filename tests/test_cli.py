@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import modenhet
-from conftest import HEADER, ROOT, SAMPLES
 from modenhet.cli import main
+
+from conftest import HEADER, ROOT, SAMPLES
 
 AS_OF = ["--as-of", "2025-06-30"]
 

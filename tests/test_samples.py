@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import modenhet
+
 from conftest import AS_OF, RULES, SAMPLES
 
 FACTORS = ("anchoring", "strategy", "coordination", "economy", "competence", "participation")

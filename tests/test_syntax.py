@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import modenhet
+
 from conftest import HEADER
 
 # (rule text after HEADER, line, column, message fragment); HEADER has 8 lines.
