@@ -99,6 +99,7 @@ class _Checker:
         self.index: SchemaIndex | None = None
         self.evidence_roots: frozenset[str] = frozenset()
         self.expr_kinds: dict[int, Kinds] = {}
+        self.var_nodes: dict[str, list[SchemaNode | None]] = {}
 
     # -- reporting
 
@@ -541,7 +542,10 @@ class _Checker:
                 kinds = self.infer(expr.collection, scope)
                 self.require(expr.collection, kinds, LIST, f"'{expr.kind}'")
                 inner = {**scope, expr.variable: self.element_kinds(expr.collection, scope)}
+                stack = self.var_nodes.setdefault(expr.variable, [])
+                stack.append(self.element_node(expr.collection, scope))
                 self.boolean(expr.body, inner, f"the body of '{expr.kind}'")
+                stack.pop()
                 return BOOLEAN
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
@@ -636,10 +640,15 @@ class _Checker:
             for item in collection.items:
                 kinds |= self.expr_kinds.get(id(item), ANY)
             return kinds
+        node = self.element_node(collection, scope)
+        return node.kinds() if node is not None and not node.is_open else ANY
+
+    def element_node(self, collection: n.Expr, scope: dict[str, Kinds]) -> SchemaNode | None:
+        """The schema of the elements of a list the schema describes."""
         node = self.schema_node(collection, scope)
-        if node is not None and self.index is not None and not node.is_open:
-            return self.index.items(node).kinds()
-        return ANY
+        if node is None or self.index is None or node.is_open:
+            return None
+        return self.index.items(node)
 
     def call(self, expr: n.Call, scope: dict[str, Kinds]) -> Kinds:
         builtin = BUILTINS.get(expr.name)
@@ -684,13 +693,17 @@ class _Checker:
 
     def path_kinds(self, path: n.Path, scope: dict[str, Kinds]) -> Kinds:
         if not path.root_is_key and path.root in scope:
+            node = self.var_nodes.get(path.root, [None])[-1]
+            if node is not None and path.keys:
+                return self.evidence_kinds(path, node, path.keys, (path.root,))
             return self.read_keys(path, scope[path.root], path.keys)
         if not path.root_is_key and path.root in self.lets:
             if not path.keys:
                 return self.let_type(path.root)
             node = self.let_schema_node(path.root)
             if node is not None and self.index is not None:
-                return self.evidence_kinds(path, node, path.keys)
+                prefix = self.let_path(path.root) or ()
+                return self.evidence_kinds(path, node, path.keys, prefix)
             return self.read_keys(path, self.let_type(path.root), path.keys)
         if not path.root_is_key:
             self.near_let(path)
@@ -706,9 +719,12 @@ class _Checker:
             )
         return ANY if keys else kinds
 
-    def evidence_kinds(self, path: n.Path, node: SchemaNode, keys: tuple[str, ...]) -> Kinds:
+    def evidence_kinds(
+        self, path: n.Path, node: SchemaNode, keys: tuple[str, ...], prefix: tuple[str, ...] = ()
+    ) -> Kinds:
+        """Walk `keys` from `node` (reached by the evidence path `prefix`) in the schema."""
         assert self.index is not None
-        walked: list[str] = []
+        walked: list[str] = list(prefix)
         for key in keys:
             if not node.is_open and not node.kinds() & OBJECT:
                 self.error(
@@ -753,10 +769,11 @@ class _Checker:
         if self.index is None or not isinstance(expr, n.Path):
             return None
         if not expr.root_is_key and expr.root in scope:
-            return None
-        if not expr.root_is_key and expr.root in self.lets:
-            node = self.let_schema_node(expr.root)
+            node: SchemaNode | None = self.var_nodes.get(expr.root, [None])[-1]
             keys: tuple[str, ...] = expr.keys
+        elif not expr.root_is_key and expr.root in self.lets:
+            node = self.let_schema_node(expr.root)
+            keys = expr.keys
         else:
             node, keys = self.index.root(), (expr.root, *expr.keys)
         for key in keys:
@@ -765,6 +782,16 @@ class _Checker:
             child = self.index.child(node, key)
             node = None if isinstance(child, UnknownKey) else child
         return node
+
+    def let_path(self, name: str, depth: int = 0) -> tuple[str, ...] | None:
+        """The evidence path a let stands for when it is only a path (`let e = evidence.x`)."""
+        expr = self.lets[name].expr
+        if not isinstance(expr, n.Path) or depth > len(self.lets):
+            return None
+        if expr.root_is_key or expr.root not in self.lets:
+            return (expr.root, *expr.keys)
+        base = self.let_path(expr.root, depth + 1)
+        return None if base is None else (*base, *expr.keys)
 
     def let_schema_node(self, name: str) -> SchemaNode | None:
         """The schema node of a let that is itself an evidence path (`let e = evidence.x`)."""
