@@ -233,7 +233,15 @@ class ExactCompiler:
                 return self.path(expr, bound)
             case n.KeyRead(base=base, key=key):
                 read = self.compile(base, bound)
-                return lambda frame: key_of(read(frame), key)
+
+                def read_key_of(frame: Frame) -> Result:
+                    base_result = read(frame)
+                    result = key_of(base_result, key)
+                    if isinstance(result, Failure) and not isinstance(base_result, Failure):
+                        return Failure(f"{result.message} (in '{text}')")
+                    return result
+
+                return read_key_of
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
@@ -325,10 +333,16 @@ class ExactCompiler:
             keys = (path.root, *keys)
             start = lambda frame: Known(frame.doc, ())  # noqa: E731
 
+        text = path.span.text()
+
         def run(frame: Frame) -> Result:
             result = start(frame)
+            if isinstance(result, Failure):
+                return result
             for key in keys:
                 result = key_of(result, key)
+            if isinstance(result, Failure):
+                return Failure(f"{result.message} (in '{text}')")
             return result
 
         return run

@@ -1,0 +1,77 @@
+"""The default rule set and the schemas ship inside the package, as one copy of the
+repository's top-level folders; the README's tour shows real output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modenhet.cli import main
+from modenhet.resources import data_dir, default_rules_path, default_schema_path
+
+from conftest import ROOT
+
+
+@pytest.mark.parametrize("folder", ["rules", "schemas"])
+def test_packaged_data_is_the_repository_folder(folder: str) -> None:
+    packaged = data_dir(folder)
+    mine = sorted(p.name for p in (ROOT / folder).iterdir())
+    assert sorted(p.name for p in packaged.iterdir()) == mine
+    for name in mine:
+        assert (packaged / name).read_bytes() == (ROOT / folder / name).read_bytes(), name
+
+
+def test_default_paths_exist() -> None:
+    assert default_rules_path().is_file() and default_schema_path().is_file()
+
+
+def test_evaluate_from_another_directory(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modenhet",
+            "evaluate",
+            str(ROOT / "samples"),
+            "--as-of",
+            "2025-06-30",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "8 documents: 8 evaluated, 0 failed" in completed.stdout
+    assert "Bergen (4601)" in completed.stdout
+
+
+def readme_blocks() -> list[tuple[list[str], str]]:
+    text = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```text\n\$ modenhet (evaluate [^\n]*)\n(.*?)```", text, re.S)
+    return [(command.split(), output) for command, output in blocks]
+
+
+@pytest.mark.parametrize(("args", "expected"), readme_blocks())
+def test_readme_tour_shows_real_output(
+    args: list[str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, args)
+    assert result.stdout == expected
+
+
+def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / "README.md").read_text("utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S)
+    assert code is not None
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "README.md", "exec"), namespace)  # noqa: S102
+    res = namespace["res"]
+    assert res.overall == 2  # type: ignore[attr-defined]
