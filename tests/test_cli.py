@@ -435,3 +435,19 @@ def test_no_traceback_on_a_directory_as_rules(tmp_path: Path) -> None:
     completed = real("evaluate", "samples/", "-r", str(tmp_path))
     assert completed.returncode == 2
     assert "is a directory" in completed.stderr
+
+
+def test_reports_follow_their_schema(tmp_path: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from modenhet.resources import report_schema_path
+
+    schema = json.loads(report_schema_path().read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    (tmp_path / "a.json").write_bytes((SAMPLES / "1820-alstahaug.json").read_bytes())
+    (tmp_path / "b.json").write_text("{", encoding="utf-8")
+    (tmp_path / "c.json").write_text('{"municipality": {"number": "1"}}', encoding="utf-8")
+    for folder in ("samples/", str(tmp_path)):
+        report = json.loads(cli("evaluate", folder, *AS_OF, "-f", "json").stdout)
+        assert list(validator.iter_errors(report)) == []
