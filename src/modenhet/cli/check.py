@@ -1,0 +1,53 @@
+"""`modenhet check`: every problem of every named rule set, located, with a caret."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from modenhet.cli.common import OK, PROBLEM, fail, stderr
+
+
+@click.command()
+@click.argument("rules", nargs=-1)
+@click.option("--strict", is_flag=True, help="Warnings also give exit status 1.")
+def check(*, rules: tuple[str, ...], strict: bool) -> None:
+    """Check rule files: syntax, includes, lets, levels, functions, types and schema paths.
+
+    Without RULES, the default rule set is checked. Every problem is reported, not only the
+    first, as FILE:LINE:COL: error: MESSAGE with the source line and a caret.
+
+    \b
+    Example:
+        modenhet check rules/bustadsosialt.rules
+    """
+    from modenhet.checker import check as check_rules
+    from modenhet.errors import RuleFileError
+    from modenhet.loader import load_rule_files
+    from modenhet.resources import default_rules_path
+
+    paths = list(rules) or [str(default_rules_path())]
+    loaded = []
+    for path in paths:  # every named file must be readable before anything is reported
+        try:
+            loaded.append(load_rule_files(path))
+        except RuleFileError as error:
+            fail(error.render())
+    status = OK
+    for path, files in zip(paths, loaded, strict=True):
+        model, diagnostics = check_rules(files)
+        for diagnostic in diagnostics:
+            stderr(diagnostic.render())
+        errors = sum(d.severity == "error" for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        if model is not None and not (strict and warnings):
+            click.echo(
+                f"{path}: ok — {len(model.factors)} factors, {len(model.criteria)} criteria, "
+                f"{len(model.lets)} lets, {len(model.sources)} file(s)"
+                + (f", {warnings} warning(s)" if warnings else "")
+            )
+        else:
+            click.echo(f"{path}: {errors} error(s), {warnings} warning(s)")
+            status = PROBLEM
+    sys.exit(status)

@@ -1,0 +1,115 @@
+"""What the commands share: exit statuses, error lines, common options, loading the rule set,
+finding evidence files and writing output atomically."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+
+import click
+
+if TYPE_CHECKING:
+    from modenhet.ruleset import RuleSet
+
+OK, PROBLEM, CANNOT_RUN = 0, 1, 2
+
+
+def stderr(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def fail(message: str) -> NoReturn:
+    """The command cannot run as asked: say why and exit 2."""
+    stderr(message)
+    sys.exit(CANNOT_RUN)
+
+
+def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    callback=_parse_as_of,
+    help="The evaluation date (default: today). Always recorded in the report.",
+)
+RULES = click.option(
+    "-r",
+    "--rules",
+    "rules",
+    metavar="RULES",
+    help="The rule set (.rules file). Default: the rule set shipped with modenhet.",
+)
+RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+
+
+def load_rules(path: str | None) -> RuleSet:
+    """The rule set, or exit: 2 when the file cannot be read, 1 when it does not check."""
+    from modenhet.errors import RuleError, RuleFileError
+    from modenhet.resources import default_rules_path
+    from modenhet.ruleset import load_ruleset
+
+    try:
+        ruleset = load_ruleset(path if path is not None else default_rules_path())
+    except RuleFileError as error:
+        fail(error.render())
+    except RuleError as error:
+        stderr(error.render())
+        sys.exit(PROBLEM)
+    for warning in ruleset.warnings:
+        stderr(warning.render())
+    return ruleset
+
+
+def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
+    """The evidence files the arguments name, or exit 2 for a path that does not exist."""
+    from modenhet.evidence import InputError, collect_files
+
+    try:
+        return collect_files(list(arguments), recursive=recursive)
+    except InputError as error:
+        fail(f"{error.path}: error: no such file or folder")
+
+
+@contextmanager
+def output(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a file written atomically: a temporary file, then a rename."""
+    if path is None:
+        yield sys.stdout
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        fail(f"{path}: error: the folder {directory} does not exist")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=directory,
+        prefix=f".{os.path.basename(path)}.",
+        suffix=".tmp",
+        delete=False,
+    )
+    try:
+        with handle:
+            yield cast(TextIO, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise

@@ -1,0 +1,117 @@
+"""`modenhet evaluate`: every document read, validated, evaluated and reported in input order."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Iterator
+
+import click
+
+from modenhet import __version__
+from modenhet.cli.common import (
+    AS_OF,
+    OK,
+    PROBLEM,
+    RECURSIVE,
+    RULES,
+    evidence_files,
+    load_rules,
+    output,
+    stderr,
+)
+from modenhet.report import REPORTERS, reporter
+from modenhet.run import Outcome, RunInfo, evaluate_items
+
+
+@click.command()
+@click.argument("evidence", nargs=-1, required=True)
+@RULES
+@AS_OF
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(list(REPORTERS)),
+    default="table",
+    show_default=True,
+    help="The report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-under",
+    type=int,
+    metavar="LEVEL",
+    help="Exit with status 1 when any document's overall level is below LEVEL.",
+)
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Do not validate documents against the rule set's schema first.",
+)
+@RECURSIVE
+def evaluate(
+    *,
+    evidence: tuple[str, ...],
+    rules: str | None,
+    as_of: datetime.date,
+    format_: str,
+    output_path: str | None,
+    fail_under: int | None,
+    no_validate: bool,
+    recursive: bool,
+) -> None:
+    """Evaluate evidence documents and report each factor's level and the gap.
+
+    EVIDENCE is one or more .json files (one document), .jsonl files (one document a line),
+    folders (every .json and .jsonl inside, by name) or - for standard input.
+
+    \b
+    Examples:
+        modenhet evaluate samples/
+        modenhet evaluate samples/4601-bergen.json --as-of 2025-06-30
+        modenhet evaluate samples/ -f json -o report.json --fail-under 2
+    """
+    from modenhet.evidence import iter_evidence
+
+    files = evidence_files(evidence, recursive=recursive)
+    ruleset = load_rules(rules)
+    tally = Tally(fail_under)
+    outcomes = evaluate_items(ruleset, iter_evidence(files), as_of, validate=not no_validate)
+    with output(output_path) as out:
+        reporter(format_)(RunInfo(ruleset, as_of, __version__), tally.observe(outcomes), out)
+    sys.exit(tally.finish())
+
+
+class Tally:
+    """Counts what the run found while the reporter consumes it, and reports problems."""
+
+    def __init__(self, fail_under: int | None) -> None:
+        self.fail_under = fail_under
+        self.count = self.failed = self.below = 0
+
+    def observe(self, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+        for outcome in outcomes:
+            self.count += 1
+            if outcome.evaluation is None:
+                self.failed += 1
+                for problem in outcome.problems:
+                    stderr(problem.render(outcome.source))
+            elif self.fail_under is not None and outcome.evaluation.overall < self.fail_under:
+                self.below += 1
+            yield outcome
+
+    def finish(self) -> int:
+        """The exit status, after saying what was wrong."""
+        if self.count == 0:
+            stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
+            return PROBLEM
+        if self.below:
+            stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")
+        return PROBLEM if self.failed or self.below else OK
