@@ -255,7 +255,7 @@ def test_broken_documents_get_error_results_and_the_others_go_on(tmp_path: Path)
         in stderr
     )
     assert any(
-        line.startswith(f"{tmp_path}/c-invalid.json#/municipality/number: error:")
+        line.startswith(f"{tmp_path}/c-invalid.json:1#/municipality/number: error:")
         for line in stderr
     )
 
@@ -413,22 +413,32 @@ def test_validate_samples() -> None:
     assert result.stdout.count(": valid\n") == 8
 
 
-def test_validate_lists_every_violation_sorted(tmp_path: Path) -> None:
+def test_validate_lists_every_violation_sorted_by_position(tmp_path: Path) -> None:
     doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
     doc["evidence"]["strategy"]["action_plan"]["status"] = "gjeldande"
     doc["evidence"]["economy"]["budget_nkk"] = 5
     doc["municipality"]["number"] = 4601
     path = tmp_path / "doc.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    number, status, budget = line_of('"number": 4601'), line_of("gjeldande"), line_of("nkk")
     result = cli("validate", str(path))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{path}#/evidence/economy/budget_nkk: error: `evidence.economy.budget_nkk` is not a "
-        "known key (did you mean 'budget_nok'?)",
-        f"{path}#/evidence/strategy/action_plan/status: error: `evidence.strategy.action_plan."
-        'status` must be one of none, outdated, current; got "gjeldande"',
-        f"{path}#/municipality/number: error: `municipality.number` must be a string; got 4601",
+        f"{path}:{number}#/municipality/number: error: "
+        "`municipality.number` must be a string; got 4601",
+        f"{path}:{status}#/evidence/strategy/action_plan/status: error: "
+        "`evidence.strategy.action_plan.status` must be one of none, outdated, current; got "
+        '"gjeldande"',
+        f"{path}:{budget}#/evidence/economy/budget_nkk: error: "
+        "`evidence.economy.budget_nkk` is not a known key (did you mean 'budget_nok'?)",
     ]
+    assert number < status < budget
 
 
 def test_no_traceback_on_a_directory_as_rules(tmp_path: Path) -> None:

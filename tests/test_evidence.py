@@ -35,7 +35,7 @@ def problems(data: bytes) -> list[tuple[str, str]]:
         (b'{"a": 1} {"b": 2}', "", "unexpected text after the JSON value (line 1, column 10)"),
         (b'{"a": 1,}', "", "not valid JSON: Expecting property name"),
         (b'{"a": "\xe6"}', "", "not UTF-8: byte 7 (0xe6) cannot be decoded"),
-        (b"[" * 100_000 + b"]" * 100_000, "", "nested too deeply"),
+        (b"[" * 100_000 + b"]" * 100_000, "", "nested more than 64 levels deep"),
     ],
 )
 def test_problems_are_located(data: bytes, pointer: str, fragment: str) -> None:
@@ -93,7 +93,7 @@ def test_read_evidence_api(tmp_path: Path) -> None:
     with pytest.raises(modenhet.EvidenceError) as caught:
         modenhet.read_evidence(broken)
     assert str(caught.value) == (
-        f"{broken}#/a: error: the key 'a' appears more than once in this object "
+        f"{broken}:1#/a: error: the key 'a' appears more than once in this object "
         "(JSON readers would silently keep the last)"
     )
     assert isinstance(caught.value, modenhet.ModenhetError)

@@ -20,7 +20,7 @@ from typing import Any
 from modenhet import nodes as n
 from modenhet.model import RuleSetModel
 from modenhet.runtime import NAMESPACE
-from modenhet.statictypes import ANY, BOOLEAN, DATE, Kinds
+from modenhet.statictypes import ANY, DATE, Kinds
 
 FastFunction = Callable[[dict[str, Any], datetime.date], tuple[Any, ...]]
 
@@ -31,6 +31,7 @@ class Code:
 
     source: str
     maybe_none: bool = True
+    simple: bool = False  # a name or a literal, cheap to repeat in generated code
 
 
 @dataclass
@@ -147,7 +148,7 @@ class FastCompiler:
             if key not in node.children:
                 node.children[key] = _PathNode(self.fresh("e"))
             node = node.children[key]
-        return Code(node.variable)
+        return Code(node.variable, simple=True)
 
     def pure_path_let(self, name: str) -> _PathNode | None:
         """The path node of a let that is only an evidence path (`let e = evidence.x`)."""
@@ -189,8 +190,12 @@ class FastCompiler:
     # -- expressions
 
     def boolean(self, code: Code, expr: n.Expr) -> Code:
-        """Insist on true, false or unknown where a condition is needed."""
-        if self.kinds.get(id(expr), ANY) == BOOLEAN:
+        """Insist on true, false or unknown where a condition is needed.
+
+        Only the form of the expression can vouch for a boolean: a schema's type for a path is
+        a promise the evidence may break, and `evaluate` does not validate.
+        """
+        if _always_boolean(expr):
             return code
         t = self.fresh("_t")
         return Code(f"({t} if ({t} := {code.source}).__class__ is bool else _not_boolean({t}))")
@@ -201,15 +206,16 @@ class FastCompiler:
                 return Code(
                     f"({value!r})" if math.isfinite(value) else self.constant(value),
                     maybe_none=False,
+                    simple=True,
                 )
             case n.String(value=value):
-                return Code(repr(value), maybe_none=False)
+                return Code(repr(value), maybe_none=False, simple=True)
             case n.Boolean(value=value):
-                return Code(repr(value), maybe_none=False)
+                return Code(repr(value), maybe_none=False, simple=True)
             case n.DateLiteral(value=value):
-                return Code(self.constant(value), maybe_none=False)
+                return Code(self.constant(value), maybe_none=False, simple=True)
             case n.AsOf():
-                return Code("as_of", maybe_none=False)
+                return Code("as_of", maybe_none=False, simple=True)
             case n.Null() | n.Invalid():
                 return Code("_negate(None)")  # refused by the checker; raises if ever reached
             case n.ListLiteral(items=items):
@@ -248,20 +254,27 @@ class FastCompiler:
                 return self.quantifier(expr, bound)
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
-    def strict(self, parts: list[Code], body: Callable[[list[str]], str]) -> Code:
-        """An operator that is unknown when an operand is: `None if t is None else BODY`."""
+    def strict(
+        self, parts: list[Code], body: Callable[[list[str]], str], *, may_be_unknown: bool = False
+    ) -> Code:
+        """An operator that is unknown when an operand is: `None if t is None else BODY`.
+
+        Each compound operand is computed once into a temporary; `may_be_unknown` says the
+        operation itself can be unknown with known operands (a quantifier, `sum` of nulls).
+        """
         names: list[str] = []
         checks: list[str] = []
         for part in parts:
-            if part.maybe_none:
-                t = self.fresh("_t")
-                names.append(t)
-                checks.append(f"({t} := {part.source}) is None")
-            else:
+            if part.simple and not part.maybe_none:
                 names.append(part.source)
+                continue
+            t = self.fresh("_t")
+            names.append(t)
+            checks.append(f"({t} := {part.source}) is None")
+        maybe_none = may_be_unknown or any(part.maybe_none for part in parts)
         if not checks:
-            return Code(body(names), maybe_none=False)
-        return Code(f"(None if {' or '.join(checks)} else {body(names)})")
+            return Code(body(names), maybe_none=maybe_none)
+        return Code(f"(None if {' or '.join(checks)} else {body(names)})", maybe_none)
 
     def logic(self, parts: list[Code], *, dominant: bool) -> Code:
         """Kleene `and` (dominant False) or `or` (dominant True), short-circuiting."""
@@ -281,7 +294,7 @@ class FastCompiler:
             source = bound[path.root]
             for key in path.keys:
                 source = f"_key({source}, {key!r})"
-            return Code(source)
+            return Code(source, simple=not path.keys)
         if not path.root_is_key and path.root in self.model.lets:
             node = self.pure_path_let(path.root)
             if node is not None:
@@ -289,7 +302,7 @@ class FastCompiler:
             source = self.let(path.root)
             for key in path.keys:
                 source = f"_key({source}, {key!r})"
-            return Code(source)
+            return Code(source, simple=not path.keys)
         return self.evidence((path.root, *path.keys))
 
     def arithmetic(self, expr: n.Arithmetic, bound: dict[str, str]) -> Code:
@@ -385,7 +398,9 @@ class FastCompiler:
         body = self.boolean(self.expr(expr.body, {**bound, expr.variable: variable}), expr.body)
         combine = "_any" if expr.kind == "any" else "_all"
         return self.strict(
-            [collection], lambda t: f"{combine}({body.source} for {variable} in _as_list({t[0]}))"
+            [collection],
+            lambda t: f"{combine}({body.source} for {variable} in _as_list({t[0]}))",
+            may_be_unknown=True,
         )
 
     def call(self, expr: n.Call, bound: dict[str, str]) -> Code:
@@ -409,7 +424,9 @@ class FastCompiler:
                     args, lambda t: f"(len({t[0]}) if {t[0]}.__class__ is list else _count({t[0]}))"
                 )
             case "sum" | "min" | "max":
-                return self.strict(args, lambda t: f"_aggregate({name!r}, {t[0]})")
+                return self.strict(
+                    args, lambda t: f"_aggregate({name!r}, {t[0]})", may_be_unknown=True
+                )
             case "days_since":
                 return self.strict(args, lambda t: f"(as_of - _as_date({t[0]})).days")
             case "years_since":
@@ -437,6 +454,15 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         truth = repr(literal.value)
         return lambda t: f"({t[0]} is {truth})"
     return None
+
+
+def _always_boolean(expr: n.Expr) -> bool:
+    """Expressions whose generated code yields only True, False or None."""
+    if isinstance(expr, n.Call):
+        return expr.name in ("exists", "contains_all", "contains_any")
+    return isinstance(
+        expr, n.Comparison | n.Membership | n.And | n.Or | n.Not | n.Quantifier | n.Boolean
+    )
 
 
 def _descendants(node: _PathNode) -> list[_PathNode]:

@@ -90,7 +90,9 @@ class Violation:
     pointer: str
     message: str
     line: int | None = None
+    column: int | None = None
     severity: Severity = "error"
+    at_key: bool = False  # located at the member's key (an unknown or repeated key)
 
     def as_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -21,23 +22,43 @@ from typing import Any, BinaryIO
 from modenhet.errors import EvidenceError, Violation
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
 EVIDENCE_SUFFIXES = (".json", ".jsonl")
 
 
 @dataclass
 class EvidenceItem:
-    """One document of a run: where it came from, its hash, and the document or its problems."""
+    """One document of a run: where it came from, its hash, and the document or its problems.
+
+    `text` is kept so that problems found later (schema violations) can be located in it.
+    """
 
     source: str
     sha256: str | None = None
     document: dict[str, Any] | None = None
     problems: list[Violation] = field(default_factory=list)
+    text: str | None = None
+    jsonl_line: int | None = None  # the line of a JSONL file (or stdin) the document is on
 
     @property
     def municipality(self) -> Any:
         if self.document is None:
             return None
         return self.document.get("municipality")
+
+    def locate(self, problems: list[Violation]) -> list[Violation]:
+        """Give each problem the line and column of its value in the text, sorted by them."""
+        if self.text is None or not any(problem.pointer for problem in problems):
+            return problems
+        from modenhet.jsonpositions import locate
+
+        positions = locate(self.text)
+        for problem in problems:
+            found = positions.of(problem.pointer, key=problem.at_key)
+            if found is not None and problem.pointer:
+                line, problem.column = found
+                problem.line = None if self.jsonl_line is not None else line
+        return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.pointer))
 
 
 class _Duplicates(dict[str, Any]):
@@ -46,10 +67,18 @@ class _Duplicates(dict[str, Any]):
     duplicates: list[str]
 
 
-def _object_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+_duplicates_seen = [0]  # bumped by the hooks, so only a document with duplicates is walked
+
+
+def _plain_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """For NFC text without escapes: keys are already NFC, so only duplicates matter."""
     result = dict(pairs)
-    if len(result) == len(pairs) and all(key.isascii() for key in result):
+    if len(result) == len(pairs):
         return result
+    return _nfc_hook(pairs)
+
+
+def _nfc_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     normalised: dict[str, Any] = {}
     duplicates: list[str] = []
     for key, value in pairs:
@@ -58,6 +87,7 @@ def _object_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             duplicates.append(key)
         normalised[key] = value
     if duplicates:
+        _duplicates_seen[0] += 1
         marked = _Duplicates(normalised)
         marked.duplicates = duplicates
         return marked
@@ -68,11 +98,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a valid JSON value")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_object_hook, parse_constant=_reject_constant)
+_PLAIN = json.JSONDecoder(object_pairs_hook=_plain_hook, parse_constant=_reject_constant)
+_NFC = json.JSONDecoder(object_pairs_hook=_nfc_hook, parse_constant=_reject_constant)
+_BRACKETS_OR_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any, list[Violation]]:
-    """Bytes to a document, or None and the problems, each with a pointer and a line."""
+def decode(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[str | None, list[Violation]]:
+    """UTF-8 bytes to text (a byte-order mark dropped), or the reason they are not."""
     if len(data) > limit:
         return None, [
             Violation(
@@ -84,7 +116,7 @@ def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         return None, [
             Violation(
@@ -93,22 +125,34 @@ def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any
                 "cannot be decoded; save the file as UTF-8",
             )
         ]
+
+
+def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Violation]]:
+    """JSON text to an evidence document (an object), or None and the located problems."""
     if not text.strip():
         return None, [Violation("", "the document is empty")]
+    too_deep = _too_deep(text, max_depth)
+    if too_deep is not None:
+        return None, [too_deep]
+    plain = (text.isascii() or unicodedata.is_normalized("NFC", text)) and "\\u" not in text
+    seen = _duplicates_seen[0]
     try:
-        document, end = _DECODER.raw_decode(text, _skip_space(text, 0))
+        document, end = (_PLAIN if plain else _NFC).raw_decode(text, _skip_space(text, 0))
     except json.JSONDecodeError as error:
         return None, [
             Violation(
                 "",
                 f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
                 error.lineno,
+                error.colno,
             )
         ]
     except ValueError as error:  # NaN, Infinity
         return None, [Violation("", f"not valid JSON evidence: {error}")]
     except RecursionError:
-        return None, [Violation("", "the document is nested too deeply")]
+        return None, [
+            Violation("", f"the document is nested too deeply (the limit is {max_depth} levels)")
+        ]
     end = _skip_space(text, end)
     if end != len(text):
         line = text.count("\n", 0, end) + 1
@@ -120,20 +164,49 @@ def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any
                 f"{column}); one .json file holds one document, a .jsonl file "
                 "one per line",
                 line,
+                column,
             )
         ]
-    problems = list(_duplicate_keys(document, ""))
-    if problems:
-        return None, problems
+    if _duplicates_seen[0] != seen:
+        return None, list(_duplicate_keys(document, ""))
     if not isinstance(document, dict):
         return None, [
             Violation(
                 "", f"the evidence document must be a JSON object, not {_json_kind(document)}"
             )
         ]
-    if not (text.isascii() or unicodedata.is_normalized("NFC", text)) or "\\u" in text:
+    if not plain:
         document = _nfc_values(document)
     return document, []
+
+
+def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any, list[Violation]]:
+    """Bytes to an evidence document, or None and the problems (`decode`, then `parse_text`)."""
+    text, problems = decode(data, limit=limit)
+    if text is None:
+        return None, problems
+    return parse_text(text)
+
+
+def _too_deep(text: str, max_depth: int) -> Violation | None:
+    """Nesting beyond the limit, found without recursion (checked only when it could be)."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return None
+    depth = 0
+    for match in _BRACKETS_OR_STRINGS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                return Violation(
+                    "",
+                    f"the document is nested more than {max_depth} levels deep (line {line})",
+                    line,
+                )
+        elif token in "]}":
+            depth -= 1
+    return None
 
 
 def _skip_space(text: str, index: int) -> int:
@@ -143,13 +216,8 @@ def _skip_space(text: str, index: int) -> int:
 
 
 def _json_kind(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "a boolean",
-        type(None): "null",
-    }.get(type(value), "a number")
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    return "null" if value is None else kinds.get(type(value), "a number")
 
 
 def _duplicate_keys(value: Any, pointer: str) -> Iterator[Violation]:
@@ -161,6 +229,7 @@ def _duplicate_keys(value: Any, pointer: str) -> Iterator[Violation]:
                     f"the key '{key}' appears "
                     "more than once in this object (JSON readers would silently "
                     "keep the last)",
+                    at_key=True,
                 )
         for key, item in value.items():
             yield from _duplicate_keys(item, f"{pointer}/{escape_pointer(key)}")
@@ -255,9 +324,19 @@ def _read_json(name: str, limit: int) -> EvidenceItem:
     return _item(name, data, limit)
 
 
-def _item(source: str, data: bytes, limit: int) -> EvidenceItem:
-    document, problems = parse_document(data, limit=limit)
-    return EvidenceItem(source, hashlib.sha256(data).hexdigest(), document, problems)
+def _item(source: str, data: bytes, limit: int, jsonl_line: int | None = None) -> EvidenceItem:
+    digest = hashlib.sha256(data).hexdigest()
+    text, problems = decode(data, limit=limit)
+    if text is None:
+        return EvidenceItem(source, digest, None, problems, None, jsonl_line)
+    document, problems = parse_text(text)
+    item = EvidenceItem(source, digest, document, problems, text, jsonl_line)
+    if problems:
+        if jsonl_line is not None:  # the source already names the line
+            for problem in problems:
+                problem.line = None
+        item.problems = item.locate(problems)
+    return item
 
 
 def _read_jsonl(name: str, limit: int) -> Iterator[EvidenceItem]:
@@ -277,10 +356,7 @@ def _lines(name: str, handle: Any, limit: int) -> Iterator[EvidenceItem]:
             line = line[3:]
         if not line.strip():
             continue
-        item = _item(f"{name}:{number}", line, limit)
-        for problem in item.problems:
-            problem.line = None  # the source already names the line
-        yield item
+        yield _item(f"{name}:{number}", line, limit, jsonl_line=number)
 
 
 def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:

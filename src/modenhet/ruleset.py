@@ -129,13 +129,17 @@ class RuleSet:
 
     def validate(self, doc: Any) -> list[dict[str, str]]:
         """Schema violations of a parsed document, sorted by pointer; [] when valid or no schema."""
+        return [v.as_dict() for v in self.violations(doc)]
+
+    def violations(self, doc: Any) -> list[Violation]:
+        """`validate` as `Violation` objects (the CLI locates them in the file's text)."""
         if self.model.schema is None:
             return []
-        from modenhet.validation import validator_for
+        from modenhet.validation import SchemaValidator
 
         if self._validator is None:
-            self._validator = validator_for(self.model.schema)
-        return [v.as_dict() for v in self._validator.violations(doc)]
+            self._validator = SchemaValidator(self.model.schema)
+        return self._validator.violations(doc)  # type: ignore[no-any-return]
 
 
 def _status(result: Result) -> Any:

@@ -55,11 +55,9 @@ def evaluate_items(
             yield Outcome(item, None, item.problems)
             continue
         if validate:
-            problems = [
-                Violation(p["pointer"], p["message"]) for p in ruleset.validate(item.document)
-            ]
+            problems = ruleset.violations(item.document)
             if problems:
-                yield Outcome(item, None, problems)
+                yield Outcome(item, None, item.locate(problems))
                 continue
         yield Outcome(item, ruleset.evaluate(item.document, as_of), [])
 

@@ -121,7 +121,9 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
             )
             out.append(
                 Violation(
-                    pointer_of((*path, key)), f"{dotted((*path, key))} is not a known key{hint}"
+                    pointer_of((*path, key)),
+                    f"{dotted((*path, key))} is not a known key{hint}",
+                    at_key=True,
                 )
             )
         return out or [Violation(pointer_of(path), error.message)]

@@ -44,7 +44,7 @@ def validate(*, evidence: tuple[str, ...], schema_path: str | None, recursive: b
     invalid = count = 0
     for item in iter_evidence(files):
         count += 1
-        problems = item.problems or validator.violations(item.document)
+        problems = item.problems or item.locate(validator.violations(item.document))
         for problem in problems:
             stderr(problem.render(item.source))
         invalid += bool(problems)
