@@ -328,13 +328,9 @@ class FastCompiler:
             if op == "==":
                 return equal
             return self.strict([equal], lambda t: f"(not {t[0]})")
-        probe = (
-            0
-            if isinstance(expr.right, n.Number)
-            else 1
-            if isinstance(expr.left, n.Number)
-            else None
-        )
+        if _always_number(expr.left) and _always_number(expr.right):
+            return self.strict([left, right], lambda t: f"({t[0]} {op} {t[1]})")
+        probe = 0 if _always_number(expr.right) else 1 if _always_number(expr.left) else None
         if probe is not None:
             return self.strict(
                 [left, right],
@@ -344,7 +340,7 @@ class FastCompiler:
                 ),
             )
         if left_kinds == DATE or right_kinds == DATE:
-            return self.strict([left, right], lambda t: f"(_as_date({t[0]}) {op} _as_date({t[1]}))")
+            return self.strict([left, right], lambda t: f"({_date(t[0])} {op} {_date(t[1])})")
         return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]})")
 
     def equality(
@@ -428,11 +424,11 @@ class FastCompiler:
                     args, lambda t: f"_aggregate({name!r}, {t[0]})", may_be_unknown=True
                 )
             case "days_since":
-                return self.strict(args, lambda t: f"(as_of - _as_date({t[0]})).days")
+                return self.strict(args, lambda t: f"(as_of - {_date(t[0])}).days")
             case "years_since":
                 return self.strict(args, lambda t: f"_years_since({t[0]}, as_of)")
             case "year":
-                return self.strict(args, lambda t: f"_as_date({t[0]}).year")
+                return self.strict(args, lambda t: f"{_date(t[0])}.year")
             case "contains_all" | "contains_any":
                 every = name == "contains_all"
                 return Code(f"_contains({args[0].source}, {args[1].source}, {every})")
@@ -454,6 +450,18 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         truth = repr(literal.value)
         return lambda t: f"({t[0]} is {truth})"
     return None
+
+
+def _date(source: str) -> str:
+    """A date from a value that may be a string; `as_of` always is a date."""
+    return source if source == "as_of" else f"_as_date({source})"
+
+
+def _always_number(expr: n.Expr) -> bool:
+    """Expressions whose generated code yields only a number (or None, or raises)."""
+    if isinstance(expr, n.Call):
+        return expr.name in ("count", "days_since", "years_since", "year")
+    return isinstance(expr, n.Number | n.Arithmetic | n.Negate)
 
 
 def _always_boolean(expr: n.Expr) -> bool:

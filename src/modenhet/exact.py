@@ -185,6 +185,23 @@ def membership(item: Result, members: list[Result] | Result, text: str) -> Resul
     return disjunction([equality(item, member, text) for member in members], text)
 
 
+class ExactRun:
+    """The exact evaluator on one document: criteria decided on demand, lets computed once."""
+
+    __slots__ = ("compiler", "frame", "decided")
+
+    def __init__(self, compiler: ExactCompiler, doc: Any, as_of: datetime.date) -> None:
+        self.compiler = compiler
+        self.frame = compiler.frame(doc, as_of)
+        self.decided: dict[int, Result] = {}
+
+    def result(self, index: int) -> Result:
+        found = self.decided.get(index)
+        if found is None:
+            found = self.decided[index] = self.compiler.criteria[index](self.frame)
+        return found
+
+
 class ExactCompiler:
     """AST to closures, once per rule set."""
 
@@ -459,6 +476,52 @@ class ExactCompiler:
             return TRUE
 
         return run
+
+
+_SINGLE_PATH_CALLS = frozenset({"count", "days_since", "years_since", "year", "exists"})
+
+
+def single_evidence_path(expr: n.Expr, model: RuleSetModel) -> PathKey | None:
+    """The one evidence path an unknown `expr` can only be missing, if there is exactly one.
+
+    For conditions built from comparisons, arithmetic, logic, literals and paths (directly or
+    through lets that are themselves paths), unknown means that path is absent or null, so its
+    missing path is known before any evidence is seen.
+    """
+    paths: set[PathKey] = set()
+
+    def walk(node: n.Expr) -> bool:
+        match node:
+            case n.Number() | n.String() | n.DateLiteral() | n.Boolean() | n.AsOf():
+                return True
+            case n.Path():
+                path = _expanded(node, model, 0)
+                if path is None:
+                    return False
+                paths.add(path)
+                return True
+            case n.Call(name=name) if name == "exists":
+                return True  # never unknown
+            case n.Call(name=name) if name in _SINGLE_PATH_CALLS:
+                return all(walk(arg) for arg in node.args)
+            case n.Comparison() | n.Arithmetic() | n.Negate() | n.Not() | n.And() | n.Or():
+                return all(walk(child) for child in n.children(node))
+        return False
+
+    if walk(expr) and len(paths) == 1:
+        return paths.pop()
+    return None
+
+
+def _expanded(path: n.Path, model: RuleSetModel, depth: int) -> PathKey | None:
+    """An evidence path with its lets expanded, or None when a let computes a value."""
+    if path.root_is_key or path.root not in model.lets:
+        return (path.root, *path.keys)
+    let = model.lets[path.root].expr
+    if not isinstance(let, n.Path) or depth > len(model.lets):
+        return None
+    base = _expanded(let, model, depth + 1)
+    return None if base is None else (*base, *path.keys)
 
 
 def _not(result: Result, what: str) -> Result:

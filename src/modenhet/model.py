@@ -6,7 +6,7 @@ other than for display.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -51,10 +51,11 @@ class FactorDef:
     weight: Fraction
     blocks: tuple[LevelBlockDef, ...]
     span: Span
+    criteria: tuple[CriterionDef, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def criteria(self) -> tuple[CriterionDef, ...]:
-        return tuple(c for block in self.blocks for c in block.criteria)
+    def __post_init__(self) -> None:
+        criteria = tuple(c for block in self.blocks for c in block.criteria)
+        object.__setattr__(self, "criteria", criteria)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,22 @@
 """The results of evaluating one document: statuses, factor levels, the gap, the overall level.
 
 The engine hands over plain tuples; the objects here are built on first access, and the
-missing paths of an unknown criterion are computed by the exact evaluator only when read.
+missing paths of an unknown criterion are computed by the exact evaluator only when read
+(or known in advance, for a criterion that reads a single evidence path).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
-from functools import cached_property
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
-from modenhet.exact import Failure, Result, Unknown
-from modenhet.model import CriterionDef, FactorDef, RuleSetModel
+from modenhet.exact import ExactRun, Failure, Result, Unknown
+from modenhet.model import CriterionDef, FactorDef
 from modenhet.values import render_path
+
+if TYPE_CHECKING:
+    from modenhet.ruleset import RuleSet
 
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
@@ -23,30 +26,28 @@ STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown
 class CriterionResult:
     """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`."""
 
-    __slots__ = ("_evaluation", "definition", "status")
+    __slots__ = ("_evaluation", "definition", "status", "id", "level", "title", "advice", "ref")
 
     def __init__(self, evaluation: Evaluation, definition: CriterionDef, status: Status) -> None:
         self._evaluation = evaluation
         self.definition = definition
         self.status: Status = status
+        self.id = definition.id
+        self.level = definition.level
+        self.title = definition.title
+        self.advice = definition.advice
+        self.ref = definition.ref
 
-    id = property(lambda self: self.definition.id)
-    factor = property(lambda self: self.definition.factor_id)
-    level = property(lambda self: self.definition.level)
-    title = property(lambda self: self.definition.title)
-    advice = property(lambda self: self.definition.advice)
-    ref = property(lambda self: self.definition.ref)
+    @property
+    def factor(self) -> str:
+        return self.definition.factor_id
 
     @property
     def missing(self) -> list[str]:
         """The absent or null paths that make an unknown criterion unknown ([] otherwise)."""
         if self.status != "unknown":
             return []
-        result = self._evaluation.exact_result(self.definition.index)
-        if not isinstance(result, Unknown):
-            return []
-        hidden = self._evaluation.hidden_roots
-        return [render_path(path, hidden) for path in result.missing]
+        return self._evaluation.missing(self.definition.index)
 
     @property
     def message(self) -> str | None:
@@ -76,21 +77,30 @@ class CriterionResult:
 class FactorResult:
     """One factor of one document: its level and label, its criteria and the gap."""
 
+    __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria")
+
     def __init__(self, evaluation: Evaluation, definition: FactorDef, level: int) -> None:
         self._evaluation = evaluation
         self.definition = definition
         self.level = level
-
-    id = property(lambda self: self.definition.id)
-    title = property(lambda self: self.definition.title)
+        self.id = definition.id
+        self.title = definition.title
+        self._criteria: list[CriterionResult] | None = None
 
     @property
     def label(self) -> str:
         return self._evaluation.model.label(self.level)
 
-    @cached_property
+    @property
     def criteria(self) -> list[CriterionResult]:
-        return [self._evaluation.criterion(c) for c in self.definition.criteria]
+        if self._criteria is None:
+            evaluation = self._evaluation
+            statuses = evaluation.statuses
+            self._criteria = [
+                CriterionResult(evaluation, c, STATUS_NAMES[statuses[c.index]])
+                for c in self.definition.criteria
+            ]
+        return self._criteria
 
     @property
     def next_level(self) -> int | None:
@@ -124,45 +134,66 @@ class FactorResult:
 class Evaluation:
     """The result of `RuleSet.evaluate`: `.overall`, `.factors` (by ID, in rule-file order)."""
 
+    __slots__ = (
+        "model",
+        "statuses",
+        "levels",
+        "overall",
+        "as_of",
+        "_ruleset",
+        "_doc",
+        "_run",
+        "_factors",
+    )
+
     def __init__(
         self,
-        model: RuleSetModel,
+        ruleset: RuleSet,
         statuses: tuple[Any, ...],
         levels: tuple[int, ...],
         overall: int,
         as_of: datetime.date,
-        exact: Callable[[int], Result],
-        hidden_roots: frozenset[str],
+        doc: Any,
+        run: ExactRun | None = None,
     ) -> None:
-        self.model = model
+        self.model = ruleset.model
         self.statuses = statuses
         self.levels = levels
         self.overall = overall
         self.as_of = as_of
-        self._exact = exact
-        self.hidden_roots = hidden_roots
-        self._criteria: dict[int, CriterionResult] = {}
+        self._ruleset = ruleset
+        self._doc = doc
+        self._run = run
+        self._factors: dict[str, FactorResult] | None = None
 
     @property
     def overall_label(self) -> str:
         return self.model.label(self.overall)
 
-    @cached_property
+    @property
     def factors(self) -> Mapping[str, FactorResult]:
-        return {
-            factor.id: FactorResult(self, factor, level)
-            for factor, level in zip(self.model.factors, self.levels, strict=True)
-        }
-
-    def criterion(self, definition: CriterionDef) -> CriterionResult:
-        found = self._criteria.get(definition.index)
-        if found is None:
-            status = STATUS_NAMES[self.statuses[definition.index]]
-            found = self._criteria[definition.index] = CriterionResult(self, definition, status)
-        return found
+        if self._factors is None:
+            self._factors = {
+                factor.id: FactorResult(self, factor, level)
+                for factor, level in zip(self.model.factors, self.levels, strict=True)
+            }
+        return self._factors
 
     def exact_result(self, index: int) -> Result:
-        return self._exact(index)
+        """The exact evaluator's result for a criterion (run on first need)."""
+        if self._run is None:
+            self._run = self._ruleset.exact_run(self._doc, self.as_of)
+        return self._run.result(index)
+
+    def missing(self, index: int) -> list[str]:
+        """The missing paths of an unknown criterion, rendered as a rule would write them."""
+        known = self._ruleset.static_missing.get(index)
+        if known is not None:
+            return list(known)
+        result = self.exact_result(index)
+        if not isinstance(result, Unknown):
+            return []
+        return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
 
     def factors_dict(self) -> dict[str, Any]:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}

@@ -14,11 +14,19 @@ from typing import Any
 from modenhet.checker import check
 from modenhet.codegen import FastCompiler
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
-from modenhet.exact import ExactCompiler, Failure, Frame, Known, Result
+from modenhet.exact import (
+    ExactCompiler,
+    ExactRun,
+    Failure,
+    Known,
+    Result,
+    single_evidence_path,
+)
 from modenhet.loader import load_rule_files
 from modenhet.model import FactorDef, Level, RuleSetModel
 from modenhet.results import ERROR, Evaluation
 from modenhet.runtime import floor_level
+from modenhet.values import render_path
 
 
 def load_ruleset(path: str | os.PathLike[str]) -> RuleSet:
@@ -40,7 +48,13 @@ class RuleSet:
         fast = FastCompiler(model)
         self._fast = fast.build()
         self.generated_source = fast.source
-        self._hidden_roots = frozenset(model.lets)
+        self.hidden_roots = frozenset(model.lets)
+        # Criteria that can only be unknown for one path: their missing path, rendered once.
+        self.static_missing: dict[int, list[str]] = {}
+        for criterion in model.criteria:
+            path = single_evidence_path(criterion.when, model)
+            if path is not None:
+                self.static_missing[criterion.index] = [render_path(path, self.hidden_roots)]
         self._validator: Any = None
 
     # -- what the rule set is
@@ -84,25 +98,18 @@ class RuleSet:
                 ],
             )
         statuses, levels, overall, fallback, bad = self._fast(doc, as_of)
-        decided: dict[int, Result] = {}
-        frame: Frame | None = None
-
-        def exact(index: int) -> Result:
-            nonlocal frame
-            if index not in decided:
-                if frame is None:
-                    frame = self._exact.frame(doc, as_of)
-                decided[index] = self._exact.criteria[index](frame)
-            return decided[index]
-
+        run: ExactRun | None = None
         if bad or fallback:
-            indices = range(len(statuses)) if bad else fallback
+            run = ExactRun(self._exact, doc, as_of)
             corrected = list(statuses)
-            for index in indices:
-                corrected[index] = _status(exact(index))
+            for index in range(len(statuses)) if bad else fallback:
+                corrected[index] = _status(run.result(index))
             statuses = tuple(corrected)
             levels, overall = self.levels_of(statuses)
-        return Evaluation(self.model, statuses, levels, overall, as_of, exact, self._hidden_roots)
+        return Evaluation(self, statuses, levels, overall, as_of, doc, run)
+
+    def exact_run(self, doc: Any, as_of: datetime.date) -> ExactRun:
+        return ExactRun(self._exact, doc, as_of)
 
     def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Factor levels and the overall level from criterion statuses (spec section 6)."""

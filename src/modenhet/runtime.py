@@ -19,6 +19,8 @@ class Fallback(Exception):
 
 def nfc_get(obj: dict[str, Any], key: str) -> Any:
     """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
+    if key in obj:
+        return None  # present and null
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
             return obj[candidate]
@@ -89,6 +91,15 @@ def member(item: Any, items: Any) -> bool | None:
         raise Fallback
     if item is None:
         return None if items else False
+    if item.__class__ is str:
+        if item in items:  # a string equals only an equal string
+            return True
+        if item.isascii():
+            try:  # only ASCII strings, and no null: no other form can match
+                if "".join(items).isascii():
+                    return False
+            except TypeError:
+                pass
     unknown = False
     for element in items:
         if element is None:
