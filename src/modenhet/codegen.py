@@ -37,7 +37,25 @@ class Code:
 @dataclass
 class _PathNode:
     variable: str
+    parent: _PathNode | None = None
+    key: str = ""
     children: dict[str, _PathNode] = field(default_factory=dict)
+
+
+Point = tuple[int, int] | None  # (factor, block) where a read is placed; None: before all
+
+
+@dataclass(frozen=True)
+class Program:
+    """The two generated functions and their source.
+
+    `levels(doc, as_of)` gives (factor levels, overall) evaluating only the blocks it must, or
+    None when anything is unusual; `statuses(doc, as_of)` evaluates every criterion.
+    """
+
+    levels: Callable[[dict[str, Any], datetime.date], tuple[tuple[int, ...], int] | None]
+    statuses: FastFunction
+    source: str
 
 
 class FastCompiler:
@@ -51,8 +69,10 @@ class FastCompiler:
         self.root = _PathNode("doc")
         self.path_lets: dict[str, _PathNode] = {}
         self.let_vars: dict[str, str] = {}
-        self.let_lines: list[str] = []
-        self.let_order: list[str] = []
+        self.let_code: dict[str, str] = {}  # let name -> its expression, in dependency order
+        self.uses: set[str] = set()  # what the expression being compiled reads: variables
+        self.let_uses: dict[str, set[str]] = {}
+        self.nodes: dict[str, _PathNode] = {}
         self.source = ""
 
     def fresh(self, prefix: str) -> str:
@@ -64,31 +84,122 @@ class FastCompiler:
         self.namespace[name] = value
         return name
 
-    # -- the whole function
+    # -- the two functions
 
-    def build(self) -> FastFunction:
+    def build(self) -> Program:
         criteria = self.model.criteria
-        criterion_lines: list[str] = []
+        codes: dict[int, str] = {}
+        uses: dict[int, set[str]] = {}
         for criterion in criteria:
-            code = self.boolean(self.expr(criterion.when, {}), criterion.when)
-            criterion_lines += [
-                "    try:",
-                f"        s{criterion.index} = {code.source}",
-                "    except Exception:",
-                f"        s{criterion.index} = None",
-                f"        fallback.append({criterion.index})",
-            ]
+            self.uses = set()
+            codes[criterion.index] = self.boolean(
+                self.expr(criterion.when, {}), criterion.when
+            ).source
+            uses[criterion.index] = self.uses
+        self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+        exec(compile(self.source, "<modenhet generated>", "exec"), self.namespace)  # noqa: S102 - our own generated source, see the module doc
+        return Program(self.namespace["levels"], self.namespace["evaluate"], self.source)
+
+    def statuses_source(self, codes: dict[int, str]) -> str:
+        """Every path read once, every let once, every criterion, then the levels."""
         lines = ["def evaluate(doc, as_of):", "    fallback = []", "    bad = False"]
         lines += self.prelude(self.root, 1)
-        lines += self.let_lines
-        lines += criterion_lines
+        for name, code in self.let_code.items():
+            variable = self.let_vars[name]
+            lines += [
+                "    try:",
+                f"        {variable} = {code}",
+                "    except Exception:",
+                f"        {variable} = None",
+                "        bad = True",
+            ]
+        for index, code in codes.items():
+            lines += [
+                "    try:",
+                f"        s{index} = {code}",
+                "    except Exception:",
+                f"        s{index} = None",
+                f"        fallback.append({index})",
+            ]
         lines += self.levels()
-        statuses = "".join(f"s{c.index}, " for c in criteria)
+        statuses = "".join(f"s{index}, " for index in codes)
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
         lines.append(f"    return ({statuses}), ({levels}), overall, fallback, bad")
-        self.source = "\n".join(lines) + "\n"
-        exec(compile(self.source, "<modenhet generated>", "exec"), self.namespace)  # noqa: S102 - our own generated source, see the module doc
-        return self.namespace["evaluate"]  # type: ignore[no-any-return]
+        return "\n".join(lines) + "\n"
+
+    def levels_source(self, codes: dict[int, str], uses: dict[int, set[str]]) -> str:
+        """Factor by factor, block by block, stopping at the first block not met; each path and
+        let is read where the first block that needs it is reached."""
+        placed = self.placements(uses)
+        by_point: dict[Point, list[str]] = {}
+        for variable in [*self.tree_order(), *(self.let_vars[name] for name in self.let_code)]:
+            by_point.setdefault(placed.get(variable), []).append(variable)
+        lets = {self.let_vars[name]: code for name, code in self.let_code.items()}
+
+        def reads(point: Point, pad: str) -> list[str]:
+            out = []
+            for variable in by_point.get(point, []):
+                if variable in lets:
+                    out.append(f"{pad}{variable} = {lets[variable]}")
+                    continue
+                node = self.nodes[variable]
+                assert node.parent is not None
+                parent, key = node.parent.variable, repr(node.key)
+                out.append(
+                    f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
+                    f"else _not_object({parent})"
+                )
+                out.append(f"{pad}if {variable} is None:")
+                out.append(f"{pad}    {variable} = _nfc_get({parent}, {key})")
+            return out
+
+        lines = ["def levels(doc, as_of):", "    try:"]
+        lines += reads(None, "        ")
+        floor = self.model.floor
+        for number, factor in enumerate(self.model.factors):
+            lines.append(f"        f{number} = {floor}")
+            depth = 2
+            for position, block in enumerate(factor.blocks):
+                pad = "    " * depth
+                lines += reads((number, position), pad)
+                condition = " and ".join(f"({codes[c.index]}) is True" for c in block.criteria)
+                if condition:
+                    lines.append(f"{pad}if {condition}:")
+                    depth += 1
+                    pad = "    " * depth
+                lines.append(f"{pad}f{number} = {block.number}")
+        lines += ["    " + line for line in self.overall_lines()]
+        lines += ["    except Exception:", "        return None"]
+        levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
+        lines.append(f"    return ({levels}), overall")
+        return "\n".join(lines) + "\n"
+
+    def placements(self, uses: dict[int, set[str]]) -> dict[str, Point]:
+        """Where each read and let goes: at the first block that needs it when only one factor
+        does, else before all factors."""
+        points: dict[str, set[Point]] = {}
+        position = {}
+        for number, factor in enumerate(self.model.factors):
+            for block_position, block in enumerate(factor.blocks):
+                for criterion in block.criteria:
+                    position[criterion.index] = (number, block_position)
+        for index, variables in uses.items():
+            for variable in variables:
+                points.setdefault(variable, set()).add(position[index])
+        placed: dict[str, Point] = {}
+        let_variables = [self.let_vars[name] for name in self.let_code]
+        for _ in range(len(let_variables) + 1):  # lets that use lets: settle in a few rounds
+            for name in reversed(self.let_code):
+                variable = self.let_vars[name]
+                placed[variable] = _merge(points.get(variable, set()))
+                for used in self.let_uses[name]:
+                    points.setdefault(used, set()).add(placed[variable])
+        for node in reversed(self.tree_order()):  # children before their parents
+            placed[node] = _merge(points.get(node, set()))
+            parent = self.nodes[node].parent
+            if parent is not None and parent.variable != "doc":
+                points.setdefault(parent.variable, set()).add(placed[node])
+        return placed
 
     def prelude(self, node: _PathNode, depth: int) -> list[str]:
         """Read each evidence path once; a key read from a non-object sets `bad`."""
@@ -109,6 +220,10 @@ class FastCompiler:
         lines.append(f"{pad}        bad = True")
         return lines
 
+    def tree_order(self) -> list[str]:
+        """Path variables with each parent before its children."""
+        return [node.variable for node in _descendants(self.root)]
+
     def levels(self) -> list[str]:
         lines: list[str] = []
         floor = self.model.floor
@@ -123,22 +238,25 @@ class FastCompiler:
                     depth += 1
                     pad = "    " * depth
                 lines.append(f"{pad}f{number} = {block.number}")
+        return lines + self.overall_lines()
+
+    def overall_lines(self) -> list[str]:
+        """The overall level from f0, f1, ...: exact integer arithmetic for mean and weighted."""
+        floor = self.model.floor
         factor_levels = [f"f{i}" for i in range(len(self.model.factors))]
         declared = tuple(level.number for level in self.model.levels)
         if not factor_levels:
-            lines.append(f"    overall = {floor}")
-        elif self.model.overall == "min":
-            lines.append(f"    overall = min({', '.join(factor_levels)}, {declared[-1]})")
-        elif self.model.overall == "mean":
+            return [f"    overall = {floor}"]
+        if self.model.overall == "min":
+            return [f"    overall = min({', '.join(factor_levels)}, {declared[-1]})"]
+        if self.model.overall == "mean":
             total = " + ".join(factor_levels)
-            lines.append(f"    overall = _floor_level({total}, {len(factor_levels)}, {declared})")
-        else:
-            weights = [factor.weight for factor in self.model.factors]
-            scale = math.lcm(*(w.denominator for w in weights))
-            scaled = [int(w * scale) for w in weights]
-            total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
-            lines.append(f"    overall = _floor_level({total}, {sum(scaled)}, {declared})")
-        return lines
+            return [f"    overall = _floor_level({total}, {len(factor_levels)}, {declared})"]
+        weights = [factor.weight for factor in self.model.factors]
+        scale = math.lcm(*(w.denominator for w in weights))
+        scaled = [int(w * scale) for w in weights]
+        total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
+        return [f"    overall = _floor_level({total}, {sum(scaled)}, {declared})"]
 
     # -- paths and lets
 
@@ -146,8 +264,11 @@ class FastCompiler:
         node = start or self.root
         for key in keys:
             if key not in node.children:
-                node.children[key] = _PathNode(self.fresh("e"))
+                child = _PathNode(self.fresh("e"), node, key)
+                node.children[key] = child
+                self.nodes[child.variable] = child
             node = node.children[key]
+        self.uses.add(node.variable)
         return Code(node.variable, simple=True)
 
     def pure_path_let(self, name: str) -> _PathNode | None:
@@ -172,19 +293,15 @@ class FastCompiler:
         return node
 
     def let(self, name: str) -> str:
-        """The variable holding a computed let, emitting its computation the first time."""
-        if name in self.let_vars:
-            return self.let_vars[name]
-        code = self.expr(self.model.lets[name].expr, {})
-        variable = self.fresh("l")
-        self.let_vars[name] = variable
-        self.let_lines += [
-            "    try:",
-            f"        {variable} = {code.source}",
-            "    except Exception:",
-            f"        {variable} = None",
-            "        bad = True",
-        ]
+        """The variable holding a computed let, compiling it (after its own lets) the first time."""
+        if name not in self.let_vars:
+            outer, self.uses = self.uses, set()
+            code = self.expr(self.model.lets[name].expr, {})
+            self.let_uses[name], self.uses = self.uses, outer
+            self.let_vars[name] = self.fresh("l")
+            self.let_code[name] = code.source
+        variable = self.let_vars[name]
+        self.uses.add(variable)
         return variable
 
     # -- expressions
@@ -450,6 +567,16 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         truth = repr(literal.value)
         return lambda t: f"({t[0]} is {truth})"
     return None
+
+
+def _merge(points: set[Point]) -> Point:
+    """One place that comes before every use: the earliest block when one factor uses it."""
+    if not points or None in points:
+        return None
+    factors = {point[0] for point in points if point is not None}
+    if len(factors) != 1:
+        return None
+    return min(point for point in points if point is not None)
 
 
 def _date(source: str) -> str:

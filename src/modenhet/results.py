@@ -136,7 +136,7 @@ class Evaluation:
 
     __slots__ = (
         "model",
-        "statuses",
+        "_statuses",
         "levels",
         "overall",
         "as_of",
@@ -149,7 +149,7 @@ class Evaluation:
     def __init__(
         self,
         ruleset: RuleSet,
-        statuses: tuple[Any, ...],
+        statuses: tuple[Any, ...] | None,
         levels: tuple[int, ...],
         overall: int,
         as_of: datetime.date,
@@ -157,7 +157,7 @@ class Evaluation:
         run: ExactRun | None = None,
     ) -> None:
         self.model = ruleset.model
-        self.statuses = statuses
+        self._statuses = statuses
         self.levels = levels
         self.overall = overall
         self.as_of = as_of
@@ -169,6 +169,17 @@ class Evaluation:
     @property
     def overall_label(self) -> str:
         return self.model.label(self.overall)
+
+    @property
+    def statuses(self) -> tuple[Any, ...]:
+        """Each criterion's status code (True, False, None, "error"), by criterion index.
+
+        The levels are known without them; they are computed when first read.
+        """
+        if self._statuses is None:
+            self._statuses, run = self._ruleset.statuses_of(self._doc, self.as_of)
+            self._run = self._run or run
+        return self._statuses
 
     @property
     def factors(self) -> Mapping[str, FactorResult]:

@@ -45,9 +45,10 @@ class RuleSet:
         self.model = model
         self.warnings = warnings or []
         self._exact = ExactCompiler(model)
-        fast = FastCompiler(model)
-        self._fast = fast.build()
-        self.generated_source = fast.source
+        program = FastCompiler(model).build()
+        self._levels = program.levels
+        self._fast = program.statuses
+        self.generated_source = program.source
         self.hidden_roots = frozenset(model.lets)
         # Criteria that can only be unknown for one path: their missing path, rendered once.
         self.static_missing: dict[int, list[str]] = {}
@@ -97,7 +98,19 @@ class RuleSet:
                     )
                 ],
             )
-        statuses, levels, overall, fallback, bad = self._fast(doc, as_of)
+        quick = self._levels(doc, as_of)
+        if quick is not None:
+            return Evaluation(self, None, quick[0], quick[1], as_of, doc)
+        statuses, run = self.statuses_of(doc, as_of)
+        levels, overall = self.levels_of(statuses)
+        return Evaluation(self, statuses, levels, overall, as_of, doc, run)
+
+    def statuses_of(
+        self, doc: Any, as_of: datetime.date
+    ) -> tuple[tuple[Any, ...], ExactRun | None]:
+        """Every criterion's status (the exact evaluator deciding what the fast path could not),
+        and the exact run if one was needed."""
+        statuses, _, _, fallback, bad = self._fast(doc, as_of)
         run: ExactRun | None = None
         if bad or fallback:
             run = ExactRun(self._exact, doc, as_of)
@@ -105,8 +118,7 @@ class RuleSet:
             for index in range(len(statuses)) if bad else fallback:
                 corrected[index] = _status(run.result(index))
             statuses = tuple(corrected)
-            levels, overall = self.levels_of(statuses)
-        return Evaluation(self, statuses, levels, overall, as_of, doc, run)
+        return statuses, run
 
     def exact_run(self, doc: Any, as_of: datetime.date) -> ExactRun:
         return ExactRun(self._exact, doc, as_of)

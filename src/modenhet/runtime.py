@@ -17,14 +17,21 @@ class Fallback(Exception):
     """The fast path cannot decide; the exact evaluator will."""
 
 
-def nfc_get(obj: dict[str, Any], key: str) -> Any:
+def nfc_get(obj: Any, key: str) -> Any:
     """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
-    if key in obj:
-        return None  # present and null
+    if obj.__class__ is not dict or key in obj:
+        return None  # not an object, or present and null
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
             return obj[candidate]
     return None
+
+
+def not_object(value: Any) -> None:
+    """A key read from something that is not an object: unknown from null, else unusual."""
+    if value is None:
+        return None
+    raise Fallback
 
 
 def key(obj: Any, name: str) -> Any:
@@ -150,6 +157,7 @@ def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> in
 
 NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
+    "_not_object": not_object,
     "_key": key,
     "_exists": exists,
     "_not_boolean": not_boolean,

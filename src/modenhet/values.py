@@ -7,8 +7,8 @@ either returns a value or raises `EvalError` with a message that names the value
 
 from __future__ import annotations
 
+import calendar
 import datetime
-import functools
 import math
 import operator
 import re
@@ -89,15 +89,27 @@ def described(value: Value) -> str:
 # ------------------------------------------------------------------------------------- dates
 
 
-@functools.lru_cache(maxsize=8192)
+# Dates already read, by their text: evidence repeats the same few dates, and the fast path
+# looks them up here directly. Bounded, so hostile input cannot grow it without end.
+DATES: dict[str, datetime.date] = {}
+_DATES_LIMIT = 65536
+
+
 def parse_date(text: str) -> datetime.date:
     """A strict `YYYY-MM-DD` date; `date.fromisoformat` alone accepts other ISO forms."""
+    found = DATES.get(text)
+    if found is not None:
+        return found
     if not _DATE.fullmatch(text):
         raise EvalError(f'"{text[:40]}" is not a date: a date is written YYYY-MM-DD')
     try:
-        return datetime.date.fromisoformat(text)
+        date = datetime.date.fromisoformat(text)
     except ValueError:
         raise EvalError(f'"{text}" is not a date: there is no such day') from None
+    if len(DATES) >= _DATES_LIMIT:
+        DATES.clear()
+    DATES[text] = date
+    return date
 
 
 def as_date(value: Value) -> datetime.date:
@@ -120,9 +132,13 @@ def add_years(date: datetime.date, years: int) -> datetime.date:
 
 
 def years_since(date: datetime.date, as_of: datetime.date) -> int:
-    """The largest n such that `date` plus n years is not after `as_of`."""
+    """The largest n such that `date` plus n years is not after `as_of` (29 February plus n
+    years is 28 February in a year that has no 29th)."""
     years = as_of.year - date.year
-    if add_years(date, years) > as_of:
+    month_day = (date.month, date.day)
+    if month_day == (2, 29) and not calendar.isleap(as_of.year):
+        month_day = (2, 28)
+    if (as_of.month, as_of.day) < month_day:
         years -= 1
     return years
 
