@@ -562,7 +562,12 @@ class _Checker:
                 )
                 break
         if expr.op == "/" and isinstance(expr.right, n.Number) and expr.right.value == 0:
-            self.error(expr.right.span, "division by zero")
+            self.warning(
+                expr.right.span,
+                f"division by zero: '{expr.span.text()}' is an error whenever "
+                f"'{expr.left.span.text()}' is known",
+                "divide by a number other than 0",
+            )
         return NUMBER
 
     def comparison(self, expr: n.Comparison, scope: dict[str, Kinds]) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modenhet import nodes as n
-from modenhet.model import RuleSetModel
+from modenhet.model import CriterionDef, FactorDef, RuleSetModel
 from modenhet.runtime import NAMESPACE
 from modenhet.statictypes import ANY, DATE, Kinds
 
@@ -159,15 +159,16 @@ class FastCompiler:
         for number, factor in enumerate(self.model.factors):
             lines.append(f"        f{number} = {floor}")
             depth = 2
-            for position, block in enumerate(factor.blocks):
+            for position, (criteria, reached) in enumerate(_steps(factor)):
                 pad = "    " * depth
                 lines += reads((number, position), pad)
-                condition = " and ".join(f"({codes[c.index]}) is True" for c in block.criteria)
+                condition = " and ".join(f"({codes[c.index]}) is True" for c in criteria)
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
                     pad = "    " * depth
-                lines.append(f"{pad}f{number} = {block.number}")
+                if reached is not None:
+                    lines.append(f"{pad}f{number} = {reached}")
         lines += ["    " + line for line in self.overall_lines()]
         lines += ["    except Exception:", "        return None"]
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
@@ -180,9 +181,9 @@ class FastCompiler:
         points: dict[str, set[Point]] = {}
         position = {}
         for number, factor in enumerate(self.model.factors):
-            for block_position, block in enumerate(factor.blocks):
-                for criterion in block.criteria:
-                    position[criterion.index] = (number, block_position)
+            for step, (criteria, _) in enumerate(_steps(factor)):
+                for criterion in criteria:
+                    position[criterion.index] = (number, step)
         for index, variables in uses.items():
             for variable in variables:
                 points.setdefault(variable, set()).add(position[index])
@@ -567,6 +568,27 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         truth = repr(literal.value)
         return lambda t: f"({t[0]} is {truth})"
     return None
+
+
+# Nesting one `if` per criterion lets each read wait for the criterion that needs it; past this
+# many criteria in a factor the blocks are tested whole, to stay clear of Python's limit of 100
+# levels of indentation.
+_MAX_NESTED_CRITERIA = 60
+
+
+def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None]]:
+    """The tests of a factor in order: the criteria tested together, and the level reached when
+    they hold (None until the block's last criterion)."""
+    steps: list[tuple[tuple[CriterionDef, ...], int | None]] = []
+    one_by_one = len(factor.criteria) <= _MAX_NESTED_CRITERIA
+    for block in factor.blocks:
+        if not one_by_one or not block.criteria:
+            steps.append((block.criteria, block.number))
+            continue
+        for position, criterion in enumerate(block.criteria):
+            last = position == len(block.criteria) - 1
+            steps.append(((criterion,), block.number if last else None))
+    return steps
 
 
 def _merge(points: set[Point]) -> Point:

@@ -153,12 +153,12 @@ def _attempt(text: str, compute: Callable[[], Any]) -> Result:
         return Failure(f"{error} (in '{text}')")
 
 
-def elements(result: Result) -> list[Result] | Result:
+def elements(result: Result, text: str) -> list[Result] | Result:
     """The element results of a list, or the result itself when it is not a known list."""
     if not isinstance(result, Known):
         return result
     if result.value.__class__ is not list:
-        return Failure(f"expected a list, got {v.described(result.value)}")
+        return Failure(f"expected a list, got {v.described(result.value)} (in '{text}')")
     origin = result.origin
     out: list[Result] = []
     for index, item in enumerate(result.value):
@@ -336,7 +336,8 @@ class ExactCompiler:
             parts = [self.compile(item, bound) for item in collection.items]
             return lambda frame: [p(frame) for p in parts]
         read = self.compile(collection, bound)
-        return lambda frame: elements(read(frame))
+        text = collection.span.text()
+        return lambda frame: elements(read(frame), text)
 
     def path(self, path: n.Path, bound: frozenset[str]) -> Code:
         keys = path.keys
@@ -396,6 +397,7 @@ class ExactCompiler:
             return self.exists(arg, bound)
         if name in ("contains_all", "contains_any"):
             first, second = (self.compile(a, bound) for a in expr.args)
+            texts = [a.span.text() for a in expr.args]
             combine = conjunction if name == "contains_all" else disjunction
 
             def contains(frame: Frame) -> Result:
@@ -403,7 +405,7 @@ class ExactCompiler:
                 early = strict((a, b))
                 if early is not None:
                     return early
-                haystack, needles = elements(a), elements(b)
+                haystack, needles = elements(a, texts[0]), elements(b, texts[1])
                 for side in (haystack, needles):
                     if not isinstance(side, list):
                         return side
@@ -419,9 +421,11 @@ class ExactCompiler:
                 result = read(frame)
                 if not isinstance(result, Known):
                     return result
-                items = elements(result)
+                items = elements(result, text)
                 if not isinstance(items, list):
-                    return Failure(f"{name}() needs a list, not {v.described(result.value)}")
+                    return Failure(
+                        f"{name}() needs a list, not {v.described(result.value)} (in '{text}')"
+                    )
                 early = strict(items)
                 if early is not None:
                     return early

@@ -64,16 +64,26 @@ def describe(value: Value, limit: int = 40) -> str:
             text = repr(value)
         case str():
             text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+            if len(text) > limit:
+                text = text[: limit - 4] + '..."'
+            return text
         case datetime.date():
             return value.isoformat()
         case list():
-            text = "[" + ", ".join(describe(item, limit) for item in value[:5])
+            text = "[" + ", ".join(describe(item, 12) for item in value[:5])
             text += ", ...]" if len(value) > 5 else "]"
+            if len(text) > limit:
+                text = f"[a list of {len(value)}]"
         case dict():
             text = "{" + ", ".join(
-                f"{key}: {describe(item, 10)}" for key, item in list(value.items())[:3]
+                f"{key}: {describe(item, 12)}" for key, item in list(value.items())[:3]
             )
             text += ", ...}" if len(value) > 3 else "}"
+            if len(text) > limit:
+                text = "{" + ", ".join(str(key) for key in list(value)[:3])
+                text += ", ...}" if len(value) > 3 else "}"
+                if len(text) > limit:
+                    text = f"{{an object with {len(value)} keys}}"
         case None:
             return "null"
         case _:
