@@ -34,7 +34,9 @@ def test_a_quantifier_over_an_unknown_item_stays_unknown_under_not(
 
 
 def test_compound_operands_are_computed_once(ruleset_from: Callable[..., modenhet.RuleSet]) -> None:
-    ruleset = ruleset_from('factor f "F" { level 2 { criterion c "C" when x.y >= year(as_of) - 3 } }')
+    ruleset = ruleset_from(
+        'factor f "F" { level 2 { criterion c "C" when x.y >= year(as_of) - 3 } }'
+    )
     functions = ruleset.generated_source.split("\ndef ")
     assert len(functions) == 2  # all statuses; levels only
     for function in functions:
