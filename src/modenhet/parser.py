@@ -119,8 +119,19 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
     def _error(self, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(span, "error", message, hint))
 
+    def _starts_well(self, token: Token) -> None:
+        """The lexer's NAME also starts with characters like '²'; a name starts with a letter."""
+        first = str(token)[0]
+        if not (first.isalpha() or first == "_"):
+            self._error(
+                _token_span(self.source, token),
+                f"a name must start with a letter or _, not '{first}'",
+                "write the number after the first letter",
+            )
+
     def _identifier(self, token: Token, what: str) -> n.Name:
         name = n.Name(str(token), _token_span(self.source, token))
+        self._starts_well(token)
         if name.value in RESERVED:
             self._error(
                 name.span,
@@ -288,6 +299,8 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
 
     def key_read(self, meta: Any, base: n.Expr, key: Token) -> n.Expr:
         """postfix "." _key"""
+        if key.type == "NAME":
+            self._starts_well(key)
         name = _key_text(key)
         span = self._span(meta)
         if isinstance(base, n.Path):
@@ -344,6 +357,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
 
     def call(self, meta: Any, name: Token, *args: n.Expr) -> n.Call:
         """NAME "(" _items? ")" -> call"""
+        self._starts_well(name)
         return n.Call(str(name), args, _token_span(self.source, name), self._span(meta))
 
     def name(self, meta: Any, token: Token) -> n.Path:

@@ -147,8 +147,11 @@ class RuleSet:
     # -- validation
 
     def validate(self, doc: Any) -> list[dict[str, str]]:
-        """Schema violations of a parsed document, sorted by pointer; [] when valid or no schema."""
-        return [v.as_dict() for v in self.violations(doc)]
+        """Schema violations of a parsed document, sorted by pointer; [] when valid or no schema.
+
+        Warnings (a municipality name that differs from SSB's list) are left out; `violations`
+        has them too."""
+        return [v.as_dict() for v in self.violations(doc) if v.severity == "error"]
 
     def violations(self, doc: Any) -> list[Violation]:
         """`validate` as `Violation` objects (the CLI locates them in the file's text)."""

@@ -55,9 +55,12 @@ def evaluate_items(
             yield Outcome(item, None, item.problems)
             continue
         if validate:
-            problems = ruleset.violations(item.document)
-            if problems:
-                yield Outcome(item, None, item.locate(problems))
+            problems = item.locate(ruleset.violations(item.document))
+            if any(problem.severity == "error" for problem in problems):
+                yield Outcome(item, None, problems)
+                continue
+            if problems:  # warnings only: reported, and the document is evaluated
+                yield Outcome(item, ruleset.evaluate(item.document, as_of), problems)
                 continue
         yield Outcome(item, ruleset.evaluate(item.document, as_of), [])
 

@@ -18,6 +18,7 @@ from jsonschema.validators import validator_for as _jsonschema_validator_for
 
 from modenhet.errors import Violation
 from modenhet.evidence import escape_pointer
+from modenhet.municipalities import check_municipality
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -37,16 +38,26 @@ class SchemaValidator:
         cls = _jsonschema_validator_for(schema, default=Draft202012Validator)
         cls.check_schema(schema)
         self.validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        # Evidence schemas with a municipality number are also checked against SSB's list.
+        root = schema.get("properties", {})
+        self.checks_municipality = "number" in root.get("municipality", {}).get("properties", {})
 
     def violations(self, document: Any) -> list[Violation]:
+        """Every error and warning, sorted by pointer."""
         found = list(_non_finite(document, ()))
-        for error in self.validator.iter_errors(document):
-            found.extend(_translate(error))
+        try:
+            for error in self.validator.iter_errors(document):
+                found.extend(_translate(error))
+        except RecursionError:
+            found.append(Violation("", "the document is nested too deeply to validate"))
+        if self.checks_municipality:
+            taken = {v.pointer for v in found}
+            found.extend(v for v in check_municipality(document) if v.pointer not in taken)
         unique = {(v.pointer, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
 
     def is_valid(self, document: Any) -> bool:
-        return not self.violations(document)
+        return not any(v.severity == "error" for v in self.violations(document))
 
 
 def validator_for(schema: dict[str, Any]) -> SchemaValidator:

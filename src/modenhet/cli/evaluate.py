@@ -99,10 +99,10 @@ class Tally:
     def observe(self, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
         for outcome in outcomes:
             self.count += 1
+            for problem in outcome.problems:  # errors of a failed document, or warnings
+                stderr(problem.render(outcome.source))
             if outcome.evaluation is None:
                 self.failed += 1
-                for problem in outcome.problems:
-                    stderr(problem.render(outcome.source))
             elif self.fail_under is not None and outcome.evaluation.overall < self.fail_under:
                 self.below += 1
             yield outcome

@@ -47,8 +47,9 @@ def validate(*, evidence: tuple[str, ...], schema_path: str | None, recursive: b
         problems = item.problems or item.locate(validator.violations(item.document))
         for problem in problems:
             stderr(problem.render(item.source))
-        invalid += bool(problems)
-        if not problems:
+        if any(problem.severity == "error" for problem in problems):
+            invalid += 1
+        else:
             click.echo(f"{item.source}: valid")
     if count == 0:
         stderr("error: no evidence documents found")
