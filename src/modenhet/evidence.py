@@ -54,7 +54,11 @@ class EvidenceItem:
 
         positions = locate(self.text)
         for problem in problems:
-            found = positions.of(problem.pointer, key=problem.at_key)
+            pointer = problem.pointer
+            found = positions.of(pointer, key=problem.at_key)
+            while found is None and pointer:  # a missing member: point at its object
+                pointer = pointer.rpartition("/")[0]
+                found = positions.of(pointer)
             if found is not None and problem.pointer:
                 line, problem.column = found
                 problem.line = None if self.jsonl_line is not None else line

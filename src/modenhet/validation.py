@@ -20,6 +20,7 @@ from modenhet.errors import Violation
 from modenhet.evidence import escape_pointer
 from modenhet.municipalities import check_municipality
 
+_DATE_PROBLEM = "must be a date written YYYY-MM-DD"
 _TYPE_WORDS = {
     "string": "a string",
     "number": "a number",
@@ -50,6 +51,10 @@ class SchemaValidator:
                 found.extend(_translate(error))
         except RecursionError:
             found.append(Violation("", "the document is nested too deeply to validate"))
+        dates = {v.pointer for v in found if _DATE_PROBLEM in v.message}
+        found = [
+            v for v in found if v.pointer not in dates or "must match the pattern" not in v.message
+        ]
         if self.checks_municipality:
             taken = {v.pointer for v in found}
             found.extend(v for v in check_municipality(document) if v.pointer not in taken)
@@ -158,7 +163,7 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
         case "const":
             message = f"{name} must be {_describe(expected)}; {got}"
         case "format" if expected == "date":
-            message = f"{name} must be a date written YYYY-MM-DD; {got}"
+            message = f"{name} {_DATE_PROBLEM}; {got}"
         case "format":
             message = f"{name} must be a valid {expected}; {got}"
         case "pattern":

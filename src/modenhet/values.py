@@ -24,7 +24,7 @@ class EvalError(Exception):
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_WORD = re.compile(r"\w+")
 
 
 def nfc(text: str) -> str:
@@ -309,6 +309,11 @@ def year(value: Value) -> int:
     return as_date(value).year
 
 
+def is_identifier(text: str) -> bool:
+    """A letter or _, then letters, digits and _ (spec section 2)."""
+    return bool(text) and (text[0].isalpha() or text[0] == "_") and bool(_WORD.fullmatch(text))
+
+
 def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = frozenset()) -> str:
     """A path as a rule would write it: `a.b[2].c`, back-ticks where a key is not a name."""
     from modenhet.parser import RESERVED
@@ -318,7 +323,7 @@ def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = fr
         if isinstance(segment, int):
             out.append(f"[{segment}]")
             continue
-        plain = _IDENTIFIER.fullmatch(segment) is not None
+        plain = is_identifier(segment)
         if position == 0 and (segment in RESERVED or segment in hidden_roots):
             plain = False
         text = segment if plain else f"`{segment}`"

@@ -32,6 +32,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "validate",
         "Validate evidence against the JSON Schema, listing every violation.",
     ),
+    "template": (
+        "modenhet.cli.schema",
+        "template",
+        "Print an evidence document with every field present and null.",
+    ),
+    "schema": (
+        "modenhet.cli.schema",
+        "schema",
+        "Print the evidence schema (or describe its fields in Markdown).",
+    ),
 }
 
 

@@ -55,6 +55,14 @@ RULES = click.option(
     help="The rule set (.rules file). Default: the rule set shipped with modenhet.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+MAX_BYTES = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=16 * 1024 * 1024,
+    show_default=True,
+    metavar="N",
+    help="The largest evidence document (or JSONL line) read, in bytes.",
+)
 
 
 def load_rules(path: str | None) -> RuleSet:

@@ -11,6 +11,7 @@ import click
 from modenhet import __version__
 from modenhet.cli.common import (
     AS_OF,
+    MAX_BYTES,
     OK,
     PROBLEM,
     RECURSIVE,
@@ -56,6 +57,7 @@ from modenhet.run import Outcome, RunInfo, evaluate_items
     help="Do not validate documents against the rule set's schema first.",
 )
 @RECURSIVE
+@MAX_BYTES
 def evaluate(
     *,
     evidence: tuple[str, ...],
@@ -66,6 +68,7 @@ def evaluate(
     fail_under: int | None,
     no_validate: bool,
     recursive: bool,
+    max_bytes: int,
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
 
@@ -83,7 +86,8 @@ def evaluate(
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
     tally = Tally(fail_under)
-    outcomes = evaluate_items(ruleset, iter_evidence(files), as_of, validate=not no_validate)
+    items = iter_evidence(files, limit=max_bytes)
+    outcomes = evaluate_items(ruleset, items, as_of, validate=not no_validate)
     with output(output_path) as out:
         reporter(format_)(RunInfo(ruleset, as_of, __version__), tally.observe(outcomes), out)
     sys.exit(tally.finish())

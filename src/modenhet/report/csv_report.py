@@ -26,7 +26,9 @@ def summary_row(outcome: Outcome, factors: int) -> list[Any]:
     identity = [outcome.source, municipality.get("number") or "", municipality.get("name") or ""]
     evaluation = outcome.evaluation
     if evaluation is None:
-        error = "; ".join(f"{p.pointer or '/'}: {p.message}" for p in outcome.problems)
+        error = "; ".join(
+            f"{p.pointer}: {p.message}" if p.pointer else p.message for p in outcome.problems
+        )
         return [*identity, *[""] * (factors + 1), error]
     return [*identity, *evaluation.levels, evaluation.overall, ""]
 
