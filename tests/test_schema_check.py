@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import modenhet
+from modenhet.cli import main
 
 from conftest import HEADER, ROOT
 
@@ -95,3 +97,32 @@ def test_quantifier_variable_has_the_item_type(
 
 def test_default_rule_set_checks_clean() -> None:
     assert modenhet.load_ruleset(ROOT / "rules" / "bustadsosialt.rules").warnings == []
+
+
+def test_a_copy_of_the_default_rules_with_three_mistakes(tmp_path: Path) -> None:
+    """A misspelt path, a type mismatch and an enum typo: all three, located, with a hint."""
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    path = tmp_path / "rules" / "bustadsosialt.rules"
+    text = path.read_text("utf-8")
+    text = text.replace("when økonomi.budget_nok > 0", "when økonomi.budget_nkk > 0")
+    text = text.replace(
+        "when forankring.admin_owner_in_leadership\n",
+        "when forankring.admin_owner_in_leadership > 1\n",
+    )
+    text = text.replace('cross_sector_forum == "formal_mandate"', 'cross_sector_forum == "formal"')
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    found = [
+        line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line
+    ]
+    assert len(found) == 3, result.stderr
+    typed, enum, misspelt = found
+    assert typed.startswith(f"{path}:37:49: error: cannot order a boolean and a number")
+    assert enum.startswith(f'{path}:136:45: warning: "formal" is never a value of')
+    assert enum.endswith("always false")
+    assert misspelt.startswith(f"{path}:175:12: error: 'evidence.economy.budget_nkk' is not in")
+    assert "(did you mean 'budget_nok'?)" in misspelt
+    assert 'did you mean "formal_mandate"?' in result.stderr  # the enum's hint
+    assert "compare two numbers, two strings or two dates" in result.stderr  # the type's hint
