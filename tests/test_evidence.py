@@ -124,3 +124,23 @@ def test_validate_api_sorted_by_pointer() -> None:
         },
         {"pointer": "/year", "message": '`year` must be a whole number or null; got "i fjor"'},
     ]
+
+
+def test_any_of_shows_the_best_match() -> None:
+    from modenhet.validation import SchemaValidator
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "plan": {
+                "anyOf": [
+                    {"type": "null"},
+                    {"type": "object", "properties": {"status": {"enum": ["none", "current"]}}},
+                ]
+            },
+        },
+    }
+    (violation,) = SchemaValidator(schema).violations({"plan": {"status": "gjeldande"}})
+    assert violation.pointer == "/plan/status"
+    assert violation.message == '`plan.status` must be one of none, current; got "gjeldande"'

@@ -112,8 +112,8 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
     instance = error.instance
     schema: Any = error.schema
     if keyword in ("anyOf", "oneOf") and error.context:
-        best = best_match(error.context)
-        if best is not None:
+        best = best_match([error])  # jsonschema's own choice of the branch that came closest
+        if best is not None and best is not error:
             return _translate(best)
     if keyword == "required":
         missing = re.match(r"'(.*)' is a required property", error.message)
