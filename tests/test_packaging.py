@@ -17,7 +17,7 @@ from modenhet.resources import data_dir, default_rules_path, default_schema_path
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("folder", ["rules", "schemas"])
+@pytest.mark.parametrize("folder", ["rules", "schemas", "data"])
 def test_packaged_data_is_the_repository_folder(folder: str) -> None:
     packaged = data_dir(folder)
     mine = sorted(p.name for p in (ROOT / folder).iterdir())
