@@ -142,7 +142,8 @@ def test_json_report_follows_spec_section_8() -> None:
     assert doc["municipality"] == json.loads(data)["municipality"]
     assert doc["overall"] == 2
     economy = doc["factors"]["economy"]
-    assert list(economy) == ["title", "level", "label", "criteria", "gap"]
+    # The spec's keys first, in its order; modenhet adds `legal` and the next level's progress.
+    assert list(economy) == ["title", "level", "label", "criteria", "gap", "next"]
     assert economy["title"] == "Økonomiske ressursar" and economy["level"] == 2
     assert list(economy["criteria"][0]) == [
         "id",
@@ -153,13 +154,23 @@ def test_json_report_follows_spec_section_8() -> None:
         "message",
         "advice",
         "ref",
+        "legal",
     ]
-    assert economy["gap"] == [
+    (gap,) = economy["gap"]
+    assert {key: gap[key] for key in ("id", "status", "missing")} == {
+        "id": "dedicated_staff",
+        "status": "unknown",
+        "missing": ["evidence.economy.housing_social_fte"],
+    }
+    assert gap["legal"] is False and gap["advice"].startswith("Set av faste årsverk")
+    assert economy["next"] == {"level": 3, "met": 1, "of": 2}
+    assert doc["legal_floor"] == [
         {
-            "id": "dedicated_staff",
+            "factor": "strategy",
+            "id": "master_plan_goals",
             "status": "unknown",
-            "missing": ["evidence.economy.housing_social_fte"],
-        }
+            "missing": ["evidence.strategy.master_plan_goals"],
+        },
     ]
     assert list(doc["factors"]) == [
         "anchoring",

@@ -195,8 +195,18 @@ def run_command(command: str, cwd: Path) -> str:
     return done.stderr + done.stdout
 
 
+def update_shown(line: int, shown: str, output: str) -> None:
+    """Under --update-goldens: put the real output in place of the shown one (review the diff)."""
+    text = DOC.read_text("utf-8")
+    start = sum(len(row) for row in text.splitlines(keepends=True)[: line - 1])
+    at = text.index(shown.rstrip("\n"), start)
+    DOC.write_text(
+        text[:at] + output.rstrip("\n") + text[at + len(shown.rstrip("\n")) :], encoding="utf-8"
+    )
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"line{case.top.line}")
-def test_example(case: Case, tmp_path: Path) -> None:
+def test_example(case: Case, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     path = write_case(case, tmp_path)
     ruleset = load(case, path)
     for block in case.after:
@@ -214,4 +224,7 @@ def test_example(case: Case, tmp_path: Path) -> None:
                 first, _, shown = shown.partition("\n")
                 assert first == f"$ {command}", f"line {block.line}: the command differs"
             output = run_command(command, path.parent)
+            if request.config.getoption("--update-goldens") and output.rstrip() != shown.rstrip():
+                update_shown(block.line, shown, output)
+                continue
             assert output.rstrip("\n") == shown.rstrip("\n"), f"output at line {block.line}"

@@ -438,6 +438,7 @@ class _Checker:
                             criterion.option("advice"),
                             criterion.option("ref"),
                             criterion.span,
+                            criterion.option("legal") is not None,
                         )
                     )
                     index += 1

@@ -36,6 +36,7 @@ class CriterionDef:
     advice: str | None
     ref: str | None
     span: Span
+    legal: bool = False  # states a legal duty: the legal floor
 
 
 @dataclass(frozen=True, slots=True)

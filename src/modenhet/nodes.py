@@ -267,10 +267,10 @@ class IncludeStmt:
 
 @dataclass(frozen=True, slots=True)
 class CriterionOption:
-    """`advice "..."` or `ref "..."` after a criterion's condition."""
+    """`advice "..."`, `ref "..."` or `legal` after a criterion's condition."""
 
     keyword: str
-    text: Text
+    text: Text | None  # None for the flag `legal`
     span: Span
 
 
@@ -285,7 +285,7 @@ class Criterion:
     def option(self, keyword: str) -> str | None:
         for option in self.options:
             if option.keyword == keyword:
-                return option.text.value
+                return option.text.value if option.text is not None else keyword
         return None
 
 

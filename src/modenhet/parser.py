@@ -44,6 +44,7 @@ STATEMENT_WORDS = frozenset(
         "when",
         "advice",
         "ref",
+        "legal",
     }
 )
 
@@ -247,9 +248,12 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
             self._span(meta),
         )
 
-    def criterion_option(self, meta: Any, keyword: Token, text: Token) -> n.CriterionOption:
-        """criterion_option: ADVICE STRING | REF STRING"""
-        return n.CriterionOption(str(keyword), self._text(text), self._span(meta))
+    def criterion_option(
+        self, meta: Any, keyword: Token, text: Token | None = None
+    ) -> n.CriterionOption:
+        """criterion_option: ADVICE STRING | REF STRING | LEGAL"""
+        value = self._text(text) if text is not None else None
+        return n.CriterionOption(str(keyword), value, self._span(meta))
 
     # -- expressions
 

@@ -26,7 +26,17 @@ STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown
 class CriterionResult:
     """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`."""
 
-    __slots__ = ("_evaluation", "definition", "status", "id", "level", "title", "advice", "ref")
+    __slots__ = (
+        "_evaluation",
+        "definition",
+        "status",
+        "id",
+        "level",
+        "title",
+        "advice",
+        "ref",
+        "legal",
+    )
 
     def __init__(self, evaluation: Evaluation, definition: CriterionDef, status: Status) -> None:
         self._evaluation = evaluation
@@ -37,6 +47,7 @@ class CriterionResult:
         self.title = definition.title
         self.advice = definition.advice
         self.ref = definition.ref
+        self.legal = definition.legal
 
     @property
     def factor(self) -> str:
@@ -66,6 +77,18 @@ class CriterionResult:
             "status": self.status,
             "missing": self.missing,
             "message": self.message,
+            "advice": self.advice,
+            "ref": self.ref,
+            "legal": self.legal,
+        }
+
+    def gap_entry(self) -> dict[str, Any]:
+        """What the report's gap lists: the spec's id, status, missing, then what to do."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "missing": self.missing,
+            "legal": self.legal,
             "advice": self.advice,
             "ref": self.ref,
         }
@@ -118,13 +141,27 @@ class FactorResult:
             return []
         return [c for c in self.criteria if c.level == target and c.status != "met"]
 
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        """How many of the next block's criteria are met already, of how many (None at the
+        factor's highest block)."""
+        target = self.next_level
+        if target is None:
+            return None
+        block = [c for c in self.criteria if c.level == target]
+        return sum(c.status == "met" for c in block), len(block)
+
     def to_dict(self) -> dict[str, Any]:
+        progress = self.progress
         return {
             "title": self.title,
             "level": self.level,
             "label": self.label,
             "criteria": [c.to_dict() for c in self.criteria],
-            "gap": [{"id": c.id, "status": c.status, "missing": c.missing} for c in self.gap],
+            "gap": [c.gap_entry() for c in self.gap],
+            "next": None
+            if progress is None
+            else {"level": self.next_level, "met": progress[0], "of": progress[1]},
         }
 
     def __repr__(self) -> str:
@@ -205,6 +242,16 @@ class Evaluation:
         if not isinstance(result, Unknown):
             return []
         return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
+
+    @property
+    def legal_floor(self) -> list[CriterionResult]:
+        """Every criterion stating a legal duty that is not met, in any block, in rule order."""
+        return [
+            criterion
+            for factor in self.factors.values()
+            for criterion in factor.criteria
+            if criterion.legal and criterion.status != "met"
+        ]
 
     def factors_dict(self) -> dict[str, Any]:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}

@@ -102,6 +102,24 @@ factor m "M" { level 3 { criterion a "A" when true } }
 """,
         levels={"z": 2, "a": 4, "m": 3}, overall=2,
     ),
+    Case(
+        "factors in rule-file order across includes, lets visible across files",
+        rules="""\
+factor first "First" { level 2 { criterion c "C" when from_b > 0 } }
+include "b.rules"
+factor last "Last" { level 3 { criterion c "C" when top_let == 1 } }
+include "b.rules"
+let top_let = 1
+""",
+        files={
+            "b.rules": 'let from_b = evidence.n\ninclude "c.rules"\n'
+            'factor b "B" { level 4 { criterion c "C" when top_let == 1 and from_c } }\n',
+            "c.rules": 'factor c "C" { level 5 { criterion c "C" when true } }\n'
+            "let from_c = true\n",
+        },
+        doc=ev(n=1),
+        levels={"first": 2, "c": 5, "b": 4, "last": 3}, overall=2,
+    ),
     Case("no factors: overall is the floor", rules="let x = 1\n", levels={}, overall=1),
     Case(
         "no factors, levels 0 2 5",

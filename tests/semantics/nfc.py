@@ -31,6 +31,14 @@ CASES = [
     case("decomposed ordering", 'evidence.s > "b"', ev(s=A_RING), "met"),
     case("decomposed max", 'max(evidence.l) == "å"', ev(l=["b", A_RING]), "met"),
     case("decomposed min", 'min(evidence.l) == "b"', ev(l=["b", A_RING]), "met"),
+    # U+212A KELVIN SIGN is NFC "K": a non-ASCII text that is an ASCII one in NFC
+    case("Kelvin sign equals K", 'evidence.s == "K"', ev(s="\u212a"), "met"),
+    case("Kelvin sign in a list of ASCII strings", 'evidence.s in ["K", "L"]', ev(s="\u212a"),
+         "met"),
+    case("Kelvin sign as a key", "evidence.K == 1", ev(**{"\u212a": 1}), "met"),
+    case("Kelvin sign ordered as K", 'evidence.s < "L" and evidence.s > "J"', ev(s="\u212a"),
+         "met"),
+    case("Kelvin sign in rule text", 'evidence.s == "\u212a"', ev(s="K"), "met"),
     case("decomposed let name", f"{A_RING}r == 1", {}, "met", lets="let år = 1"),
     Case(
         "decomposed identifiers in rule text",

@@ -35,6 +35,10 @@ def record(outcome: Outcome) -> dict[str, Any]:
     result["overall"] = evaluation.overall
     result["overall_label"] = evaluation.overall_label
     result["factors"] = evaluation.factors_dict()
+    result["legal_floor"] = [
+        {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
+        for c in evaluation.legal_floor
+    ]
     return result
 
 

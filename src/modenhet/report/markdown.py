@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.report.table import STATUS_WORDS, run_header
+from modenhet.report.table import STATUS_WORDS, gap_note, ordered_gap, progress_text, run_header
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 
@@ -36,17 +36,24 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
     if len(collected) == 1 and collected[0].evaluation is not None:
+        evaluation = collected[0].evaluation
+        if evaluation.legal_floor:
+            out.write("\n## Legal floor: duties not met\n\n")
+            for criterion in evaluation.legal_floor:
+                title = evaluation.factors[criterion.factor].title
+                status = STATUS_WORDS[criterion.status]
+                out.write(f"- § {_cell(title)}: {_cell(criterion.title)} — {status}\n")
         out.write("\n## Gaps to the next level\n\n")
         gap_rows = []
-        for factor in collected[0].evaluation.factors.values():
-            for criterion in factor.gap:
+        for factor in evaluation.factors.values():
+            for criterion in ordered_gap(factor):
                 gap_rows.append(
                     [
                         _cell(factor.title),
-                        factor.next_level,
-                        _cell(criterion.title),
+                        f"{factor.next_level} ({progress_text(factor)})",
+                        ("§ " if criterion.legal else "") + _cell(criterion.title),
                         STATUS_WORDS[criterion.status],
-                        _cell(criterion.advice or ""),
+                        _cell(gap_note(criterion)),
                         _cell(criterion.ref or ""),
                     ]
                 )
@@ -54,7 +61,7 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
             out.write(
                 tabulate(
                     gap_rows,
-                    headers=["Factor", "Level", "Criterion", "Status", "Advice", "Ref"],
+                    headers=["Factor", "Next level", "Criterion", "Status", "Advice", "Ref"],
                     tablefmt="github",
                     disable_numparse=True,
                 )

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.results import Evaluation
+from modenhet.results import CriterionResult, Evaluation, FactorResult
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown", "error": "error"}
@@ -29,32 +29,68 @@ def write_table(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
         out.write(summary(run, collected))
 
 
+def gap_note(criterion: CriterionResult) -> str:
+    """What the reader needs to act: the missing paths or the error, then the advice."""
+    if criterion.status == "error" and criterion.message:
+        return criterion.message
+    note = criterion.advice or ""
+    if criterion.status == "unknown" and criterion.missing:
+        note = f"missing {', '.join(criterion.missing)}. {note}".strip()
+    return note
+
+
+def ordered_gap(factor: FactorResult) -> list[CriterionResult]:
+    """The gap with legal duties first."""
+    return sorted(factor.gap, key=lambda criterion: not criterion.legal)
+
+
+def progress_text(factor: FactorResult) -> str:
+    progress = factor.progress
+    if progress is None:
+        return "highest level"
+    return f"{progress[0]} of {progress[1]} met"
+
+
 def single(outcome: Outcome, evaluation: Evaluation) -> str:
     lines = [
         f"{municipality_name(outcome)} · {outcome.source}",
         f"Overall level: {evaluation.overall} {evaluation.overall_label}",
         "",
-        "",
     ]
+    floor = evaluation.legal_floor
+    if floor:
+        lines.append("Legal floor: duties not met (§)")
+        for criterion in floor:
+            title = evaluation.factors[criterion.factor].title
+            status = STATUS_WORDS[criterion.status]
+            lines.append(f"  § {title}: {criterion.title} — {status}")
+        lines.append("")
     rows: list[list[Any]] = []
     for factor in evaluation.factors.values():
-        rows.append([factor.title, f"{factor.level} {factor.label}", "", ""])
-        target = factor.next_level
-        for criterion in factor.gap:
-            status = STATUS_WORDS[criterion.status]
-            note = criterion.advice or ""
-            if criterion.status == "unknown" and criterion.missing:
-                note = f"missing {', '.join(criterion.missing)}. {note}".strip()
-            elif criterion.status == "error" and criterion.message:
-                note = criterion.message
-            rows.append([f"  → {target}: {criterion.title}", "", status, note])
+        rows.append([factor.title, f"{factor.level} {factor.label}", progress_text(factor), ""])
+        for criterion in ordered_gap(factor):
+            mark = "§ " if criterion.legal else ""
+            title = f"→ {factor.next_level}: {mark}{criterion.title}"
+            rows.append([title, "", STATUS_WORDS[criterion.status], gap_note(criterion)])
     table = tabulate(
         rows,
         headers=["Factor / gap to the next level", "Level", "Status", "Advice"],
         disable_numparse=True,
         maxcolwidths=[46, None, None, 56],
     )
-    return "\n".join(lines) + table + "\n"
+    return "\n".join(lines) + "\n" + table + "\n"
+
+
+def distribution(run: RunInfo, evaluations: list[Evaluation]) -> str:
+    """How many municipalities stand at each level, per factor and overall."""
+    levels = [level.number for level in run.ruleset.levels]
+    rows = []
+    for number, factor in enumerate(run.ruleset.factors):
+        counts = [sum(e.levels[number] == level for e in evaluations) for level in levels]
+        rows.append([factor.id, *counts])
+    rows.append(["overall", *[sum(e.overall == level for e in evaluations) for level in levels]])
+    headers = ["Documents at level", *[str(level) for level in levels]]
+    return tabulate(rows, headers=headers, disable_numparse=True)
 
 
 def summary(run: RunInfo, outcomes: list[Outcome]) -> str:
@@ -83,4 +119,6 @@ def summary(run: RunInfo, outcomes: list[Outcome]) -> str:
     table = tabulate(rows, headers=headers, disable_numparse=True)
     footer = f"\n{len(outcomes)} documents: {len(outcomes) - failed} evaluated, {failed} failed"
     legend = "\nFactors: " + ", ".join(f"{f.id} = {f.title}" for f in run.ruleset.factors)
-    return table + "\n" + footer + legend + "\n"
+    evaluations = [o.evaluation for o in outcomes if o.evaluation is not None]
+    spread = "\n\n" + distribution(run, evaluations) if evaluations else ""
+    return table + "\n" + footer + legend + spread + "\n"
