@@ -141,7 +141,7 @@ CASES = {
             criterion a "A" when x.a advice "Gjer det" advice "Igjen"
         ### error@48: 'advice' is written twice for criterion 'a'
             criterion b "B" when x.b legal ref "§ 5" legal
-        ### error@52: 'legal' is written twice for criterion 'b'
+        ### error@46: 'legal' is written twice for criterion 'b'
           }
         }
     """,
