@@ -45,6 +45,7 @@ class RunInfo:
     ruleset: RuleSet
     as_of: datetime.date
     tool_version: str
+    lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
 
 
 def evaluate_items(

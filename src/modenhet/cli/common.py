@@ -54,6 +54,14 @@ RULES = click.option(
     metavar="RULES",
     help="The rule set (.rules file). Default: the rule set shipped with modenhet.",
 )
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["nn", "nb", "en"]),
+    default="nn",
+    show_default=True,
+    help="The language of the report's own words: nynorsk, bokmål or English. Rule titles and "
+    "advice are shown as the rule set writes them.",
+)
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
 MAX_BYTES = click.option(
     "--max-bytes",

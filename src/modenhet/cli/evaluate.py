@@ -58,6 +58,7 @@ from modenhet.run import Outcome, RunInfo, evaluate_items
 )
 @RECURSIVE
 @MAX_BYTES
+@LANG
 def evaluate(
     *,
     evidence: tuple[str, ...],
@@ -69,6 +70,7 @@ def evaluate(
     no_validate: bool,
     recursive: bool,
     max_bytes: int,
+    lang: str,
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
 
@@ -89,7 +91,8 @@ def evaluate(
     items = iter_evidence(files, limit=max_bytes)
     outcomes = evaluate_items(ruleset, items, as_of, validate=not no_validate)
     with output(output_path) as out:
-        reporter(format_)(RunInfo(ruleset, as_of, __version__), tally.observe(outcomes), out)
+        run = RunInfo(ruleset, as_of, __version__, lang)
+        reporter(format_)(run, tally.observe(outcomes), out)
     sys.exit(tally.finish())
 
 
