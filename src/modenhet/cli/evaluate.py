@@ -11,6 +11,7 @@ import click
 from modenhet import __version__
 from modenhet.cli.common import (
     AS_OF,
+    LANG,
     MAX_BYTES,
     OK,
     PROBLEM,
