@@ -70,10 +70,10 @@ def describe(value: Value, limit: int = 40) -> str:
         case datetime.date():
             return value.isoformat()
         case list():
-            text = "[" + ", ".join(describe(item, 12) for item in value[:5])
+            text = "[" + ", ".join(describe(item, 24) for item in value[:5])
             text += ", ...]" if len(value) > 5 else "]"
             if len(text) > limit:
-                text = f"[a list of {len(value)}]"
+                text = f"[{len(value)} items]"
         case dict():
             text = "{" + ", ".join(
                 f"{key}: {describe(item, 12)}" for key, item in list(value.items())[:3]
@@ -83,7 +83,7 @@ def describe(value: Value, limit: int = 40) -> str:
                 text = "{" + ", ".join(str(key) for key in list(value)[:3])
                 text += ", ...}" if len(value) > 3 else "}"
                 if len(text) > limit:
-                    text = f"{{an object with {len(value)} keys}}"
+                    text = f"{{{len(value)} keys}}"
         case None:
             return "null"
         case _:

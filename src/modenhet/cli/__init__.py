@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "validate",
         "Validate evidence against the JSON Schema, listing every violation.",
     ),
+    "explain": (
+        "modenhet.cli.explain",
+        "explain",
+        "Explain one document: the values that put each factor at its level.",
+    ),
     "template": (
         "modenhet.cli.schema",
         "template",

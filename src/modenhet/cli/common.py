@@ -79,8 +79,12 @@ def load_rules(path: str | None) -> RuleSet:
     from modenhet.resources import default_rules_path
     from modenhet.ruleset import load_ruleset
 
+    if path is None:  # the packaged rule set, named relative to here when it is below
+        default = str(default_rules_path())
+        relative = os.path.relpath(default)
+        path = default if relative.startswith("..") else relative
     try:
-        ruleset = load_ruleset(path if path is not None else default_rules_path())
+        ruleset = load_ruleset(path)
     except RuleFileError as error:
         fail(error.render())
     except RuleError as error:

@@ -1,0 +1,137 @@
+"""Why a criterion has its status: the condition as a tree that follows the expression, every
+sub-expression with its outcome, and every path with the value it read and where (a JSON
+pointer into the evidence) — or that it was missing.
+
+Built with the exact evaluator's semantics, one sub-expression at a time; it serves `modenhet
+explain` for one document, so clarity matters more than speed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from modenhet import nodes as n
+from modenhet.evidence import escape_pointer
+from modenhet.exact import ExactCompiler, Failure, Frame, Known, PathKey, Result, elements
+from modenhet.model import CriterionDef
+from modenhet.values import render_path
+
+MAX_ELEMENTS = 20  # elements of a list shown under a quantifier
+
+
+@dataclass
+class Step:
+    """One sub-expression: its text and place, its outcome, and what it read."""
+
+    text: str
+    file: str
+    line: int
+    column: int
+    outcome: str  # true | false | unknown | error | value
+    value: Any = None
+    pointer: str | None = None  # where a path's value was read in the evidence
+    missing: list[str] = field(default_factory=list)
+    message: str | None = None
+    label: str | None = None  # "let x =", "element [2]"
+    children: list[Step] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "expression": self.text,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "outcome": self.outcome,
+        }
+        if self.label:
+            data["label"] = self.label
+        if self.outcome == "value":
+            data["value"] = _json_value(self.value)
+        if self.pointer is not None:
+            data["pointer"] = self.pointer
+        if self.missing:
+            data["missing"] = self.missing
+        if self.message:
+            data["message"] = self.message
+        data["children"] = [child.to_dict() for child in self.children]
+        return data
+
+
+def pointer_of(path: PathKey) -> str:
+    return "".join(f"/{escape_pointer(str(part))}" for part in path)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class Explainer:
+    """Explains criteria of one document."""
+
+    def __init__(self, compiler: ExactCompiler, doc: Any, as_of: datetime.date) -> None:
+        self.compiler = compiler
+        self.frame: Frame = compiler.frame(doc, as_of)
+        self.hidden = compiler.hidden_roots
+
+    def criterion(self, criterion: CriterionDef) -> Step:
+        return self.step(criterion.when, frozenset())
+
+    def step(self, expr: n.Expr, bound: frozenset[str], label: str | None = None) -> Step:
+        result = self.compiler.compile(expr, bound)(self.frame)
+        span = expr.span
+        step = Step(expr.span.text(), span.file, span.line, span.column, *self.outcome(result))
+        step.label = label
+        if isinstance(expr, n.Path):
+            origin = getattr(result, "origin", None)
+            if origin is not None:
+                step.pointer = pointer_of(origin)
+            lets = self.compiler.model.lets
+            if not expr.root_is_key and expr.root in lets and expr.root not in bound:
+                let = lets[expr.root].expr
+                if not isinstance(let, n.Path):  # a computed let: show how it was computed
+                    step.children.append(self.step(let, frozenset(), f"let {expr.root} ="))
+            return step
+        if isinstance(expr, n.Quantifier):
+            step.children = self.quantifier(expr, bound)
+            return step
+        for child in n.children(expr):
+            if not isinstance(child, n.Number | n.String | n.Boolean | n.DateLiteral):
+                step.children.append(self.step(child, bound))
+        return step
+
+    def quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> list[Step]:
+        steps = [self.step(expr.collection, bound)]
+        collection = self.compiler.compile(expr.collection, bound)(self.frame)
+        members = (
+            [self.compiler.compile(item, bound)(self.frame) for item in expr.collection.items]
+            if isinstance(expr.collection, n.ListLiteral)
+            else elements(collection, expr.collection.span.text())
+        )
+        if not isinstance(members, list):
+            return steps
+        outer = self.frame.bindings
+        inner = bound | {expr.variable}
+        for index, member in enumerate(members[:MAX_ELEMENTS]):
+            self.frame.bindings = {**outer, expr.variable: member}
+            steps.append(self.step(expr.body, inner, f"{expr.variable} = element [{index}]"))
+        self.frame.bindings = outer
+        if len(members) > MAX_ELEMENTS:
+            span = expr.span
+            steps.append(Step(f"... {len(members) - MAX_ELEMENTS} more elements", span.file,
+                              span.line, span.column, "value"))  # fmt: skip
+        return steps
+
+    def outcome(self, result: Result) -> tuple[str, Any, str | None, list[str], str | None]:
+        """(outcome, value, pointer, missing, message) of a result."""
+        if isinstance(result, Known):
+            if result.value is True or result.value is False:
+                return ("true" if result.value else "false"), result.value, None, [], None
+            return "value", result.value, None, [], None
+        if isinstance(result, Failure):
+            return "error", None, None, [], result.message
+        missing = [render_path(path, self.hidden) for path in result.missing]
+        return "unknown", None, None, missing, None
