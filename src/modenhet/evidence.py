@@ -325,10 +325,13 @@ def _read_json(name: str, limit: int) -> EvidenceItem:
             data = handle.read()
     except OSError as error:
         return EvidenceItem(name, None, None, [Violation("", f"cannot be read: {error.strerror}")])
-    return _item(name, data, limit)
+    return evidence_item(name, data, limit=limit)
 
 
-def _item(source: str, data: bytes, limit: int, jsonl_line: int | None = None) -> EvidenceItem:
+def evidence_item(
+    source: str, data: bytes, *, limit: int = MAX_DOCUMENT_BYTES, jsonl_line: int | None = None
+) -> EvidenceItem:
+    """One document from its bytes: read strictly, hashed, its problems located."""
     digest = hashlib.sha256(data).hexdigest()
     text, problems = decode(data, limit=limit)
     if text is None:
@@ -360,7 +363,7 @@ def _lines(name: str, handle: Any, limit: int) -> Iterator[EvidenceItem]:
             line = line[3:]
         if not line.strip():
             continue
-        yield _item(f"{name}:{number}", line, limit, jsonl_line=number)
+        yield evidence_item(f"{name}:{number}", line, limit=limit, jsonl_line=number)
 
 
 def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:
@@ -374,12 +377,12 @@ def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:
     if _parses(first):
         rest = stream.readline()
         if not rest:
-            yield _item("-", b"".join(head).strip(), limit)
+            yield evidence_item("-", b"".join(head).strip(), limit=limit)
             return
         yield from _lines("-", itertools.chain(head, [rest], stream), limit)
         return
     data = b"".join(head) + stream.read()
-    item = _item("-", data, limit)
+    item = evidence_item("-", data, limit=limit)
     lines = data.splitlines(keepends=True)
     if (
         item.problems

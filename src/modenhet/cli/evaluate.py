@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from modenhet.cli.common import (
     RECURSIVE,
     RULES,
     evidence_files,
+    fail,
     load_rules,
     output,
     stderr,
@@ -27,7 +29,7 @@ from modenhet.run import Outcome, RunInfo, evaluate_items
 
 
 @click.command()
-@click.argument("evidence", nargs=-1, required=True)
+@click.argument("evidence", nargs=-1)
 @RULES
 @AS_OF
 @click.option(
@@ -60,6 +62,13 @@ from modenhet.run import Outcome, RunInfo, evaluate_items
 @RECURSIVE
 @MAX_BYTES
 @LANG
+@click.option(
+    "--verify",
+    "verify_path",
+    metavar="REPORT.json",
+    help="Instead of evaluating: check that a JSON report still holds (same inputs, "
+    "same results), naming every input that changed. Run it where the report was made.",
+)
 def evaluate(
     *,
     evidence: tuple[str, ...],
@@ -72,6 +81,7 @@ def evaluate(
     recursive: bool,
     max_bytes: int,
     lang: str,
+    verify_path: str | None,
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
 
@@ -86,6 +96,12 @@ def evaluate(
     """
     from modenhet.evidence import iter_evidence
 
+    if verify_path is not None:
+        if evidence:
+            raise click.UsageError("--verify takes the report alone, without EVIDENCE")
+        sys.exit(verify_report(verify_path, rules))
+    if not evidence:
+        raise click.UsageError("name the evidence: files, folders or - for standard input")
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
     tally = Tally(fail_under)
@@ -123,3 +139,37 @@ class Tally:
         if self.below:
             stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")
         return PROBLEM if self.failed or self.below else OK
+
+
+def verify_report(path: str, rules: str | None) -> int:
+    """Say, input by input, whether the report still holds; 0 when it all does."""
+    from pathlib import Path
+
+    from modenhet.verify import ReportError, load_report, verify
+
+    if not os.path.exists(path):
+        fail(f"{path}: error: no such report")
+    try:
+        report = load_report(path)
+    except ReportError as error:
+        fail(f"{path}: error: {error}")
+    ruleset = load_rules(rules)
+    tool = report.get("tool", {})
+    click.echo(
+        f"Verifying {path}: made by modenhet {tool.get('version')} with "
+        f"{report['ruleset'].get('name')} {report['ruleset'].get('version') or ''}".rstrip()
+        + f", as of {report['as_of']}"
+    )
+    findings = list(verify(report, ruleset, Path.cwd()))
+    for finding in findings:
+        click.echo(f"  {finding.source}: {finding.message}")
+    documents = findings[1:]
+    holding = sum(finding.holds for finding in documents)
+    if all(finding.holds for finding in findings):
+        click.echo(f"The report holds: {holding} of {len(documents)} documents reproduced.")
+        return OK
+    click.echo(
+        f"The report does not hold: {len(documents) - holding} of {len(documents)} "
+        "documents changed" + ("" if findings[0].holds else ", and the rule set changed") + "."
+    )
+    return PROBLEM
