@@ -4,6 +4,7 @@ subprocesses: outputs, exit statuses, located errors on stderr, atomic -o, never
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -472,3 +473,44 @@ def test_reports_follow_their_schema(tmp_path: Path) -> None:
     for folder in ("samples/", str(tmp_path)):
         report = json.loads(cli("evaluate", folder, *AS_OF, "-f", "json").stdout)
         assert list(validator.iter_errors(report)) == []
+
+
+def test_excel_csv(tmp_path: Path) -> None:
+    target = tmp_path / "levels.csv"
+    result = cli("evaluate", "samples/", *AS_OF, "-f", "csv", "--excel", "-o", str(target))
+    assert result.exit_code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsource;municipality_number;municipality_name;anchoring;")
+    assert "samples/4642-laerdal.json;4642;Lærdal;2;1;2;2;2;2;1;\r\n" in data.decode("utf-8-sig")
+    assert cli("evaluate", "samples/", "--excel").exit_code == 2  # only with -f csv
+
+
+def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    line = json.dumps(json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8")))
+    path = tmp_path / "many.jsonl"
+    path.write_text((line + "\n") * 3000, encoding="utf-8")
+    primary, secondary = pty.openpty()
+    completed = subprocess.run(
+        [sys.executable, "-m", "modenhet", "evaluate", str(path), "-f", "csv", *AS_OF],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        timeout=120,
+        cwd=ROOT,
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert completed.returncode == 0
+    assert b"\rEvaluated " in shown and b" documents (0 failed)" in shown
+    piped = real("evaluate", str(path), "-f", "csv", *AS_OF)
+    assert "Evaluated" not in piped.stderr

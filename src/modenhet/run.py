@@ -46,6 +46,7 @@ class RunInfo:
     as_of: datetime.date
     tool_version: str
     lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
+    excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
 
 
 def evaluate_items(

@@ -24,6 +24,7 @@ from modenhet.cli.common import (
     output,
     stderr,
 )
+from modenhet.cli.progress import Progress
 from modenhet.report import REPORTERS, reporter
 from modenhet.run import Outcome, RunInfo, evaluate_items
 
@@ -63,6 +64,12 @@ from modenhet.run import Outcome, RunInfo, evaluate_items
 @MAX_BYTES
 @LANG
 @click.option(
+    "--excel",
+    is_flag=True,
+    help="With -f csv: a file a Norwegian Excel opens as it should (UTF-8 with BOM, "
+    "semicolons, decimal comma).",
+)
+@click.option(
     "--verify",
     "verify_path",
     metavar="REPORT.json",
@@ -81,6 +88,7 @@ def evaluate(
     recursive: bool,
     max_bytes: int,
     lang: str,
+    excel: bool,
     verify_path: str | None,
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
@@ -102,13 +110,15 @@ def evaluate(
         sys.exit(verify_report(verify_path, rules))
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
+    if excel and format_ != "csv":
+        raise click.UsageError("--excel goes with --format csv")
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
     tally = Tally(fail_under)
     items = iter_evidence(files, limit=max_bytes)
     outcomes = evaluate_items(ruleset, items, as_of, validate=not no_validate)
     with output(output_path) as out:
-        run = RunInfo(ruleset, as_of, __version__, lang)
+        run = RunInfo(ruleset, as_of, __version__, lang, excel)
         reporter(format_)(run, tally.observe(outcomes), out)
     sys.exit(tally.finish())
 
@@ -119,20 +129,25 @@ class Tally:
     def __init__(self, fail_under: int | None) -> None:
         self.fail_under = fail_under
         self.count = self.failed = self.below = 0
+        self.progress = Progress()
 
     def observe(self, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
         for outcome in outcomes:
             self.count += 1
-            for problem in outcome.problems:  # errors of a failed document, or warnings
-                stderr(problem.render(outcome.source))
+            if outcome.problems:  # errors of a failed document, or warnings
+                self.progress.clear()
+                for problem in outcome.problems:
+                    stderr(problem.render(outcome.source))
             if outcome.evaluation is None:
                 self.failed += 1
             elif self.fail_under is not None and outcome.evaluation.overall < self.fail_under:
                 self.below += 1
+            self.progress.update(self.count, self.failed)
             yield outcome
 
     def finish(self) -> int:
         """The exit status, after saying what was wrong."""
+        self.progress.clear()
         if self.count == 0:
             stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
             return PROBLEM

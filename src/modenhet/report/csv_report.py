@@ -34,8 +34,15 @@ def summary_row(outcome: Outcome, factors: int) -> list[Any]:
 
 
 def write_csv(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\r\n")
+    """RFC 4180 (comma, CRLF); with `run.excel`, what a Norwegian Excel opens as it should:
+    a UTF-8 byte-order mark, semicolons and a decimal comma."""
+    if run.excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";" if run.excel else ",", lineterminator="\r\n")
     writer.writerow(summary_header(run))
     factors = len(run.ruleset.factors)
     for outcome in outcomes:
-        writer.writerow(summary_row(outcome, factors))
+        row = summary_row(outcome, factors)
+        if run.excel:
+            row = [str(cell).replace(".", ",") if isinstance(cell, float) else cell for cell in row]
+        writer.writerow(row)
