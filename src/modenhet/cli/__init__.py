@@ -22,6 +22,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "evaluate",
         "Evaluate evidence and report each factor's level and the gap.",
     ),
+    "compare": (
+        "modenhet.cli.compare",
+        "compare",
+        "Compare two runs: each factor's level then and now, the criteria that changed.",
+    ),
     "check": (
         "modenhet.cli.check",
         "check",
