@@ -93,6 +93,7 @@ CASES = {
     """,
     "names_and_calls": """
         let økonomi = evidence.economy
+        ### warning@5: let 'økonomi' is not used by any criterion
         factor f "F" {
           level 2 {
             criterion a "A" when økonmi.budget_nok > 0
@@ -132,6 +133,7 @@ CASES = {
         ### error@25: weight 0 is not positive
         }
         let f = 1
+        ### warning@5: let 'f' is not used by any criterion
         let f = 2
         ### error@5: let 'f' is defined twice
     """,
@@ -155,6 +157,7 @@ CASES = {
         factor f "F" {
           level 2 {
             criterion a "A" when 1 == "1"
+        ### warning@26: criterion 'a' is never met: '1 == "1"' does not depend on the evidence
         ### warning@28: compares a number with a string: always false
           }
         }
@@ -190,7 +193,7 @@ def test_rendering_has_location_source_line_and_caret(write_rules: Callable[...,
     rendered = str(caught.value).splitlines()
     assert rendered[0] == (f"{path}:11:26: error: unknown function 'cout' (did you mean 'count'?)")
     assert rendered[1] == '   11 |     criterion a "A" when cout(x) > 1'
-    assert rendered[2] == "      |                          ^^^^"
+    assert rendered[2] == "      |                          ^^^^ M401"
 
 
 def test_diagnostics_are_sorted_and_carry_positions(write_rules: Callable[..., Path]) -> None:
@@ -215,5 +218,5 @@ def test_warnings_do_not_stop_loading(ruleset_from: Callable[..., modenhet.RuleS
         let økonomi = evidence.economy
         factor f "F" { level 2 { criterion a "A" when økonmi.b > 0 } }
     """)
-    assert [w.severity for w in ruleset.warnings] == ["warning"]
+    assert [w.code for w in ruleset.warnings] == ["M607", "M601"]  # unused let, near-let
     assert ruleset.evaluate({"økonmi": {"b": 1}}).overall == 2

@@ -32,7 +32,11 @@ def checked(tmp_path: Path) -> Callable[[str], list[tuple[int, str, str]]]:
             found = modenhet.load_ruleset(path).warnings
         except modenhet.RuleError as error:
             found = error.diagnostics
-        return [(d.line - text.count("\n") - 1, d.severity, d.message) for d in found]
+        return [
+            (d.line - text.count("\n") - 1, d.severity, d.message)
+            for d in found
+            if d.code != "M607"  # the fixture's let is not always used
+        ]
 
     return run
 

@@ -100,14 +100,15 @@ class _Checker:
         self.evidence_roots: frozenset[str] = frozenset()
         self.expr_kinds: dict[int, Kinds] = {}
         self.var_nodes: dict[str, list[SchemaNode | None]] = {}
+        self.cyclic: set[str] = set()  # lets in a cycle: already an error
 
     # -- reporting
 
-    def error(self, span: Span, message: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(span, "error", message, hint))
+    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
-    def warning(self, span: Span, message: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(span, "warning", message, hint))
+    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
     # -- the whole rule set
 
@@ -121,6 +122,8 @@ class _Checker:
         for factor in factors:
             for criterion in factor.criteria:
                 self.boolean(criterion.when, {}, "the condition of a criterion")
+                self.constant_criterion(criterion)
+        self.unused_lets(factors)
         if self.loaded.files and not self.loaded.files[0].text.strip():
             return None
         ruleset = cast(n.RulesetStmt | None, header.get("ruleset"))
@@ -156,6 +159,7 @@ class _Checker:
         if not top_statements or not isinstance(top_statements[0], n.RulesetStmt):
             span = top_statements[0].span if top_statements else Span(top, 1, 1, 1, 1)
             self.error(
+                "M201",
                 span,
                 'a rule set begins with  ruleset "NAME"',
                 'write the first line as: ruleset "Bustadsosialt arbeid" version "1"',
@@ -168,6 +172,7 @@ class _Checker:
             word = HEADER_WORDS[type(statement)]
             if not placed.top:
                 self.error(
+                    "M204",
                     statement.span,
                     f"'{word}' may stand only in the top rule file",
                     "an included file contains only let, factor and include",
@@ -176,17 +181,22 @@ class _Checker:
             if type(statement) in seen:
                 first = seen[type(statement)].span
                 self.error(
-                    statement.span, f"'{word}' is written twice (first at line {first.line})"
+                    "M202",
+                    statement.span,
+                    f"'{word}' is written twice (first at line {first.line})",
                 )
                 continue
             seen[type(statement)] = statement
             if body_started:
                 self.error(
-                    statement.span, f"'{word}' must come before the first let, factor or include"
+                    "M203",
+                    statement.span,
+                    f"'{word}' must come before the first let, factor or include",
                 )
             self.header_statement(statement, header)
         if "levels" not in header and top_statements and n.LevelsStmt not in seen:
             self.error(
+                "M205",
                 top_statements[0].span,
                 "the rule set declares no levels",
                 'add  levels { 1 "Initial" 2 "..." }  after the ruleset line',
@@ -203,6 +213,7 @@ class _Checker:
                 else:
                     close = difflib.get_close_matches(mode.value, OVERALL_MODES, n=1)
                     self.error(
+                        "M207",
                         mode.span,
                         f"unknown overall mode '{mode.value}'",
                         f"did you mean '{close[0]}'?"
@@ -219,13 +230,14 @@ class _Checker:
         for decl in statement.levels:
             value = decl.number.value
             if not isinstance(value, int):
-                self.error(decl.number.span, f"level {value} is not a whole number")
+                self.error("M206", decl.number.span, f"level {value} is not a whole number")
                 continue
             if levels and value == levels[-1].number or value in {lv.number for lv in levels}:
-                self.error(decl.number.span, f"level {value} is declared twice")
+                self.error("M206", decl.number.span, f"level {value} is declared twice")
                 continue
             if levels and value < levels[-1].number:
                 self.error(
+                    "M206",
                     decl.number.span,
                     f"levels must increase: {value} comes after {levels[-1].number}",
                 )
@@ -233,6 +245,7 @@ class _Checker:
             levels.append(Level(value, decl.label.value))
         if not statement.levels:
             self.error(
+                "M205",
                 statement.span,
                 "'levels' declares no level",
                 'declare at least the floor: levels { 1 "Initial" }',
@@ -247,6 +260,7 @@ class _Checker:
         except (OSError, UnicodeDecodeError) as error:
             reason = "no such file" if isinstance(error, FileNotFoundError) else str(error)
             self.error(
+                "M208",
                 path.span,
                 f"cannot read the schema '{path.value}': {reason}",
                 "the path is relative to this rule file",
@@ -256,13 +270,14 @@ class _Checker:
             schema = json.loads(text)
         except json.JSONDecodeError as error:
             self.error(
+                "M208",
                 path.span,
                 f"the schema '{path.value}' is not JSON: {error.msg} at line "
                 f"{error.lineno}, column {error.colno}",
             )
             return
         if not isinstance(schema, dict):
-            self.error(path.span, f"the schema '{path.value}' is not a JSON object")
+            self.error("M208", path.span, f"the schema '{path.value}' is not a JSON object")
             return
         self.schema, self.schema_path = schema, target
         self.index = SchemaIndex(schema)
@@ -282,6 +297,7 @@ class _Checker:
             if name in self.lets:
                 first = self.lets[name].span
                 self.error(
+                    "M216",
                     statement.name.span,
                     f"let '{name}' is defined twice (first in {first.file} at line {first.line})",
                     "let names are unique across the rule set",
@@ -292,6 +308,7 @@ class _Checker:
             self.lets[name] = LetDef(name, statement.expr, statement.name.span)
             if name in self.evidence_roots:
                 self.warning(
+                    "M602",
                     statement.name.span,
                     f"let '{name}' hides the evidence key '{name}' of the schema",
                     f"write `{name}` to read the evidence key",
@@ -327,13 +344,47 @@ class _Checker:
             ordered = [*cycle[turn:], *cycle[:turn], first]
             let = self.lets[first]
             if len(cycle) == 1:
-                self.error(let.span, f"let '{first}' refers to itself")
+                self.error("M217", let.span, f"let '{first}' refers to itself")
             else:
                 self.error(
-                    let.span, f"let '{first}' refers to itself through " + " -> ".join(ordered[1:])
+                    "M217",
+                    let.span,
+                    f"let '{first}' refers to itself through " + " -> ".join(ordered[1:]),
                 )
             for name in cycle:
                 self.let_types[name] = ANY
+                self.cyclic.add(name)
+
+    def unused_lets(self, factors: list[FactorDef]) -> None:
+        """Warn about lets that no criterion uses, directly or through other lets."""
+        used: set[str] = set()
+        pending = [
+            path.root
+            for factor in factors
+            for criterion in factor.criteria
+            for path in self.let_references(criterion.when, frozenset())
+        ]
+        while pending:
+            name = pending.pop()
+            if name in used:
+                continue
+            used.add(name)
+            pending += [p.root for p in self.let_references(self.lets[name].expr, frozenset())]
+        for name, let in self.lets.items():
+            if name not in used and name not in self.cyclic:
+                self.warning("M607", let.span, f"let '{name}' is not used by any criterion")
+
+    def constant_criterion(self, criterion: CriterionDef) -> None:
+        """Warn about a condition that no evidence can change (after folding constants)."""
+        value = constant_truth(criterion.when)
+        if value is not None:
+            outcome = "always met" if value else "never met"
+            self.warning(
+                "M606",
+                criterion.when.span,
+                f"criterion '{criterion.id}' is {outcome}: '{criterion.when.span.text()}' does "
+                "not depend on the evidence",
+            )
 
     def let_type(self, name: str) -> Kinds:
         if name in self.let_types:
@@ -362,6 +413,7 @@ class _Checker:
             if fid in seen:
                 first = seen[fid].id.span
                 self.error(
+                    "M209",
                     statement.id.span,
                     f"factor '{fid}' is defined twice (first in {first.file} at line {first.line})",
                 )
@@ -371,6 +423,7 @@ class _Checker:
                 value = statement.weight.value
                 if value <= 0:
                     self.error(
+                        "M210",
                         statement.weight.span,
                         f"weight {value} is not positive",
                         "a weight is a number above 0",
@@ -384,16 +437,18 @@ class _Checker:
                 number = block.number.value
                 span = block.number.span
                 if not isinstance(number, int):
-                    self.error(span, f"level {number} is not a whole number")
+                    self.error("M211", span, f"level {number} is not a whole number")
                     continue
                 if levels and number not in declared:
                     self.error(
+                        "M211",
                         span,
                         f"level {number} is not declared in 'levels'",
                         "declared levels: " + ", ".join(str(d) for d in sorted(declared)),
                     )
                 elif number == floor:
                     self.error(
+                        "M212",
                         span,
                         f"level {number} is the floor, which every factor reaches without criteria",
                         "give criteria only to levels above the floor",
@@ -404,12 +459,14 @@ class _Checker:
                     or any(b.number == number for b in blocks)
                 ):
                     self.error(
+                        "M213",
                         span,
                         f"level {number} appears twice in factor '{fid}'",
                         "put all criteria of a level in one block",
                     )
                 elif previous is not None and number < previous:
                     self.error(
+                        "M213",
                         span,
                         f"level {number} comes after level {previous}",
                         "write the level blocks of a factor in increasing order",
@@ -421,6 +478,7 @@ class _Checker:
                     if cid in criterion_ids:
                         first_span = criterion_ids[cid].id.span
                         self.error(
+                            "M214",
                             criterion.id.span,
                             f"criterion '{cid}' is defined twice in "
                             f"factor '{fid}' (first at line {first_span.line})",
@@ -442,6 +500,13 @@ class _Checker:
                         )
                     )
                     index += 1
+                if not block.criteria and isinstance(number, int):
+                    self.warning(
+                        "M608",
+                        span,
+                        f"level {number} of factor '{fid}' has no criteria: every document that "
+                        "reaches the level below reaches it",
+                    )
                 blocks.append(LevelBlockDef(number, tuple(criteria)))
             factors.append(
                 FactorDef(fid, statement.title.value, weight, tuple(blocks), statement.span)
@@ -453,6 +518,7 @@ class _Checker:
         for option in criterion.options:
             if option.keyword in seen:
                 self.error(
+                    "M215",
                     option.span,
                     f"'{option.keyword}' is written twice for criterion '{criterion.id.value}'",
                 )
@@ -464,15 +530,19 @@ class _Checker:
         kinds = self.infer(expr, scope)
         if not kinds & BOOLEAN:
             self.error(
+                "M406",
                 expr.span,
                 f"{what} must be true or false, but '{expr.span.text()}' is "
                 f"{describe_kinds(kinds)}",
             )
 
-    def require(self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str) -> bool:
+    def require(
+        self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str, code: str = "M405"
+    ) -> bool:
         if kinds & needed:
             return True
         self.error(
+            code,
             expr.span,
             f"{what} needs {describe_kinds(needed)}, but '{expr.span.text()}' "
             f"is {describe_kinds(kinds)}",
@@ -500,6 +570,7 @@ class _Checker:
                 return ANY
             case n.Null():
                 self.error(
+                    "M404",
                     expr.span,
                     "'null' is not a value",
                     "to test for a missing or null value write exists(PATH) or not exists(PATH)",
@@ -513,7 +584,7 @@ class _Checker:
                 return self.path_kinds(expr, scope)
             case n.KeyRead(base=base, key=key):
                 base_kinds = self.infer(base, scope)
-                self.require(base, base_kinds, OBJECT, f"reading key '{key}'")
+                self.require(base, base_kinds, OBJECT, f"reading key '{key}'", "M408")
                 return ANY
             case n.Call():
                 return self.call(expr, scope)
@@ -556,6 +627,7 @@ class _Checker:
         for side, kinds in ((expr.left, left), (expr.right, right)):
             if not kinds & NUMBER:
                 self.error(
+                    "M405",
                     expr.op_span,
                     f"'{expr.op}' needs two numbers, but "
                     f"'{side.span.text()}' is {describe_kinds(kinds)}",
@@ -564,6 +636,7 @@ class _Checker:
                 break
         if expr.op == "/" and isinstance(expr.right, n.Number) and expr.right.value == 0:
             self.warning(
+                "M605",
                 expr.right.span,
                 f"division by zero: '{expr.span.text()}' is an error whenever "
                 f"'{expr.left.span.text()}' is known",
@@ -580,6 +653,7 @@ class _Checker:
         if expr.op in ("==", "!="):
             if left != ANY and right != ANY and not _may_equal(left, right):
                 self.warning(
+                    "M603",
                     expr.op_span,
                     f"'{expr.span.text()}' compares "
                     f"{describe_kinds(left)} with {describe_kinds(right)}: "
@@ -590,6 +664,7 @@ class _Checker:
             return
         if not _may_order(left, right):
             self.error(
+                "M405",
                 expr.op_span,
                 f"cannot order {describe_kinds(left)} and {describe_kinds(right)} with '{expr.op}'",
                 "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates",
@@ -599,7 +674,7 @@ class _Checker:
         try:
             parse_date(literal.value)
         except EvalError as error:
-            self.error(literal.span, str(error))
+            self.error("M407", literal.span, str(error))
 
     def membership_values(self, item: n.Expr, item_kinds: Kinds, collection: n.Expr) -> None:
         if isinstance(collection, n.ListLiteral) and item_kinds == DATE:
@@ -633,6 +708,7 @@ class _Checker:
             str(literal.value), [str(v) for v in allowed if v is not None], n=1
         )
         self.warning(
+            "M604",
             literal.span,
             f"{json.dumps(literal.value, ensure_ascii=False)} is never "
             f"a value of '{path.span.text()}' (the schema allows {shown}): always "
@@ -661,6 +737,7 @@ class _Checker:
         if builtin is None:
             close = difflib.get_close_matches(expr.name, list(BUILTINS), n=1)
             self.error(
+                "M401",
                 expr.name_span,
                 f"unknown function '{expr.name}'"
                 + (f" (did you mean '{close[0]}'?)" if close else ""),
@@ -672,6 +749,7 @@ class _Checker:
         if len(expr.args) != len(builtin.params):
             count = len(builtin.params)
             self.error(
+                "M402",
                 expr.span,
                 f"{expr.name}() takes {count} argument{'s' * (count != 1)}, not {len(expr.args)}",
                 f"write {builtin.signature}",
@@ -683,6 +761,7 @@ class _Checker:
             arg = expr.args[0]
             if not isinstance(arg, n.Path):
                 self.error(
+                    "M403",
                     arg.span,
                     f"{expr.name}() takes a path, like exists(evidence.economy.budget_nok)",
                 )
@@ -720,6 +799,7 @@ class _Checker:
     def read_keys(self, path: n.Path, kinds: Kinds, keys: tuple[str, ...]) -> Kinds:
         if keys and not kinds & OBJECT:
             self.error(
+                "M408",
                 path.span,
                 f"cannot read key '{keys[0]}' from '{path.root}', which is {describe_kinds(kinds)}",
             )
@@ -734,6 +814,7 @@ class _Checker:
         for key in keys:
             if not node.is_open and not node.kinds() & OBJECT:
                 self.error(
+                    "M502",
                     path.span,
                     f"'{'.'.join(walked)}' is {describe_kinds(node.kinds())} "
                     f"in the schema; it has no key '{key}'",
@@ -744,6 +825,7 @@ class _Checker:
                 close = difflib.get_close_matches(key, child.known, n=1, cutoff=0.6)
                 where = ".".join(walked) or "the evidence document"
                 self.error(
+                    "M501",
                     path.span,
                     f"'{'.'.join([*walked, key])}' is not in the schema: "
                     f"{where} has no key '{key}'"
@@ -763,6 +845,7 @@ class _Checker:
         for name in self.lets:
             if len(name) >= 3 and edit_distance_at_most_one(path.root, name):
                 self.warning(
+                    "M601",
                     path.span,
                     f"'{path.root}' is not a let, so it reads the evidence "
                     f"key '{path.root}'; did you mean the let '{name}'?",
@@ -811,6 +894,48 @@ class _Checker:
         if node is not None:
             self.let_nodes[name] = node
         return node
+
+
+def constant_truth(expr: n.Expr) -> bool | None:
+    """True or False when `expr` has that value whatever the evidence, else None.
+
+    Literals, comparisons of literals and the logic over them fold; `x or true` is always true
+    and `x and false` always false, since a known operand decides `or` and `and`.
+    """
+    match expr:
+        case n.Boolean(value=value):
+            return value
+        case n.Not(operand=operand):
+            inner = constant_truth(operand)
+            return None if inner is None else not inner
+        case n.And(operands=operands) | n.Or(operands=operands):
+            dominant = isinstance(expr, n.Or)
+            values = [constant_truth(o) for o in operands]
+            if dominant in values:
+                return dominant
+            if all(v is not None for v in values):
+                return not dominant
+            return None
+        case n.Comparison(op=op, left=left, right=right) if _literal(left) and _literal(right):
+            from modenhet.values import EvalError, equal, order
+
+            try:
+                a, b = _literal_value(left), _literal_value(right)
+                if op in ("==", "!="):
+                    return equal(a, b) == (op == "==")
+                return order(op, a, b)
+            except EvalError:
+                return None
+    return None
+
+
+def _literal(expr: n.Expr) -> bool:
+    return isinstance(expr, n.Number | n.String | n.Boolean | n.DateLiteral)
+
+
+def _literal_value(expr: n.Expr) -> Any:
+    assert isinstance(expr, n.Number | n.String | n.Boolean | n.DateLiteral)
+    return expr.value
 
 
 def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str] | None:

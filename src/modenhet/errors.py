@@ -17,12 +17,22 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding of the parser or checker, located in a rule file."""
+    """One finding of the parser or checker, located in a rule file, with its catalogue code
+    (see `modenhet.catalogue` and docs/errors.md)."""
 
     span: Span
     severity: Severity
     message: str
     hint: str | None = None
+    code: str = ""
+
+    @classmethod
+    def of(cls, code: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+        """A diagnostic of a catalogued kind: its severity, and its hint unless one is given."""
+        from modenhet.catalogue import entry
+
+        known = entry(code)
+        return cls(span, known.severity, message, hint if hint is not None else known.hint, code)
 
     @property
     def file(self) -> str:
@@ -37,9 +47,10 @@ class Diagnostic:
         return self.span.column
 
     def render(self) -> str:
-        """`FILE:LINE:COL: severity: MESSAGE`, the source line with a caret, and the hint."""
+        """`FILE:LINE:COL: severity: MESSAGE`, the source line with a caret (and the code after
+        it), and the hint."""
         text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        text += "\n" + self.span.snippet()
+        text += "\n" + self.span.snippet() + (f" {self.code}" if self.code else "")
         if self.hint:
             text += f"\n      = hint: {self.hint}"
         return text

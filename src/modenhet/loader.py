@@ -11,11 +11,9 @@ from pathlib import Path
 
 from modenhet import nodes as n
 from modenhet.errors import Diagnostic, RuleFileError
+from modenhet.limits import Limits
 from modenhet.parser import parse
 from modenhet.source import Source, Span
-
-MAX_RULE_FILES = 1000
-MAX_RULE_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +50,13 @@ def decode_rule_bytes(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-def load_rule_files(path: str | os.PathLike[str]) -> LoadedRules:
+def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) -> LoadedRules:
     """Read the top file and everything it includes. Raises `RuleFileError` when the top file
     itself cannot be read; every other problem is a diagnostic."""
     display = os.fspath(path)
     real = Path(os.path.realpath(display))
-    data = _read_top(display, real)
+    limits = limits or Limits.from_environment()
+    data = _read_top(display, real, limits)
     loaded = LoadedRules(root=real.parent)
     try:
         text = decode_rule_bytes(data)
@@ -65,20 +64,22 @@ def load_rule_files(path: str | os.PathLike[str]) -> LoadedRules:
         raise RuleFileError(
             display, f"not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
         ) from None
-    _Loader(loaded).load(Source.from_text(display, text, real), data, top=True, stack=[])
+    _Loader(loaded, limits).load(Source.from_text(display, text, real), data, top=True, stack=[])
     return loaded
 
 
-def _read_top(display: str, real: Path) -> bytes:
+def _read_top(display: str, real: Path, limits: Limits) -> bytes:
     if not os.path.exists(display):
         raise RuleFileError(display, "no such rule file")
     if os.path.isdir(display):
         raise RuleFileError(display, "is a directory; name the rule set's .rules file")
     try:
         size = os.path.getsize(real)
-        if size > MAX_RULE_FILE_BYTES:
+        if size > limits.rule_file_bytes:
             raise RuleFileError(
-                display, f"the rule file is {size} bytes; the limit is {MAX_RULE_FILE_BYTES}"
+                display,
+                f"the rule file is {size} bytes; the limit is {limits.rule_file_bytes} (raise it "
+                "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
             )
         return real.read_bytes()
     except OSError as error:
@@ -86,7 +87,8 @@ def _read_top(display: str, real: Path) -> bytes:
 
 
 class _Loader:
-    def __init__(self, loaded: LoadedRules) -> None:
+    def __init__(self, loaded: LoadedRules, limits: Limits) -> None:
+        self.limits = limits
         self.loaded = loaded
         self.seen: set[Path] = set()
 
@@ -108,6 +110,7 @@ class _Loader:
         span = statement.path.span
         if os.path.isabs(written) or written.startswith("~"):
             self.error(
+                "M301",
                 span,
                 f"include path '{written}' is absolute",
                 "write the path relative to the including file",
@@ -117,6 +120,7 @@ class _Loader:
         display = os.path.normpath(os.path.join(os.path.dirname(parent.name), written))
         if not target.is_relative_to(self.loaded.root):
             self.error(
+                "M302",
                 span,
                 f"include '{written}' leaves the rule set's directory {self.loaded.root}",
                 "included files must lie inside the directory of the top rule file",
@@ -127,26 +131,32 @@ class _Loader:
                 p.relative_to(self.loaded.root).as_posix()
                 for p in [*stack[stack.index(target) :], target]
             )
-            self.error(span, f"include cycle: {chain}")
+            self.error("M303", span, f"include cycle: {chain}")
             return
         if target in self.seen:
             return  # loaded once; its factors took the place of its first include
-        if len(self.loaded.files) >= MAX_RULE_FILES:
-            self.error(span, f"more than {MAX_RULE_FILES} rule files are included")
+        if len(self.loaded.files) >= self.limits.rule_files:
+            self.error(
+                "M305",
+                span,
+                f"more than {self.limits.rule_files} rule files are included (the limit; "
+                "raise it with the environment variable MODENHET_MAX_RULE_FILES)",
+            )
             return
         try:
             if target.is_dir():
-                self.error(span, f"include '{written}' is a directory, not a rule file")
+                self.error("M304", span, f"include '{written}' is a directory, not a rule file")
                 return
             data = target.read_bytes()
         except OSError as error:
             reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror
-            self.error(span, f"cannot read included file '{written}': {reason}")
+            self.error("M304", span, f"cannot read included file '{written}': {reason}")
             return
         try:
             text = decode_rule_bytes(data)
         except UnicodeDecodeError as error:
             self.error(
+                "M304",
                 span,
                 f"included file '{written}' is not UTF-8 text (byte {error.start} "
                 "cannot be decoded)",
@@ -154,5 +164,5 @@ class _Loader:
             return
         self.load(Source.from_text(display, text, target), data, top=False, stack=stack)
 
-    def error(self, span: Span, message: str, hint: str | None = None) -> None:
-        self.loaded.diagnostics.append(Diagnostic(span, "error", message, hint))
+    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.loaded.diagnostics.append(Diagnostic.of(code, span, message, hint))

@@ -117,14 +117,15 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
             return Span(self.source, 1, 1, 1, 1)
         return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column)
 
-    def _error(self, span: Span, message: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(span, "error", message, hint))
+    def _error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
     def _starts_well(self, token: Token) -> None:
         """The lexer's NAME also starts with characters like '²'; a name starts with a letter."""
         first = str(token)[0]
         if not (first.isalpha() or first == "_"):
             self._error(
+                "M111",
                 _token_span(self.source, token),
                 f"a name must start with a letter or _, not '{first}'",
                 "write the number after the first letter",
@@ -135,6 +136,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         self._starts_well(token)
         if name.value in RESERVED:
             self._error(
+                "M110",
                 name.span,
                 f"'{name.value}' is a reserved word and cannot be {what}",
                 "choose another name; reserved: " + ", ".join(sorted(RESERVED)),
@@ -158,6 +160,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
                 if escaped not in _ESCAPES:
                     column = span.column + 1 + index
                     self._error(
+                        "M106",
                         Span(self.source, span.line, column, span.line, column + 2),
                         f"unknown escape '\\{escaped}' in a string",
                         'the escapes are \\" \\\\ \\n and \\t',
@@ -176,7 +179,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         except ValueError:  # Python refuses integers of more than 4300 digits
             value = math.inf
         if isinstance(value, float) and not math.isfinite(value):
-            self._error(span, f"the number {str(token)[:20]}... is too large")
+            self._error("M109", span, f"the number {str(token)[:20]}... is too large")
             return 0
         return value
 
@@ -327,6 +330,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         text = str(token)
         if not _DATE_FORM.fullmatch(text):
             self._error(
+                "M107",
                 span,
                 f"invalid date {text}: a date is written YYYY-MM-DD",
                 "write months and days with two digits, e.g. 2023-07-01; "
@@ -336,7 +340,7 @@ class _AstBuilder(Transformer[Token, list[n.Statement]]):
         try:
             return n.DateLiteral(datetime.date.fromisoformat(text), span)
         except ValueError:
-            self._error(span, f"invalid date {text}: there is no such day in the calendar")
+            self._error("M108", span, f"invalid date {text}: there is no such day in the calendar")
             return n.Invalid(span)
 
     def true(self, meta: Any) -> n.Boolean:
@@ -524,7 +528,7 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         return _character_diagnostic(source, error, span)
     if isinstance(error, UnexpectedEOF):
-        return Diagnostic(span, "error", "unexpected end of the file")
+        return Diagnostic.of("M101", span, "unexpected end of the file")
     assert isinstance(error, UnexpectedToken)
     token = error.token
     expected = set(error.accepts or error.expected)
@@ -535,25 +539,25 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     state = getattr(error.state, "position", None)
     known = _example_states().get(state) if isinstance(state, int) else None
     if known and token.type in known[1]:
-        return Diagnostic(span, "error", *known[0])
+        return Diagnostic.of("M104", span, *known[0])
     if token.type == "$END":
         opener = _unclosed(source, len(source.text))
         if opener is not None:
             closer = {"LBRACE": "}", "LPAR": ")", "LSQB": "]"}[opener.type]
-            return Diagnostic(
+            return Diagnostic.of(
+                "M103",
                 _token_span(source, opener),
-                "error",
                 f"this '{opener}' is never closed: expected '{closer}' before the end of the file",
             )
     if expected == {"WHEN"}:
-        return Diagnostic(
+        return Diagnostic.of(
+            "M102",
             span,
-            "error",
             f"expected 'when' after the criterion's title, found {found}",
             'write: criterion ID "Title" when CONDITION',
         )
     if token.type == "EQUAL":
-        return Diagnostic(span, "error", "'=' is not a comparison", "write '==' to compare")
+        return Diagnostic.of("M112", span, "'=' is not a comparison", "write '==' to compare")
     message = f"unexpected {found}; expected {_describe_expected(expected)}"
     hint: str | None = None
     if token.type == "NAME":
@@ -562,30 +566,30 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
             hint = f"did you mean '{close[0]}'?"
         elif str(token) in STATEMENT_WORDS | RESERVED:
             hint = f"'{token}' cannot stand here"
-    return Diagnostic(span, "error", message, hint)
+    return Diagnostic.of("M101", span, message, hint)
 
 
 def _character_diagnostic(source: Source, error: UnexpectedCharacters, span: Span) -> Diagnostic:
     char = error.char
     if char == '"':
-        return Diagnostic(
+        return Diagnostic.of(
+            "M105",
             span,
-            "error",
             "this text is never closed: a string must end with '\"' on the same line",
             "write a line break inside a string as \\n",
         )
     if char == "`":
-        return Diagnostic(span, "error", "this back-ticked key is never closed on its line")
+        return Diagnostic.of("M105", span, "this back-ticked key is never closed on its line")
     if char == "'":
-        return Diagnostic(span, "error", "texts are written in double quotes", 'write "..."')
+        return Diagnostic.of("M112", span, "texts are written in double quotes", 'write "..."')
     if char == "!":
-        return Diagnostic(span, "error", "'!' is not an operator", "write 'not' or '!='")
+        return Diagnostic.of("M112", span, "'!' is not an operator", "write 'not' or '!='")
     if char == "=":
-        return Diagnostic(span, "error", "'=' is not a comparison", "write '==' to compare")
+        return Diagnostic.of("M112", span, "'=' is not a comparison", "write '==' to compare")
     if char == "." or char.isdigit():
-        return Diagnostic(
+        return Diagnostic.of(
+            "M112",
             span,
-            "error",
             "a number is written as digits with an optional .digits part (0.5, 1_000)",
         )
-    return Diagnostic(span, "error", f"unexpected character {char!r}")
+    return Diagnostic.of("M112", span, f"unexpected character {char!r}")

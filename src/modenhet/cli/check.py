@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -27,7 +28,9 @@ def check(*, rules: tuple[str, ...], strict: bool) -> None:
     from modenhet.loader import load_rule_files
     from modenhet.resources import default_rules_path
 
-    paths = list(rules) or [str(default_rules_path())]
+    default = str(default_rules_path())
+    relative = os.path.relpath(default)
+    paths = list(rules) or [default if relative.startswith("..") else relative]
     loaded = []
     for path in paths:  # every named file must be readable before anything is reported
         try:
