@@ -20,6 +20,7 @@ REPORTERS: dict[str, tuple[str, str]] = {
     "jsonl": ("modenhet.report.json_report", "write_jsonl"),
     "csv": ("modenhet.report.csv_report", "write_csv"),
     "markdown": ("modenhet.report.markdown", "write_markdown"),
+    "html": ("modenhet.report.html", "write_html"),
 }
 
 
