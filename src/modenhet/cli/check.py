@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from modenhet.cli.common import OK, PROBLEM, fail, stderr
 
+if TYPE_CHECKING:
+    from modenhet.errors import Diagnostic
+
 
 @click.command()
 @click.argument("rules", nargs=-1)
 @click.option("--strict", is_flag=True, help="Warnings also give exit status 1.")
-def check(*, rules: tuple[str, ...], strict: bool) -> None:
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text: for people, on stderr; json: the diagnostics as data; sarif: SARIF 2.1.0 for "
+    "code-scanning tools (both on stdout).",
+)
+def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     """Check rule files: syntax, includes, lets, levels, functions, types and schema paths.
 
     Without RULES, the default rule set is checked. Every problem is reported, not only the
@@ -38,12 +53,18 @@ def check(*, rules: tuple[str, ...], strict: bool) -> None:
         except RuleFileError as error:
             fail(error.render())
     status = OK
+    found: list[Diagnostic] = []
     for path, files in zip(paths, loaded, strict=True):
         model, diagnostics = check_rules(files)
-        for diagnostic in diagnostics:
-            stderr(diagnostic.render())
+        found += diagnostics
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = len(diagnostics) - errors
+        if model is None or (strict and warnings):
+            status = PROBLEM
+        if format_ != "text":
+            continue
+        for diagnostic in diagnostics:
+            stderr(diagnostic.render())
         if model is not None and not (strict and warnings):
             click.echo(
                 f"{path}: ok — {len(model.factors)} factors, {len(model.criteria)} criteria, "
@@ -52,5 +73,29 @@ def check(*, rules: tuple[str, ...], strict: bool) -> None:
             )
         else:
             click.echo(f"{path}: {errors} error(s), {warnings} warning(s)")
-            status = PROBLEM
+    if format_ == "sarif":
+        from modenhet.report.sarif import sarif
+
+        click.echo(json.dumps(sarif(found), ensure_ascii=False, indent=2))
+    elif format_ == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": d.file,
+                        "line": d.line,
+                        "column": d.column,
+                        "end_line": d.span.end_line,
+                        "end_column": d.span.end_column,
+                        "severity": d.severity,
+                        "code": d.code,
+                        "message": d.message,
+                        "hint": d.hint,
+                    }
+                    for d in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     sys.exit(status)
