@@ -9,7 +9,19 @@ from typing import Any
 
 import click
 
-from modenhet.cli.common import AS_OF, OK, PROBLEM, RULES, evidence_files, fail, load_rules, stderr
+from modenhet.cli.common import (
+    AS_OF,
+    LANG,
+    OK,
+    PROBLEM,
+    RULES,
+    evidence_files,
+    fail,
+    load_rules,
+    stderr,
+)
+from modenhet.i18n import translator
+from modenhet.report.table import Translate, status_word
 
 SYMBOLS = {"true": "✓", "false": "✗", "unknown": "?", "error": "!", "value": "="}
 
@@ -40,6 +52,7 @@ SYMBOLS = {"true": "✓", "false": "✗", "unknown": "?", "error": "!", "value":
     show_default=True,
     help="text for people, json for machines.",
 )
+@LANG
 def explain(
     *,
     evidence: str,
@@ -48,6 +61,7 @@ def explain(
     factor_ids: tuple[str, ...],
     everything: bool,
     format_: str,
+    lang: str,
 ) -> None:
     """Explain one document: why each factor stands at its level.
 
@@ -136,7 +150,8 @@ def explain(
     if format_ == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        click.echo(render(report, municipality_name_of(item, municipality_name), everything))
+        _ = translator(lang).gettext
+        click.echo(render(report, municipality_name_of(item, municipality_name), everything, _))
     sys.exit(OK)
 
 
@@ -146,51 +161,55 @@ def municipality_name_of(item: Any, namer: Any) -> str:
     return str(namer(Outcome(item, None, [])))
 
 
-def render(report: dict[str, Any], name: str, everything: bool) -> str:
+def render(report: dict[str, Any], name: str, everything: bool, _: Translate) -> str:
     lines = [
-        f"{name} · {report['source']} · as of {report['as_of']}",
-        f"Overall level: {report['overall']} {report['overall_label']}",
+        f"{name} · {report['source']} · " + _("as of %(date)s") % {"date": report["as_of"]},
+        _("Overall level: %(level)s %(label)s")
+        % {"level": report["overall"], "label": report["overall_label"]},
     ]
     for factor in report["factors"]:
         lines.append("")
-        head = f"{factor['title']}: level {factor['level']} {factor['label']}"
+        head = f"{factor['title']}: " + _("level %(level)s %(label)s") % factor
         following = factor["next"]
         if following is None:
-            head += " — the highest level"
+            head += " — " + _("the highest level")
         elif not everything:
             head += (
-                f" — stops here: level {following['level']} has {following['met']} of "
-                f"{following['of']} criteria met; not met:"
+                " — "
+                + _("stops here: level %(level)s has %(met)s of %(of)s criteria met; not met:")
+                % following
             )
         lines.append(head)
         for criterion in factor["criteria"]:
             mark = "§ " if criterion["legal"] else ""
+            level = _("level %(level)s") % criterion
+            status = status_word(criterion["status"], _)
             lines.append(
-                f"  {mark}{criterion['id']} (level {criterion['level']}) "
-                f'"{criterion["title"]}" — {criterion["status"].replace("_", " ")}  '
-                f"[{criterion['file']}:{criterion['line']}]"
+                f'  {mark}{criterion["id"]} ({level}) "{criterion["title"]}" — '
+                f"{status}  [{criterion['file']}:{criterion['line']}]"
             )
-            lines += tree(criterion["why"], "    ")
+            lines += tree(criterion["why"], "    ", _)
     return "\n".join(lines)
 
 
-def tree(step: dict[str, Any], indent: str) -> list[str]:
+def tree(step: dict[str, Any], indent: str, _: Translate = str) -> list[str]:
     outcome = step["outcome"]
     label = f"{step['label']} " if step.get("label") else ""
     text = step["expression"]
+    words = {"true": _("true"), "false": _("false"), "unknown": _("unknown")}
     if outcome == "value":
         line = f"= {label}{text}: {_value(step['value'])}"
     elif outcome == "unknown" and "pointer" in step and not step["children"]:
-        line = f"? {label}{text} — missing"
+        line = f"? {label}{text} — " + _("missing")
     elif outcome == "error":
-        line = f"! {label}{text} — error: {step['message']}"
+        line = f"! {label}{text} — " + _("error: %(message)s") % step
     else:
-        line = f"{SYMBOLS[outcome]} {label}{text} — {outcome}"
+        line = f"{SYMBOLS[outcome]} {label}{text} — {words[outcome]}"
     if step.get("pointer"):
         line += f"  (#{step['pointer']})"
     lines = [indent + line]
     for child in step["children"]:
-        lines += tree(child, indent + "  ")
+        lines += tree(child, indent + "  ", _)
     return lines
 
 

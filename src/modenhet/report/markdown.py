@@ -1,4 +1,5 @@
-"""Markdown: the summary table (and, for one document, its gaps) for wikis and pull requests."""
+"""Markdown: the summary table (and, for one document, its legal floor and gaps) for wikis and
+pull requests. The report's own words are translated (`modenhet.i18n`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.report.table import STATUS_WORDS, gap_note, ordered_gap, progress_text, run_header
+from modenhet.i18n import translator
+from modenhet.report.table import gap_note, ordered_gap, progress_text, run_header, status_word
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 
@@ -16,56 +18,47 @@ def _cell(text: Any) -> str:
 
 
 def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+    _ = translator(run.lang).gettext
     collected = list(outcomes)
     factors = run.ruleset.factors
-    out.write(f"# Maturity report\n\n{run_header(run)}\n\n")
+    out.write(f"# {_('Maturity report')}\n\n{run_header(run)}\n\n")
     rows: list[list[Any]] = []
     for outcome in collected:
         evaluation = outcome.evaluation
+        name = _cell(municipality_name(outcome))
         if evaluation is None:
             reason = "; ".join(p.message for p in outcome.problems)
-            rows.append(
-                [_cell(municipality_name(outcome)), *["" for _ in factors], "error", _cell(reason)]
-            )
+            rows.append([name, *["" for _factor in factors], _("error"), _cell(reason)])
         else:
-            rows.append(
-                [_cell(municipality_name(outcome)), *evaluation.levels, evaluation.overall, ""]
-            )
-    headers = ["Municipality", *[_cell(f.title) for f in factors], "Overall", "Note"]
+            rows.append([name, *evaluation.levels, evaluation.overall, ""])
+    headers = [_("Municipality"), *[_cell(f.title) for f in factors], _("Overall"), _("Note")]
     if not any(row[-1] for row in rows):
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
-    if len(collected) == 1 and collected[0].evaluation is not None:
-        evaluation = collected[0].evaluation
-        if evaluation.legal_floor:
-            out.write("\n## Legal floor: duties not met\n\n")
-            for criterion in evaluation.legal_floor:
-                title = evaluation.factors[criterion.factor].title
-                status = STATUS_WORDS[criterion.status]
-                out.write(f"- § {_cell(title)}: {_cell(criterion.title)} — {status}\n")
-        out.write("\n## Gaps to the next level\n\n")
-        gap_rows = []
-        for factor in evaluation.factors.values():
-            for criterion in ordered_gap(factor):
-                gap_rows.append(
-                    [
-                        _cell(factor.title),
-                        f"{factor.next_level} ({progress_text(factor)})",
-                        ("§ " if criterion.legal else "") + _cell(criterion.title),
-                        STATUS_WORDS[criterion.status],
-                        _cell(gap_note(criterion)),
-                        _cell(criterion.ref or ""),
-                    ]
-                )
-        if gap_rows:
-            out.write(
-                tabulate(
-                    gap_rows,
-                    headers=["Factor", "Next level", "Criterion", "Status", "Advice", "Ref"],
-                    tablefmt="github",
-                    disable_numparse=True,
-                )
-                + "\n"
-            )
-        else:
-            out.write("Every factor is at its highest level.\n")
+    if len(collected) != 1 or collected[0].evaluation is None:
+        return
+    evaluation = collected[0].evaluation
+    if evaluation.legal_floor:
+        out.write(f"\n## {_('Legal floor: duties not met')}\n\n")
+        for criterion in evaluation.legal_floor:
+            title = evaluation.factors[criterion.factor].title
+            status = status_word(criterion.status, _)
+            out.write(f"- § {_cell(title)}: {_cell(criterion.title)} — {status}\n")
+    out.write(f"\n## {_('Gaps to the next level')}\n\n")
+    gap_rows = [
+        [
+            _cell(factor.title),
+            f"{factor.next_level} ({progress_text(factor, _)})",
+            ("§ " if criterion.legal else "") + _cell(criterion.title),
+            status_word(criterion.status, _),
+            _cell(gap_note(criterion, _)),
+            _cell(criterion.ref or ""),
+        ]
+        for factor in evaluation.factors.values()
+        for criterion in ordered_gap(factor)
+    ]
+    if not gap_rows:
+        out.write(_("Every factor is at its highest level.") + "\n")
+        return
+    headers = [_("Factor"), _("Next level"), _("Criterion"), _("Status"), _("Advice"), _("Ref")]
+    out.write(tabulate(gap_rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
