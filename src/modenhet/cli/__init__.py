@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "explain",
         "Explain one document: the values that put each factor at its level.",
     ),
+    "test": (
+        "modenhet.cli.test",
+        "test",
+        "Run rule tests: evidence and the levels it must give; coverage of the criteria.",
+    ),
     "template": (
         "modenhet.cli.schema",
         "template",
