@@ -74,7 +74,7 @@ def test_python_dash_m_and_the_script_agree() -> None:
 
 
 def test_summary_table_of_the_samples() -> None:
-    result = cli("evaluate", "samples/", *AS_OF)
+    result = cli("evaluate", "samples/", *AS_OF, "--lang", "en")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Rule set: Bustadsosialt arbeid 2025.1 · as of 2025-06-30"
@@ -96,7 +96,7 @@ def test_summary_table_of_the_samples() -> None:
 
 
 def test_single_document_shows_levels_and_the_gap_with_advice() -> None:
-    result = cli("evaluate", "samples/1506-molde.json", *AS_OF)
+    result = cli("evaluate", "samples/1506-molde.json", *AS_OF, "--lang", "en")
     assert result.exit_code == 0
     out = result.stdout
     assert "Molde (1506) · samples/1506-molde.json\nOverall level: 3 Definert\n" in out
@@ -204,7 +204,7 @@ def test_jsonl_csv_markdown(tmp_path: Path) -> None:
     assert "samples/4601-bergen.json,4601,Bergen,5,5,5,5,5,5,5,\r\n" in csv_out
 
     markdown = cli("evaluate", "samples/", *AS_OF, "-f", "markdown").stdout
-    assert markdown.startswith("# Maturity report")
+    assert markdown.startswith("# Modenheitsrapport")  # nynorsk by default
     assert "| Bergen (4601)" in markdown
 
 

@@ -17,7 +17,7 @@ AS_OF = ["--as-of", "2025-06-30"]
 
 
 def explain(*args: str) -> Result:
-    return CliRunner().invoke(main, ["explain", *args], catch_exceptions=False)
+    return CliRunner().invoke(main, ["explain", "--lang", "en", *args], catch_exceptions=False)
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,8 @@ CHROMIUM_FLAGS = [
 
 def evaluate_html(*args: str, status: int = 0) -> str:
     result = CliRunner().invoke(
-        main, ["evaluate", *args, "--as-of", AS_OF, "-f", "html"], catch_exceptions=False
+        main, ["evaluate", "--lang", "en", *args, "--as-of", AS_OF, "-f", "html"],
+        catch_exceptions=False,
     )
     assert result.exit_code == status, result.output
     return result.stdout
@@ -144,7 +145,7 @@ def one_page() -> str:
 
 def test_single_document_page_has_the_run_facts(one_page: str) -> None:
     dom = parse(one_page)
-    assert one_page.startswith('<!DOCTYPE html>\n<html lang="nn">')
+    assert one_page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert dom.find_all("title")[0].text() == "Maturity report: Alstahaug (1820)"
     header = dom.find_all("header")[0].text()
     assert "Bustadsosialt arbeid 2025.1" in header and AS_OF in header
@@ -309,7 +310,8 @@ def test_output_is_deterministic(tmp_path: Path, all_page: str) -> None:
     """The same inputs and --as-of give the same bytes: twice in-process, once in a subprocess."""
     assert evaluate_html(str(SAMPLES)) == all_page
     out = tmp_path / "report.html"
-    command = [sys.executable, "-m", "modenhet", "evaluate", str(SAMPLES), "--as-of", AS_OF]
+    command = [sys.executable, "-m", "modenhet", "evaluate", "--lang", "en", str(SAMPLES),
+               "--as-of", AS_OF]
     done = subprocess.run(
         [*command, "-f", "html", "-o", str(out)], capture_output=True, text=True, timeout=60
     )
@@ -318,8 +320,9 @@ def test_output_is_deterministic(tmp_path: Path, all_page: str) -> None:
 
 
 def test_lang_attribute_follows_lang(all_page: str) -> None:
-    assert '<html lang="nn">' in all_page
-    assert '<html lang="en">' in evaluate_html(str(ONE), "--lang", "en")
+    assert '<html lang="en">' in all_page
+    nynorsk = evaluate_html(str(ONE), "--lang", "nn")
+    assert '<html lang="nn">' in nynorsk and "Samla nivå" in nynorsk  # the default language
     assert '<html lang="nb">' in evaluate_html(str(ONE), "--lang", "nb")
 
 

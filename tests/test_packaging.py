@@ -47,7 +47,7 @@ def test_evaluate_from_another_directory(tmp_path: Path) -> None:
         timeout=60,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "8 documents: 8 evaluated, 0 failed" in completed.stdout
+    assert "8 dokument: 8 evaluerte, 0 med feil" in completed.stdout  # nynorsk by default
     assert "Bergen (4601)" in completed.stdout
 
 

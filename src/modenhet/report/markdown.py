@@ -21,7 +21,7 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
     _ = translator(run.lang).gettext
     collected = list(outcomes)
     factors = run.ruleset.factors
-    out.write(f"# {_('Maturity report')}\n\n{run_header(run)}\n\n")
+    out.write("# " + _("Maturity report") + f"\n\n{run_header(run)}\n\n")
     rows: list[list[Any]] = []
     for outcome in collected:
         evaluation = outcome.evaluation
@@ -39,12 +39,12 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         return
     evaluation = collected[0].evaluation
     if evaluation.legal_floor:
-        out.write(f"\n## {_('Legal floor: duties not met')}\n\n")
+        out.write("\n## " + _("Legal floor: duties not met") + "\n\n")
         for criterion in evaluation.legal_floor:
             title = evaluation.factors[criterion.factor].title
             status = status_word(criterion.status, _)
             out.write(f"- § {_cell(title)}: {_cell(criterion.title)} — {status}\n")
-    out.write(f"\n## {_('Gaps to the next level')}\n\n")
+    out.write("\n## " + _("Gaps to the next level") + "\n\n")
     gap_rows = [
         [
             _cell(factor.title),
