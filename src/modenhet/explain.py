@@ -59,6 +59,13 @@ class Step:
         return data
 
 
+def _constant(expr: n.Expr) -> bool:
+    literal = n.Number | n.String | n.Boolean | n.DateLiteral
+    if isinstance(expr, n.ListLiteral):
+        return all(isinstance(item, literal) for item in expr.items)
+    return isinstance(expr, literal)
+
+
 def pointer_of(path: PathKey) -> str:
     return "".join(f"/{escape_pointer(str(part))}" for part in path)
 
@@ -99,7 +106,7 @@ class Explainer:
             step.children = self.quantifier(expr, bound)
             return step
         for child in n.children(expr):
-            if not isinstance(child, n.Number | n.String | n.Boolean | n.DateLiteral):
+            if not _constant(child):  # a literal shows in the expression itself
                 step.children.append(self.step(child, bound))
         return step
 
