@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "check",
         "Check rule files: syntax, includes, names, levels, types, schema paths.",
     ),
+    "fmt": (
+        "modenhet.cli.fmt",
+        "fmt",
+        "Rewrite rule files in one canonical layout, keeping every comment.",
+    ),
     "validate": (
         "modenhet.cli.validate",
         "validate",

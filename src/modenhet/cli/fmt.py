@@ -1,0 +1,157 @@
+"""`modenhet fmt`: rule files rewritten in the canonical layout (docs/formatting.md), every comment
+kept; `--check` and `--diff` change nothing."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from modenhet.cli.common import CANNOT_RUN, OK, PROBLEM, fail, stderr
+
+STDIN = "-"
+
+
+@click.command()
+@click.argument("rules", nargs=-1, required=True)
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 when a file would change.")
+@click.option("--diff", is_flag=True, help="Change nothing; print the changes as a unified diff.")
+def fmt(*, rules: tuple[str, ...], check: bool, diff: bool) -> None:
+    """Rewrite rule files in one canonical layout, keeping every comment.
+
+    RULES are .rules files and folders (every .rules file inside, with its subfolders; hidden
+    folders are skipped); - formats standard input to standard output. A file that is already
+    formatted is not touched; one with a syntax error is reported, as check does, and left as
+    it is. Files are rewritten atomically (a temporary file, then a rename). Exit status: 0
+    when nothing needed changing or everything was rewritten, 1 for a syntax error or (with
+    --check) a file that would change, 2 for a path that does not exist.
+
+    \b
+    Examples:
+        modenhet fmt rules/
+        modenhet fmt --check --diff rules/bustadsosialt.rules
+    """
+    from modenhet.formatter import format_source
+    from modenhet.source import Source
+
+    inputs = [(path, _read(path)) for path in _rule_files(rules)]  # all read before any write
+    report = stderr if diff or STDIN in rules else click.echo
+    status, changed, unchanged = OK, 0, 0
+    for path, (data, text) in inputs:
+        real = Path(os.path.realpath(path)) if path != STDIN else Path(STDIN)
+        formatted, diagnostics = format_source(Source.from_text(path, text, real))
+        if formatted is None:
+            for diagnostic in diagnostics:
+                stderr(diagnostic.render())
+            report(f"{path}: {len(diagnostics)} error(s), not formatted")
+            status = PROBLEM
+            continue
+        same = formatted.encode("utf-8") == data
+        changed, unchanged = changed + (not same), unchanged + same
+        if diff and not same:
+            click.echo(unified_diff(text, formatted, path), nl=False)
+        if check and not same:
+            status = PROBLEM
+        if path == STDIN and not (check or diff):
+            click.echo(formatted, nl=False)
+        elif not same and (check or diff):
+            report(f"{path}: would be reformatted")
+        elif not same:
+            _replace(path, formatted)
+            report(f"{path}: reformatted")
+    if rules != (STDIN,):
+        done = "would be reformatted" if check or diff else "reformatted"
+        report(f"{changed} file(s) {done}, {unchanged} already formatted")
+    sys.exit(status)
+
+
+def _rule_files(arguments: tuple[str, ...]) -> list[str]:
+    """The files the arguments name, each once; exit 2 for a path that does not exist."""
+    files: list[str] = []
+    for argument in arguments:
+        if argument == STDIN:
+            files.append(argument)
+        elif os.path.isdir(argument):
+            found = []
+            for folder, subfolders, names in os.walk(argument):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                found += [os.path.join(folder, name) for name in names if name.endswith(".rules")]
+            if not found:
+                fail(f"{argument}: error: no .rules file in this folder")
+            files += sorted(found)
+        elif os.path.exists(argument):
+            files.append(argument)
+        else:
+            fail(f"{argument}: error: no such file or folder")
+    unique: dict[str, str] = {}  # each file once, under the first name it was given
+    for path in files:
+        unique.setdefault(os.path.realpath(path) if path != STDIN else path, path)
+    return list(unique.values())
+
+
+def _read(path: str) -> tuple[bytes, str]:
+    """The file's bytes and its text (a byte-order mark dropped); exit 2 when it cannot be read."""
+    from modenhet.limits import Limits
+    from modenhet.loader import decode_rule_bytes
+
+    limit = Limits.from_environment().rule_file_bytes
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except OSError as error:
+        fail(f"{path}: error: cannot be read: {error.strerror}")
+    if len(data) > limit:
+        fail(
+            f"{path}: error: the rule file is {len(data)} bytes; the limit is {limit} (raise it "
+            "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)"
+        )
+    try:
+        return data, decode_rule_bytes(data)
+    except UnicodeDecodeError as error:
+        fail(f"{path}: error: not UTF-8 text (byte {error.start} cannot be decoded)")
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """The change as a unified diff, `patch -p0` style, marking a missing final newline."""
+    import difflib
+
+    lines = []
+    for line in difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), path, path
+    ):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _replace(path: str, text: str) -> None:
+    """Write the file atomically: a temporary file beside it (with its mode), then a rename.
+    A symbolic link stays a link: its target is rewritten."""
+    real = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(real).st_mode)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            "wb",
+            dir=os.path.dirname(real),
+            prefix=f".{os.path.basename(real)}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except OSError as error:
+        fail(f"{path}: error: cannot be rewritten: {error.strerror}")
+    try:
+        with handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, real)
+    except BaseException as error:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        if isinstance(error, OSError):
+            stderr(f"{path}: error: cannot be rewritten: {error.strerror}")
+            sys.exit(CANNOT_RUN)
+        raise
