@@ -27,6 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "compare",
         "Compare two runs: each factor's level then and now, the criteria that changed.",
     ),
+    "impact": (
+        "modenhet.cli.impact",
+        "impact",
+        "What a revision of the rules would do: the levels that change, and why.",
+    ),
     "check": (
         "modenhet.cli.check",
         "check",

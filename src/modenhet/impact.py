@@ -1,0 +1,487 @@
+"""What a revision of the rules would do: every evidence document evaluated under the OLD and
+the NEW rule set at one date, the documents whose factor or overall levels change, the criteria
+that caused it, and how many documents go up and down.
+
+Nothing here prints: the command (`modenhet.cli.impact`) reports the problems and the result.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from modenhet.compare import Problem, RulesetInfo, display_name, municipality_of
+from modenhet.errors import Violation
+from modenhet.evidence import EvidenceItem
+
+if TYPE_CHECKING:
+    from modenhet.results import Evaluation, FactorResult
+    from modenhet.ruleset import RuleSet
+
+Status = Literal["met", "not_met", "unknown", "error"]
+Change = Literal["up", "down", "same", "added", "removed"]
+CriterionChangeKind = Literal["added", "removed", "changed"]
+Side = Literal["OLD", "NEW", "both"]
+OLD: Side = "OLD"
+NEW: Side = "NEW"
+STATUS_ORDER: dict[Status | None, int] = {
+    None: 0,
+    "met": 1,
+    "not_met": 2,
+    "unknown": 3,
+    "error": 4,
+}
+
+
+# --------------------------------------------------------------------------------- the parts
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One side: the rule file as named on the command line, and the rule set loaded from it."""
+
+    label: str  # OLD or NEW
+    path: str
+    ruleset: RuleSet
+
+    @property
+    def info(self) -> RulesetInfo:
+        return RulesetInfo(self.ruleset.name, self.ruleset.version, self.ruleset.sha256)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ruleset": self.info.to_dict()}
+
+
+@dataclass(frozen=True)
+class LevelPair:
+    """A level under OLD and under NEW (None where the factor is in one rule set only)."""
+
+    old: int | None
+    new: int | None
+    old_label: str | None = None
+    new_label: str | None = None
+
+    @property
+    def change(self) -> Change:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "old_label": self.old_label,
+            "new": self.new,
+            "new_label": self.new_label,
+            "change": self.change,
+        }
+
+
+@dataclass(frozen=True)
+class FactorImpact:
+    id: str
+    title: str  # NEW's title, or OLD's for a factor NEW no longer has
+    levels: LevelPair
+
+
+@dataclass(frozen=True)
+class CriterionImpact:
+    """A criterion, matched by factor ID and criterion ID, that differs between the two runs of
+    one document: it is in one rule set only, or its status or its level block differs."""
+
+    factor: str
+    id: str
+    title: str
+    old_level: int | None  # None: not in OLD's rule set
+    old: Status | None
+    new_level: int | None  # None: not in NEW's rule set
+    new: Status | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.factor}.{self.id}"
+
+    @property
+    def change(self) -> CriterionChangeKind:
+        if self.old_level is None:
+            return "added"
+        if self.new_level is None:
+            return "removed"
+        return "changed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "factor": self.factor,
+            "id": self.id,
+            "title": self.title,
+            "change": self.change,
+            "old_level": self.old_level,
+            "old": self.old,
+            "new_level": self.new_level,
+            "new": self.new,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentImpact:
+    """One document whose overall level or some factor's level is not the same under NEW."""
+
+    source: str
+    sha256: str | None
+    number: str | None
+    name: str | None
+    overall: LevelPair
+    factors: list[FactorImpact]  # every factor of either rule set: NEW's order, then OLD's others
+    criteria: list[CriterionImpact]  # what made the factors in both rule sets change
+
+    @property
+    def display(self) -> str:
+        return display_name(self.number, self.name, self.source)
+
+    @property
+    def changed_factors(self) -> list[FactorImpact]:
+        return [f for f in self.factors if f.levels.change != "same"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "municipality": {"number": self.number, "name": self.name},
+            "overall": self.overall.to_dict(),
+            "factors": {f.id: {"title": f.title, **f.levels.to_dict()} for f in self.factors},
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+
+@dataclass(frozen=True)
+class SideProblem:
+    """A problem that kept a document from being evaluated under one side (or both)."""
+
+    side: Side
+    violation: Violation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side.lower(),
+            "pointer": self.violation.pointer,
+            "message": self.violation.message,
+        }
+
+
+@dataclass(frozen=True)
+class Uncompared:
+    """A document that could not be evaluated under both rule sets."""
+
+    source: str
+    sha256: str | None
+    number: str | None
+    name: str | None
+    errors: list[SideProblem]
+
+    @property
+    def display(self) -> str:
+        return display_name(self.number, self.name, self.source)
+
+    def reason(self) -> str:
+        """`OLD and NEW: FILE[#POINTER]: MESSAGE` for the first error, and how many more."""
+        first = self.errors[0]
+        who = "OLD and NEW" if first.side == "both" else first.side
+        more = f" (+{len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        return f"{who}: {first.violation.where(self.source)}: {first.violation.message}{more}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "municipality": {"number": self.number, "name": self.name},
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class CriterionTally:
+    """Over every compared document: how a criterion's status moved from OLD to NEW."""
+
+    factor: str
+    id: str
+    title: str
+    old_level: int | None
+    new_level: int | None
+    moves: Counter[tuple[Status | None, Status | None]] = field(default_factory=Counter)
+
+    @property
+    def key(self) -> str:
+        return f"{self.factor}.{self.id}"
+
+    @property
+    def change(self) -> CriterionChangeKind:
+        if self.old_level is None:
+            return "added"
+        if self.new_level is None:
+            return "removed"
+        return "changed"
+
+    def sorted_moves(self) -> list[tuple[Status | None, Status | None, int]]:
+        return sorted(
+            ((old, new, n) for (old, new), n in self.moves.items()),
+            key=lambda move: (STATUS_ORDER[move[0]], STATUS_ORDER[move[1]]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "factor": self.factor,
+            "id": self.id,
+            "title": self.title,
+            "change": self.change,
+            "old_level": self.old_level,
+            "new_level": self.new_level,
+            "documents": sum(self.moves.values()),
+            "statuses": [
+                {"old": old, "new": new, "documents": n} for old, new, n in self.sorted_moves()
+            ],
+        }
+
+
+@dataclass
+class FactorTally:
+    """Over every compared document: how often a factor went up, down or stayed, and its
+    criteria (of either rule set)."""
+
+    title: str
+    criteria: list[CriterionTally]
+    changes: Counter[Change] = field(default_factory=Counter)
+
+
+@dataclass
+class Impact:
+    """The whole assessment: the documents that change, those that could not be compared,
+    every problem (in input order) and the counts of the summary."""
+
+    old: Rules
+    new: Rules
+    as_of: datetime.date
+    documents: int = 0  # every document read
+    compared: int = 0
+    changed: list[DocumentImpact] = field(default_factory=list)
+    not_compared: list[Uncompared] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    overall: Counter[Change] = field(default_factory=Counter)
+    factors: dict[str, FactorTally] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    @property
+    def criteria_changed(self) -> list[CriterionTally]:
+        """Criteria whose status or level differs for some document, or that only one rule set
+        has, in the factors' order (NEW's, then OLD's others) and rule-file order in each."""
+        return [
+            tally for factor in self.factors.values() for tally in factor.criteria if tally.moves
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        def counts(counter: Counter[Change]) -> dict[str, int]:
+            return {change: counter[change] for change in ("up", "down", "same")}
+
+        factors = {}
+        for factor_id, factor in self.factors.items():
+            factors[factor_id] = {
+                "title": factor.title,
+                **counts(factor.changes),
+                "added": factor.changes["added"],
+                "removed": factor.changes["removed"],
+            }
+        return {
+            "documents": self.documents,
+            "compared": self.compared,
+            "not_compared": len(self.not_compared),
+            "changed": len(self.changed),
+            "unchanged": self.compared - len(self.changed),
+            "overall": counts(self.overall),
+            "factors": factors,
+            "criteria": [tally.to_dict() for tally in self.criteria_changed],
+        }
+
+    def to_dict(self, tool_version: str) -> dict[str, Any]:
+        """The JSON report of `modenhet impact -f json`, its keys in a fixed order."""
+        return {
+            "tool": {"name": "modenhet", "version": tool_version},
+            "as_of": self.as_of.isoformat(),
+            "old": self.old.to_dict(),
+            "new": self.new.to_dict(),
+            "documents": [d.to_dict() for d in self.changed],
+            "not_compared": [u.to_dict() for u in self.not_compared],
+            "summary": self.summary(),
+        }
+
+
+# ------------------------------------------------------------------------------- assessing
+
+
+def assess(old: Rules, new: Rules, items: Iterable[EvidenceItem], as_of: datetime.date) -> Impact:
+    """Evaluate every document under both rule sets, each validating it against its own
+    schema, and collect what changes."""
+    impact = Impact(old, new, as_of)
+    _prepare(impact)
+    same_schema = old.ruleset.schema == new.ruleset.schema
+    for item in items:
+        impact.documents += 1
+        number, name = municipality_of(item.municipality)
+        if item.problems or item.document is None:  # could not be read: the same for both
+            impact.problems += [Problem.at(item.source, p) for p in item.problems]
+            errors = [SideProblem("both", p) for p in item.problems if p.severity == "error"]
+            impact.not_compared.append(Uncompared(item.source, item.sha256, number, name, errors))
+            continue
+        document = item.document
+        old_problems = item.locate(old.ruleset.violations(document))
+        new_problems = (
+            old_problems if same_schema else item.locate(new.ruleset.violations(document))
+        )
+        problems = _merge(old_problems, new_problems)
+        impact.problems += [_render(item.source, problem) for problem in problems]
+        errors = [problem for problem in problems if problem.violation.severity == "error"]
+        if errors:
+            impact.not_compared.append(Uncompared(item.source, item.sha256, number, name, errors))
+            continue
+        before = old.ruleset.evaluate(document, as_of)
+        after = new.ruleset.evaluate(document, as_of)
+        impact.compared += 1
+        change = _compare(impact, before, after)
+        if change is not None:
+            overall, factors, criteria = change
+            impact.changed.append(
+                DocumentImpact(item.source, item.sha256, number, name, overall, factors, criteria)
+            )
+    return impact
+
+
+def _prepare(impact: Impact) -> None:
+    """The factors and criteria of either rule set, in the order the report lists them."""
+    old_factors = {f.id: f for f in impact.old.ruleset.factors}
+    new_factors = {f.id: f for f in impact.new.ruleset.factors}
+    for factor_id in dict.fromkeys([*new_factors, *old_factors]):
+        then, now = old_factors.get(factor_id), new_factors.get(factor_id)
+        shown = now or then
+        assert shown is not None
+        tallies: list[CriterionTally] = []
+        old_criteria = {c.id: c for c in then.criteria} if then else {}
+        new_criteria = {c.id: c for c in now.criteria} if now else {}
+        for criterion_id in dict.fromkeys([*new_criteria, *old_criteria]):
+            was, is_ = old_criteria.get(criterion_id), new_criteria.get(criterion_id)
+            described = is_ or was
+            assert described is not None
+            tallies.append(
+                CriterionTally(
+                    factor_id,
+                    criterion_id,
+                    described.title,
+                    was.level if was else None,
+                    is_.level if is_ else None,
+                )
+            )
+        impact.factors[factor_id] = FactorTally(shown.title, tallies)
+
+
+def _merge(old: list[Violation], new: list[Violation]) -> list[SideProblem]:
+    """The problems of both sides, each once: those both schemas find, then OLD's own, then
+    NEW's own (in the order each side found them)."""
+    if old is new:
+        return [SideProblem("both", v) for v in old]
+
+    def key(v: Violation) -> tuple[str, str, str]:
+        return (v.pointer, v.message, v.severity)
+
+    new_keys = {key(v) for v in new}
+    old_keys = {key(v) for v in old}
+    merged = [SideProblem("both" if key(v) in new_keys else OLD, v) for v in old]
+    merged += [SideProblem(NEW, v) for v in new if key(v) not in old_keys]
+    return merged
+
+
+def _render(source: str, problem: SideProblem) -> Problem:
+    """`FILE[:LINE][#POINTER]: error: MESSAGE`, saying which side's schema found it when only
+    one did."""
+    violation = problem.violation
+    message = violation.message
+    if problem.side != "both":
+        message += f" (under {problem.side}'s schema only)"
+    return Problem(violation.where(source), violation.severity, message)
+
+
+def _compare(
+    impact: Impact, before: Evaluation, after: Evaluation
+) -> tuple[LevelPair, list[FactorImpact], list[CriterionImpact]] | None:
+    """Count the document's changes into the summary; return its levels and causes when a
+    level changes (None when none does)."""
+    old_factors, new_factors = before.factors, after.factors
+    factors: list[FactorImpact] = []
+    criteria: list[CriterionImpact] = []
+    for factor_id, tally in impact.factors.items():
+        then, now = old_factors.get(factor_id), new_factors.get(factor_id)
+        levels = LevelPair(
+            then.level if then else None,
+            now.level if now else None,
+            then.label if then else None,
+            now.label if now else None,
+        )
+        tally.changes[levels.change] += 1
+        factors.append(FactorImpact(factor_id, tally.title, levels))
+        differences = _differences(tally, then, now)
+        # A factor only one rule set has is itself the cause: its criteria are not listed.
+        if levels.change in ("up", "down"):
+            bound = max(_deciding_bound(then), _deciding_bound(now))
+            criteria += [c for c in differences if _lowest_level(c) <= bound]
+    overall = LevelPair(before.overall, after.overall, before.overall_label, after.overall_label)
+    impact.overall[overall.change] += 1
+    if overall.change == "same" and all(f.levels.change == "same" for f in factors):
+        return None
+    return overall, factors, criteria
+
+
+def _differences(
+    factor: FactorTally, then: FactorResult | None, now: FactorResult | None
+) -> list[CriterionImpact]:
+    """The factor's criteria that differ for this document, tallied for the summary."""
+    old_criteria = {c.id: c for c in then.criteria} if then else {}
+    new_criteria = {c.id: c for c in now.criteria} if now else {}
+    found: list[CriterionImpact] = []
+    for tally in factor.criteria:
+        was, is_ = old_criteria.get(tally.id), new_criteria.get(tally.id)
+        old_status = was.status if was else None
+        new_status = is_.status if is_ else None
+        if old_status == new_status and tally.old_level == tally.new_level:
+            continue
+        tally.moves[old_status, new_status] += 1
+        found.append(
+            CriterionImpact(
+                tally.factor,
+                tally.id,
+                tally.title,
+                tally.old_level,
+                old_status,
+                tally.new_level,
+                new_status,
+            )
+        )
+    return found
+
+
+def _lowest_level(criterion: CriterionImpact) -> int:
+    levels = [criterion.old_level, criterion.new_level]
+    return min(level for level in levels if level is not None)
+
+
+def _deciding_bound(factor: FactorResult | None) -> float:
+    """The highest level block that decides the factor's level on one side: the block just
+    above the level reached (every block, at the factor's highest block). A criterion above
+    it on both sides cannot have moved the level."""
+    if factor is None:
+        return float("-inf")
+    following = factor.next_level
+    return float("inf") if following is None else following
