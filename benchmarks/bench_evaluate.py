@@ -26,6 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ class EvidenceGenerator:
 
     def competence(self, ok: Callable[[int], bool]) -> dict[str, Any]:
         rng, year = self.rng, self.as_of.year
-        required = ([rng.choice(["kostra", "boligsosial_monitor"])] if ok(2) else [])
+        required = [rng.choice(["kostra", "boligsosial_monitor"])] if ok(2) else []
         required += ["homeless_count", "own_survey"] if ok(5) else []
         pool = [k for k in KNOWLEDGE if k in required or k not in ("kostra", "boligsosial_monitor")
                 or ok(2)]  # fmt: skip
@@ -263,8 +264,11 @@ class EvidenceGenerator:
         else:
             evaluated = rng.randint(2005, year - 4)
         if ok(4):
-            share = rng.choice([0.8, 1, round(rng.uniform(0.8, 1), 2)]) if ok(5) else \
-                rng.choice([0.5, round(rng.uniform(0.5, 0.79), 2)])
+            share = (
+                rng.choice([0.8, 1, round(rng.uniform(0.8, 1), 2)])
+                if ok(5)
+                else rng.choice([0.5, round(rng.uniform(0.5, 0.79), 2)])
+            )
         else:
             share = rng.choice([0, 0.49, round(rng.uniform(0, 0.49), 2)])
         return {
@@ -312,7 +316,8 @@ class EvidenceGenerator:
             "user_organisations": organisations,
             "involvement_level": INVOLVEMENT[involvement],
             "councils_consulted": councils,
-            "last_user_survey_year": rng.randint(year - 2, year) if ok(4)
+            "last_user_survey_year": rng.randint(year - 2, year)
+            if ok(4)
             else rng.randint(2010, year - 3),
             "experience_consultants_fte": self.amount(0.5, 5) if ok(5) else 0,
             "changes_from_user_input_documented": ok(4),
@@ -348,8 +353,11 @@ class EvidenceGenerator:
         code, name = rng.choice(MUNICIPALITIES)
         doc: Doc = {
             "schema_version": "1.0",
-            "municipality": {"number": code, "name": name,
-                             "population": rng.choice([None, rng.randint(200, 720_000)])},
+            "municipality": {
+                "number": code,
+                "name": name,
+                "population": rng.choice([None, rng.randint(200, 720_000)]),
+            },
             "year": self.as_of.year - 1,
             "submitted": self.date(0, 0.5),
         }
@@ -397,12 +405,25 @@ US = _unknowns("strategy", "needs_overview_date", "planning_strategy_covers_hous
                "action_plan.measurable_goals", "services_involved",
                "land_reserved_in_land_use_plan")  # fmt: skip
 U_PLAN_BOTH: Outcome = (UNKNOWN, US["action_plan.status"][1] + US["action_plan.period_end"][1])
-UC = _unknowns("coordination", "cross_sector_forum", "decision_routine", "roles_documented",
-               "cooperation_agreements", "forum_meetings_per_year", "single_entry_point")
+UC = _unknowns(
+    "coordination",
+    "cross_sector_forum",
+    "decision_routine",
+    "roles_documented",
+    "cooperation_agreements",
+    "forum_meetings_per_year",
+    "single_entry_point",
+)
 UE = _unknowns("economy", "budget_nok", "instruments_used", "in_economic_plan",
                "housing_social_fte", "municipal_dwellings_per_1000")  # fmt: skip
-UK = _unknowns("competence", "kostra_housing_complete", "knowledge_sources",
-               "network_participation", "last_evaluation_year", "staff_trained_share")
+UK = _unknowns(
+    "competence",
+    "kostra_housing_complete",
+    "knowledge_sources",
+    "network_participation",
+    "last_evaluation_year",
+    "staff_trained_share",
+)
 UP = _unknowns("participation", "involvement_level", "councils_consulted", "user_organisations",
                "last_user_survey_year", "changes_from_user_input_documented",
                "experience_consultants_fte")  # fmt: skip
@@ -505,8 +526,10 @@ def _economy_level(e: dict[str, Any]) -> int:
     staff = get("housing_social_fte")
     if get("in_economic_plan") is not True or staff is None or staff <= 0:
         return 2
-    if len(instruments) < 3 or ("tilskot_utleigebustader" not in instruments
-                                and "investeringstilskot_omsorgsbustader" not in instruments):
+    if len(instruments) < 3 or (
+        "tilskot_utleigebustader" not in instruments
+        and "investeringstilskot_omsorgsbustader" not in instruments
+    ):
         return 3
     dwellings = get("municipal_dwellings_per_1000")
     if dwellings is None or dwellings < 20 or len(instruments) < 5:
@@ -534,8 +557,13 @@ def _competence_level(k: dict[str, Any], year: int) -> int:
 def _participation_level(p: dict[str, Any], year: int) -> int:
     get = p.get
     involvement, councils = get("involvement_level"), get("councils_consulted")
-    if (involvement not in INFORMED or councils is None or "elderly_council" not in councils
-            or "disability_council" not in councils or "youth_council" not in councils):
+    if (
+        involvement not in INFORMED
+        or councils is None
+        or "elderly_council" not in councils
+        or "disability_council" not in councils
+        or "youth_council" not in councils
+    ):
         return 1
     organisations = get("user_organisations")
     if involvement not in CONSULTED or organisations is None:
@@ -663,8 +691,14 @@ def _economy(e: dict[str, Any], iso: str, as_of: datetime.date) -> tuple[Outcome
     else:
         startlan = _MET if "startlan" in instruments else _NOT
         three = _MET if len(instruments) >= 3 else _NOT
-        grants = _MET if ("tilskot_utleigebustader" in instruments
-                          or "investeringstilskot_omsorgsbustader" in instruments) else _NOT
+        grants = (
+            _MET
+            if (
+                "tilskot_utleigebustader" in instruments
+                or "investeringstilskot_omsorgsbustader" in instruments
+            )
+            else _NOT
+        )
         five = _MET if len(instruments) >= 5 else _NOT
     return (
         UE["budget_nok"] if budget is None else _MET if budget > 0 else _NOT,
@@ -673,8 +707,11 @@ def _economy(e: dict[str, Any], iso: str, as_of: datetime.date) -> tuple[Outcome
         UE["housing_social_fte"] if staff is None else _MET if staff > 0 else _NOT,
         three,
         grants,
-        UE["municipal_dwellings_per_1000"] if dwellings is None
-        else _MET if dwellings >= 20 else _NOT,
+        UE["municipal_dwellings_per_1000"]
+        if dwellings is None
+        else _MET
+        if dwellings >= 20
+        else _NOT,
         five,
     )
 
@@ -755,10 +792,14 @@ def _participation(p: dict[str, Any], iso: str, as_of: datetime.date) -> tuple[O
         consulted,
         planning,
         involved,
-        UP["last_user_survey_year"] if survey is None
-        else _MET if survey >= as_of.year - 2 else _NOT,
-        _flag(get("changes_from_user_input_documented"),
-              UP["changes_from_user_input_documented"]),  # fmt: skip
+        UP["last_user_survey_year"]
+        if survey is None
+        else _MET
+        if survey >= as_of.year - 2
+        else _NOT,
+        _flag(
+            get("changes_from_user_input_documented"), UP["changes_from_user_input_documented"]
+        ),  # fmt: skip
         designed,
         design,
         UP["experience_consultants_fte"] if staff is None else _MET if staff > 0 else _NOT,
@@ -833,6 +874,7 @@ def full(doc: Doc, as_of: datetime.date) -> tuple[int, dict[str, Factor]]:
 
 
 # ============================================================================= agreement
+
 
 def disagreement(rs: Any, doc: Doc, as_of: datetime.date) -> str | None:
     """The first difference between the engine and the hand-written code, or None."""
@@ -953,24 +995,38 @@ PASSES: dict[str, Callable[[list[Doc], datetime.date, Any], int]] = {
 }
 
 
-def time_passes(rs: Any, docs: list[Doc], as_of: datetime.date, rounds: int) -> dict[str, float]:
-    """Best seconds per pass over all documents, the passes interleaved (order rotated)."""
-    best = dict.fromkeys(PASSES, float("inf"))
-    names = list(PASSES)
-    checksums: dict[str, set[int]] = {name: set() for name in PASSES}
+Pass = Callable[[list[Doc], datetime.date, Any], int]
+SAME_WORK = (("hand levels", "engine levels"), ("hand full", "engine full"))
+
+
+def time_passes(
+    rs: Any,
+    docs: list[Doc],
+    as_of: datetime.date,
+    rounds: int,
+    passes: dict[str, Pass] | None = None,
+    same: Iterable[Iterable[str]] = SAME_WORK,
+) -> dict[str, float]:
+    """Best seconds per pass over all documents, the passes interleaved (order rotated).
+
+    The passes named together in `same` must return the same checksum."""
+    passes = PASSES if passes is None else passes
+    best = dict.fromkeys(passes, float("inf"))
+    names = list(passes)
+    checksums: dict[str, set[int]] = {name: set() for name in passes}
     for round_number in range(rounds):
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
             start = time.perf_counter()
-            checksum = PASSES[name](docs, as_of, rs)
+            checksum = passes[name](docs, as_of, rs)
             elapsed = time.perf_counter() - start
             best[name] = min(best[name], elapsed)
             checksums[name].add(checksum)
     # Both sides must have done the same work (a cheap guard on top of the agreement check).
-    if checksums["hand levels"] != checksums["engine levels"] or \
-            checksums["hand full"] != checksums["engine full"]:  # fmt: skip
-        print(f"CHECKSUMS DIFFER: {checksums}")
-        sys.exit(1)
+    for group in same:
+        if len({frozenset(checksums[name]) for name in group}) > 1:
+            print(f"CHECKSUMS DIFFER: {checksums}")
+            sys.exit(1)
     return best
 
 
@@ -998,49 +1054,127 @@ def profile(rs: Any, docs: list[Doc], as_of: datetime.date, which: str, top: int
     pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
+# ============================================================================== workload
+
+
+@dataclass
+class Workload:
+    """The generated documents, the samples and the edge-date batches, and their statistics."""
+
+    as_of: datetime.date
+    seed: int
+    docs: list[Doc]
+    samples: list[Doc]
+    extra: list[tuple[str, list[Doc], datetime.date]]  # (name, documents, as_of)
+    share: float  # of the generated fields absent or null
+    leap_dates: int
+
+    @property
+    def batches(self) -> list[tuple[str, list[Doc], datetime.date]]:
+        """Everything the agreement check covers, the samples first."""
+        return [("samples", self.samples, self.as_of), ("documents", self.docs, self.as_of),
+                *self.extra]  # fmt: skip
+
+    def describe(self) -> str:
+        return (f"{len(self.samples)} samples, {len(self.docs)} at {self.as_of}, "
+                f"{sum(len(b) for _, b, _ in self.extra)} at "
+                f"{', '.join(str(d) for _, _, d in self.extra)}")  # fmt: skip
+
+
+def make_workload(count: int, seed: int, as_of: datetime.date) -> Workload:
+    """Generate the documents and the edge batches (about count/10 at each EDGE_AS_OF date)."""
+    generator = EvidenceGenerator(seed, as_of)
+    docs = generator.documents(count)
+    extra = [(f"edge documents at {d}", EvidenceGenerator(seed + i + 1, d).documents(
+        max(200, count // 10)), d) for i, d in enumerate(EDGE_AS_OF)]  # fmt: skip
+    samples = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    share = generator.gaps / generator.fields if generator.fields else 0.0
+    return Workload(as_of, seed, docs, samples, extra, share, generator.leap_dates)
+
+
+def schema_problem(workload: Workload) -> str | None:
+    """The first generated document that does not follow the evidence schema, or None."""
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    for name, batch, _as_of in [("documents", workload.docs, workload.as_of), *workload.extra]:
+        for index, doc in enumerate(batch):
+            error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+            if error is not None:
+                return f"generated {name} #{index} does not follow the schema: {error.message}"
+    return None
+
+
+def print_header(rs: Any, workload: Workload, title: str = "benchmark") -> None:
+    """Version, machine, rule set and the documents: what every report opens with."""
+    overall, factor_levels, lacking = coverage(workload.docs, workload.as_of)
+    print(f"modenhet {modenhet.__version__} {title}, {datetime.date.today().isoformat()}")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}) "
+          f"on {platform.platform()}, {platform.machine()}")  # fmt: skip
+    print(f"rule set {RULES.relative_to(ROOT)}: {sum(len(f.criteria) for f in rs.factors)} "
+          f"criteria in {len(rs.factors)} factors; as_of {workload.as_of}")  # fmt: skip
+    print(f"documents: {len(workload.docs)} (seed {workload.seed}); fields absent or null "
+          f"{workload.share:.1%}; 29 February dates {workload.leap_dates}")  # fmt: skip
+    print(f"overall levels: {dict(sorted(overall.items()))}; "
+          f"factor levels: {dict(sorted(factor_levels.items()))}")  # fmt: skip
+    print(
+        "criteria lacking a status: "
+        + (", ".join(lacking) if lacking else "none (each is met, not met and unknown)")
+    )
+
+
+def verdict(ratio: float, target: float, goal: float) -> str:
+    met = "met" if ratio <= target else "NOT met"
+    later = "met" if ratio <= goal else "not yet"
+    return f"≤ {target:g}×: {met}; ≤ {goal:g}×: {later}"
+
+
 # ================================================================================== main
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=10_000, metavar="N",
-                        help="documents to generate and time (default 10000)")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="documents to generate and time (default 10000)",
+    )
     parser.add_argument("--seed", type=int, default=20250630, help="random seed")
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds; the best counts")
-    parser.add_argument("--load-repeat", type=int, default=10,
-                        help="repetitions of load_ruleset; the best counts")
-    parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=AS_OF,
-                        help="the evaluation date (default 2025-06-30)")
-    parser.add_argument("--profile", choices=["levels", "full"],
-                        help="instead of timing, profile the engine's levels-only or full path")
+    parser.add_argument(
+        "--load-repeat", type=int, default=10, help="repetitions of load_ruleset; the best counts"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=datetime.date.fromisoformat,
+        default=AS_OF,
+        help="the evaluation date (default 2025-06-30)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=["levels", "full"],
+        help="instead of timing, profile the engine's levels-only or full path",
+    )
     args = parser.parse_args(argv)
     as_of: datetime.date = args.as_of
 
     first_load, best_load = load_times(args.load_repeat)
     rs = modenhet.load_ruleset(RULES)
-    generator = EvidenceGenerator(args.seed, as_of)
-    docs = generator.documents(args.documents)
+    workload = make_workload(args.documents, args.seed, as_of)
+    docs = workload.docs
 
     if args.profile:
         profile(rs, docs, as_of, args.profile, top=30)
         return 0
 
-    # Every generated document must follow the schema.
-    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    extra = [(f"edge documents at {d}", EvidenceGenerator(args.seed + i + 1, d).documents(
-        max(200, args.documents // 10)), d) for i, d in enumerate(EDGE_AS_OF)]  # fmt: skip
-    for _name, batch, _as_of in [("documents", docs, as_of), *extra]:
-        for index, doc in enumerate(batch):
-            error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
-            if error is not None:
-                print(f"generated document #{index} does not follow the schema: {error.message}")
-                return 2
+    problem = schema_problem(workload)
+    if problem is not None:
+        print(problem)
+        return 2
 
-    samples = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
-    batches = [("samples", samples, as_of), ("documents", docs, as_of), *extra]
     start = time.perf_counter()
-    checked = check_agreement(rs, batches)
+    checked = check_agreement(rs, workload.batches)
     check_seconds = time.perf_counter() - start
-    overall, factor_levels, lacking = coverage(docs, as_of)
 
     best = time_passes(rs, docs, as_of, args.rounds)
 
@@ -1048,12 +1182,6 @@ def main(argv: list[str] | None = None) -> int:
     per_doc = {name: seconds / count * 1e6 for name, seconds in best.items()}
     levels_ratio = per_doc["engine levels"] / per_doc["hand levels"]
     full_ratio = per_doc["engine full"] / per_doc["hand full"]
-
-    def verdict(ratio: float, target: float, goal: float) -> str:
-        met = "met" if ratio <= target else "NOT met"
-        later = "met" if ratio <= goal else "not yet"
-        return f"≤ {target:g}×: {met}; ≤ {goal:g}×: {later}"
-
     rows = [
         ["levels only", "hand-written", f"{per_doc['hand levels']:.2f}",
          f"{1e6 / per_doc['hand levels']:,.0f}", "", ""],
@@ -1066,29 +1194,21 @@ def main(argv: list[str] | None = None) -> int:
          f"{1e6 / per_doc['engine full']:,.0f}", f"{full_ratio:.2f}×",
          verdict(full_ratio, FULL_TARGET, FULL_GOAL)],
     ]  # fmt: skip
-    share = generator.gaps / generator.fields if generator.fields else 0.0
-    print(f"modenhet {modenhet.__version__} benchmark, {datetime.date.today().isoformat()}")
-    print(f"Python {platform.python_version()} ({platform.python_implementation()}) "
-          f"on {platform.platform()}, {platform.machine()}")  # fmt: skip
-    print(f"rule set {RULES.relative_to(ROOT)}: {sum(len(f.criteria) for f in rs.factors)} "
-          f"criteria in {len(rs.factors)} factors; as_of {as_of}")  # fmt: skip
-    print(f"documents: {count} (seed {args.seed}); fields absent or null {share:.1%}; "
-          f"29 February dates {generator.leap_dates}")  # fmt: skip
-    print(f"overall levels: {dict(sorted(overall.items()))}; "
-          f"factor levels: {dict(sorted(factor_levels.items()))}")  # fmt: skip
-    print("criteria lacking a status: " + (", ".join(lacking) if lacking else
-                                           "none (each is met, not met and unknown)"))
-    print(f"agreement: engine and hand-written agree on all {checked} documents "
-          f"({len(samples)} samples, {count} at {as_of}, "
-          f"{sum(len(b) for _, b, _ in extra)} at {', '.join(map(str, EDGE_AS_OF))}): "
-          f"levels, overall, every status, missing paths, gap ({check_seconds:.1f} s)")
+    print_header(rs, workload)
+    print(
+        f"agreement: engine and hand-written agree on all {checked} documents "
+        f"({workload.describe()}): levels, overall, every status, missing paths, gap "
+        f"({check_seconds:.1f} s)"
+    )
     print(f"\nper document, best of {args.rounds} interleaved rounds over {count} documents:")
     print(tabulate(rows, headers=["path", "implementation", "µs/doc", "docs/s",
                                   "engine/hand", "target (later goal)"],
                    disable_numparse=True))  # fmt: skip
-    print(f"\nload_ruleset({RULES.relative_to(ROOT)}) (parse, include, check, compile): "
-          f"first call in the process {first_load * 1e3:.1f} ms; "
-          f"best of {args.load_repeat} after {best_load * 1e3:.1f} ms")
+    print(
+        f"\nload_ruleset({RULES.relative_to(ROOT)}) (parse, include, check, compile): "
+        f"first call in the process {first_load * 1e3:.1f} ms; "
+        f"best of {args.load_repeat} after {best_load * 1e3:.1f} ms"
+    )
     return 0
 
 
