@@ -140,6 +140,15 @@ def _entries() -> list[Entry]:
             "let a = x.a ! 1\n",
             "let a = x.a != 1\n",
         ),
+        e(
+            "M113",
+            "too-deep",
+            "error",
+            "an expression is nested deeper than the limit",
+            "split it with lets",
+            "let a = " + "-" * 70 + "x.a\n",
+            "let a = - - x.a\n",
+        ),
         # -- M2: statements and structure
         e(
             "M201",

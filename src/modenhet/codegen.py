@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modenhet import nodes as n
+from modenhet.limits import process_limits
 from modenhet.model import CriterionDef, FactorDef, RuleSetModel
 from modenhet.runtime import NAMESPACE
 from modenhet.statictypes import ANY, DATE, Kinds
@@ -97,12 +98,27 @@ class FastCompiler:
             ).source
             uses[criterion.index] = self.uses
         self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
-        exec(compile(self.source, "<modenhet generated>", "exec"), self.namespace)  # noqa: S102 - our own generated source, see the module doc
+        try:
+            code = compile(self.source, "<modenhet generated>", "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            # An expression nested beyond what Python's own parser takes: leave those
+            # criteria and lets to the exact evaluator, and compile the rest.
+            codes = {index: _compilable(source) for index, source in codes.items()}
+            self.let_code = {name: _compilable(source) for name, source in self.let_code.items()}
+            self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+            code = compile(self.source, "<modenhet generated>", "exec")
+        exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
         return Program(self.namespace["levels"], self.namespace["evaluate"], self.source)
 
     def statuses_source(self, codes: dict[int, str]) -> str:
         """Every path read once, every let once, every criterion, then the levels."""
-        lines = ["def evaluate(doc, as_of):", "    fallback = []", "    bad = False"]
+        steps = process_limits().evaluation_steps
+        lines = [
+            "def evaluate(doc, as_of):",
+            "    fallback = []",
+            "    bad = False",
+            f"    budget = [{steps}]",
+        ]
         lines += self.prelude(self.root, 1)
         for name, code in self.let_code.items():
             variable = self.let_vars[name]
@@ -153,7 +169,8 @@ class FastCompiler:
                 out.append(f"{pad}    {variable} = _nfc_get({parent}, {key})")
             return out
 
-        lines = ["def levels(doc, as_of):", "    try:"]
+        steps = process_limits().evaluation_steps
+        lines = ["def levels(doc, as_of):", f"    budget = [{steps}]", "    try:"]
         lines += reads(None, "        ")
         floor = self.model.floor
         for number, factor in enumerate(self.model.factors):
@@ -426,8 +443,8 @@ class FastCompiler:
     def arithmetic(self, expr: n.Arithmetic, bound: dict[str, str]) -> Code:
         left, right = self.expr(expr.left, bound), self.expr(expr.right, bound)
         op = expr.op
-        if op == "/":
-            return self.strict([left, right], lambda t: f"_arith('/', {t[0]}, {t[1]})")
+        if op in ("/", "*"):  # a product of integers is checked for size by the helper
+            return self.strict([left, right], lambda t: f"_arith({op!r}, {t[0]}, {t[1]})")
         return self.strict(
             [left, right],
             lambda t: (
@@ -493,11 +510,11 @@ class FastCompiler:
                 [item_code],
                 lambda t: (
                     f"(True if {t[0]} in {members} else False if {t[0]}.__class__ is str and "
-                    f"{t[0]}.isascii() else _member({t[0]}, {as_list}))"
+                    f"{t[0]}.isascii() else _member({t[0]}, {as_list}, budget))"
                 ),
             )
         members_code = self.members(collection, bound)
-        return Code(f"_member({item_code.source}, {members_code.source})")
+        return Code(f"_member({item_code.source}, {members_code.source}, budget)")
 
     def members(self, collection: n.Expr, bound: dict[str, str]) -> Code:
         """A list whose elements are tested one by one: a literal's items may be unknown."""
@@ -513,7 +530,7 @@ class FastCompiler:
         combine = "_any" if expr.kind == "any" else "_all"
         return self.strict(
             [collection],
-            lambda t: f"{combine}({body.source} for {variable} in _as_list({t[0]}))",
+            lambda t: f"{combine}({body.source} for {variable} in _walkable({t[0]}, budget))",
             may_be_unknown=True,
         )
 
@@ -539,7 +556,7 @@ class FastCompiler:
                 )
             case "sum" | "min" | "max":
                 return self.strict(
-                    args, lambda t: f"_aggregate({name!r}, {t[0]})", may_be_unknown=True
+                    args, lambda t: f"_aggregate({name!r}, {t[0]}, budget)", may_be_unknown=True
                 )
             case "days_since":
                 return self.strict(args, lambda t: f"(as_of - {_date(t[0])}).days")
@@ -549,7 +566,7 @@ class FastCompiler:
                 return self.strict(args, lambda t: f"{_date(t[0])}.year")
             case "contains_all" | "contains_any":
                 every = name == "contains_all"
-                return Code(f"_contains({args[0].source}, {args[1].source}, {every})")
+                return Code(f"_contains({args[0].source}, {args[1].source}, {every}, budget)")
         raise AssertionError(f"unknown function {name}")  # pragma: no cover
 
 
@@ -589,6 +606,16 @@ def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None
             last = position == len(block.criteria) - 1
             steps.append(((criterion,), block.number if last else None))
     return steps
+
+
+def _compilable(source: str) -> str:
+    """The expression, or one that always defers to the exact evaluator when Python cannot
+    compile it (too many nested parentheses)."""
+    try:
+        compile(source, "<modenhet expression>", "eval")
+    except (SyntaxError, RecursionError, MemoryError):
+        return "_fallback()"
+    return source
 
 
 def _merge(points: set[Point]) -> Point:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -102,8 +103,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a valid JSON value")
 
 
-_PLAIN = json.JSONDecoder(object_pairs_hook=_plain_hook, parse_constant=_reject_constant)
-_NFC = json.JSONDecoder(object_pairs_hook=_nfc_hook, parse_constant=_reject_constant)
+def _finite_float(text: str) -> float:
+    """A decimal number; one too large for a double (1e999) is Infinity in disguise."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is too large a number for JSON evidence")
+    return value
+
+
+_HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _finite_float}
+_PLAIN = json.JSONDecoder(object_pairs_hook=_plain_hook, **_HOOKS)
+_NFC = json.JSONDecoder(object_pairs_hook=_nfc_hook, **_HOOKS)
 _BRACKETS_OR_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
@@ -151,8 +161,11 @@ def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Viol
                 error.colno,
             )
         ]
-    except ValueError as error:  # NaN, Infinity
-        return None, [Violation("", f"not valid JSON evidence: {error}")]
+    except ValueError as error:  # NaN, Infinity, 1e999, an integer of thousands of digits
+        reason = str(error)
+        if "integer string conversion" in reason:
+            reason = "a whole number has more than 4300 digits"
+        return None, [Violation("", f"not valid JSON evidence: {reason}")]
     except RecursionError:
         return None, [
             Violation("", f"the document is nested too deeply (the limit is {max_depth} levels)")

@@ -15,7 +15,10 @@ from typing import Any
 
 from modenhet import nodes as n
 from modenhet import values as v
+from modenhet.limits import Budget, EvaluationLimit, process_limits
 from modenhet.model import CriterionDef, RuleSetModel
+
+LIST_LENGTH = process_limits().list_length
 
 PathKey = tuple[str | int, ...]
 
@@ -46,7 +49,7 @@ class Frame:
     """One document's evaluation: the document, `as_of`, let values (computed once) and the
     values of the quantifier variables in scope."""
 
-    __slots__ = ("doc", "as_of", "lets", "let_code", "bindings")
+    __slots__ = ("doc", "as_of", "lets", "let_code", "bindings", "budget")
 
     def __init__(
         self, doc: Any, as_of: datetime.date, let_code: dict[str, Callable[[Frame], Result]]
@@ -56,6 +59,7 @@ class Frame:
         self.lets: dict[str, Result] = {}
         self.let_code = let_code
         self.bindings: dict[str, Result] = {}
+        self.budget = Budget(process_limits().evaluation_steps)
 
     def let(self, name: str) -> Result:
         if name not in self.lets:
@@ -153,12 +157,20 @@ def _attempt(text: str, compute: Callable[[], Any]) -> Result:
         return Failure(f"{error} (in '{text}')")
 
 
-def elements(result: Result, text: str) -> list[Result] | Result:
-    """The element results of a list, or the result itself when it is not a known list."""
+def elements(result: Result, text: str, budget: Budget | None = None) -> list[Result] | Result:
+    """The element results of a list, or the result itself when it is not a known list. A list
+    longer than the limit is an error; walking it is taken from the document's budget."""
     if not isinstance(result, Known):
         return result
     if result.value.__class__ is not list:
         return Failure(f"expected a list, got {v.described(result.value)} (in '{text}')")
+    if len(result.value) > LIST_LENGTH:
+        return Failure(
+            f"the list has {len(result.value):,} elements; the limit is "
+            f"{LIST_LENGTH:,} (raise it with MODENHET_MAX_LIST_LENGTH) (in '{text}')"
+        )
+    if budget is not None:
+        budget.spend(len(result.value))
     origin = result.origin
     out: list[Result] = []
     for index, item in enumerate(result.value):
@@ -218,7 +230,10 @@ class ExactCompiler:
         what = f"the condition '{criterion.when.span.text()}'"
 
         def run(frame: Frame) -> Result:
-            result = when(frame)
+            try:
+                result = when(frame)
+            except EvaluationLimit as error:
+                return Failure(str(error))
             if isinstance(result, Known) and result.value.__class__ is not bool:
                 return Failure(f"{what} must be true or false, but is {v.described(result.value)}")
             return result
@@ -337,7 +352,7 @@ class ExactCompiler:
             return lambda frame: [p(frame) for p in parts]
         read = self.compile(collection, bound)
         text = collection.span.text()
-        return lambda frame: elements(read(frame), text)
+        return lambda frame: elements(read(frame), text, frame.budget)
 
     def path(self, path: n.Path, bound: frozenset[str]) -> Code:
         keys = path.keys
@@ -405,7 +420,8 @@ class ExactCompiler:
                 early = strict((a, b))
                 if early is not None:
                     return early
-                haystack, needles = elements(a, texts[0]), elements(b, texts[1])
+                haystack = elements(a, texts[0], frame.budget)
+                needles = elements(b, texts[1], frame.budget)
                 for side in (haystack, needles):
                     if not isinstance(side, list):
                         return side
@@ -421,7 +437,7 @@ class ExactCompiler:
                 result = read(frame)
                 if not isinstance(result, Known):
                     return result
-                items = elements(result, text)
+                items = elements(result, text, frame.budget)
                 if not isinstance(items, list):
                     return Failure(
                         f"{name}() needs a list, not {v.described(result.value)} (in '{text}')"

@@ -128,8 +128,15 @@ class Explainer:
         self.frame.bindings = outer
         if len(members) > MAX_ELEMENTS:
             span = expr.span
-            steps.append(Step(f"... {len(members) - MAX_ELEMENTS} more elements", span.file,
-                              span.line, span.column, "value"))  # fmt: skip
+            steps.append(
+                Step(
+                    f"... {len(members) - MAX_ELEMENTS} more elements",
+                    span.file,
+                    span.line,
+                    span.column,
+                    "value",
+                )
+            )
         return steps
 
     def outcome(self, result: Result) -> tuple[str, Any, str | None, list[str], str | None]:

@@ -96,7 +96,7 @@ class _Loader:
         self.seen.add(source.path)
         self.loaded.files.append(source)
         self.loaded.file_bytes.append(data)
-        rule_file, diagnostics = parse(source)
+        rule_file, diagnostics = parse(source, self.limits.expression_depth)
         self.loaded.diagnostics.extend(diagnostics)
         if rule_file is None:
             return

@@ -7,6 +7,7 @@ escape) become diagnostics and parsing goes on; a real syntax error ends the fil
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import functools
@@ -14,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -22,6 +23,7 @@ from lark.exceptions import (
     UnexpectedToken,
     VisitError,
 )
+from lark.visitors import Transformer_NonRecursive
 
 from modenhet import nodes as n
 from modenhet.errors import Diagnostic
@@ -73,8 +75,18 @@ class SyntaxProblem(Exception):
         self.diagnostic = diagnostic
 
 
-def parse(source: Source) -> tuple[n.RuleFile | None, list[Diagnostic]]:
-    """Parse one file: the AST (None after a syntax error) and the diagnostics found."""
+DEFAULT_MAX_DEPTH = 64  # MODENHET_MAX_EXPRESSION_DEPTH raises it (modenhet.limits)
+
+
+def parse(
+    source: Source, max_depth: int = DEFAULT_MAX_DEPTH
+) -> tuple[n.RuleFile | None, list[Diagnostic]]:
+    """Parse one file: the AST (None after a syntax error) and the diagnostics found.
+
+    Nothing here recurses over the nesting of the text (Lark's LALR parser and the
+    non-recursive transformer are iterative), and an expression nested deeper than `max_depth`
+    is reported and replaced, so later stages never meet one.
+    """
     builder = _AstBuilder(source)
     try:
         tree = lark_parser().parse(source.text)
@@ -85,7 +97,51 @@ def parse(source: Source) -> tuple[n.RuleFile | None, list[Diagnostic]]:
         if isinstance(error.orig_exc, SyntaxProblem):
             return None, [*builder.diagnostics, error.orig_exc.diagnostic]
         raise
+    statements = [_shallow(statement, max_depth, builder) for statement in statements]
     return n.RuleFile(source, tuple(statements)), builder.diagnostics
+
+
+def depth(expr: n.Expr) -> int:
+    """How deeply an expression nests, counted without recursion."""
+    deepest = 0
+    stack = [(expr, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack += [(child, level + 1) for child in n.children(node)]
+    return deepest
+
+
+def _shallow(statement: n.Statement, max_depth: int, builder: _AstBuilder) -> n.Statement:
+    """The statement, with any expression nested deeper than the limit reported and replaced."""
+
+    def checked(expr: n.Expr) -> n.Expr:
+        found = depth(expr)
+        if found <= max_depth:
+            return expr
+        builder._error(
+            "M113",
+            expr.span,
+            f"this expression is nested {found} levels deep; the "
+            f"limit is {max_depth} (raise it with the environment variable "
+            "MODENHET_MAX_EXPRESSION_DEPTH)",
+        )
+        return n.Invalid(expr.span)
+
+    if isinstance(statement, n.LetStmt):
+        return dataclasses.replace(statement, expr=checked(statement.expr))
+    if isinstance(statement, n.FactorStmt):
+        blocks = tuple(
+            dataclasses.replace(
+                block,
+                criteria=tuple(
+                    dataclasses.replace(c, when=checked(c.when)) for c in block.criteria
+                ),
+            )
+            for block in statement.levels
+        )
+        return dataclasses.replace(statement, levels=blocks)
+    return statement
 
 
 # ------------------------------------------------------------------------------- the AST builder
@@ -102,7 +158,7 @@ def _token_span(source: Source, token: Token) -> Span:
 
 
 @v_args(inline=True, meta=True)
-class _AstBuilder(Transformer[Token, list[n.Statement]]):
+class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
     """One method per grammar production (quoted in its docstring) that yields a node."""
 
     def __init__(self, source: Source) -> None:

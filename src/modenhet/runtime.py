@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from modenhet import values as v
+from modenhet.limits import EvaluationLimit, process_limits
+
+LIST_LENGTH = process_limits().list_length
 
 
 class Fallback(Exception):
@@ -25,6 +28,11 @@ def nfc_get(obj: Any, key: str) -> Any:
         if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
             return obj[candidate]
     return None
+
+
+def fallback() -> Any:
+    """Stands for an expression the fast path could not compile."""
+    raise Fallback
 
 
 def not_object(value: Any) -> None:
@@ -84,18 +92,27 @@ def any_of(results: Iterable[Any]) -> bool | None:
     return None if unknown else False
 
 
-def as_list(value: Any) -> list[Any]:
-    if value.__class__ is not list:
+def spend(budget: list[int], steps: int) -> None:
+    """Take steps from the document's budget (a one-element list: cheap to make per call).
+    Running out raises, and the exact evaluator, with its own budget, reports the error."""
+    budget[0] -= steps
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+
+
+def walkable(value: Any, budget: list[int]) -> list[Any]:
+    """A list a rule walks: within the length limit, its length taken from the budget."""
+    if value.__class__ is not list or len(value) > LIST_LENGTH:
         raise Fallback
+    spend(budget, len(value))
     return value
 
 
-def member(item: Any, items: Any) -> bool | None:
+def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     """`item in items` as `item == e1 or ... or item == en`."""
     if items is None:
         return None
-    if items.__class__ is not list:
-        raise Fallback
+    walkable(items, budget)
     if item is None:
         return None if items else False
     if item.__class__ is str:
@@ -116,19 +133,16 @@ def member(item: Any, items: Any) -> bool | None:
     return None if unknown else False
 
 
-def contains(haystack: Any, needles: Any, every: bool) -> bool | None:
+def contains(haystack: Any, needles: Any, every: bool, budget: list[int]) -> bool | None:
     if haystack is None or needles is None:
         return None
-    if haystack.__class__ is not list or needles.__class__ is not list:
-        raise Fallback
-    results = (member(needle, haystack) for needle in needles)
+    walkable(haystack, budget)
+    results = (member(needle, haystack, budget) for needle in walkable(needles, budget))
     return all_of(results) if every else any_of(results)
 
 
-def aggregate(function: str, items: Any) -> Any:
-    if items.__class__ is not list:
-        raise Fallback
-    for item in items:
+def aggregate(function: str, items: Any, budget: list[int]) -> Any:
+    for item in walkable(items, budget):
         if item is None:
             return None
     if function == "sum":
@@ -158,12 +172,13 @@ def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> in
 NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
     "_not_object": not_object,
+    "_fallback": fallback,
     "_key": key,
     "_exists": exists,
     "_not_boolean": not_boolean,
     "_all": all_of,
     "_any": any_of,
-    "_as_list": as_list,
+    "_walkable": walkable,
     "_member": member,
     "_contains": contains,
     "_aggregate": aggregate,

@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from modenhet.limits import process_limits
+
 Value = Any  # bool | int | float | str | list | dict | datetime.date
 
 
@@ -237,7 +239,13 @@ def arithmetic(op: str, left: Value, right: Value) -> int | float:
         if op == "-":
             return _finite(left - right, op, left, right)
         if op == "*":
-            return _finite(left * right, op, left, right)
+            product = left * right
+            if product.__class__ is int and product.bit_length() > process_limits().number_bits:
+                raise EvalError(
+                    f"{describe(left)} * {describe(right)} is too large a number "
+                    "(raise the limit with MODENHET_MAX_NUMBER_BITS)"
+                )
+            return _finite(product, op, left, right)
         if right == 0:
             raise EvalError(f"division by zero: {describe(left)} / {describe(right)}")
         return _finite(left / right, op, left, right)

@@ -153,6 +153,8 @@ CASES = [
     case("contains_any of an unknown needle list", "contains_any(evidence.a, evidence.b)",
          ev(a=[1]), "unknown", {"evidence.b"}),
     case("contains_all of a non-list", 'contains_all(evidence.l, ["a"])', ev(l="a"), "error"),
+    case("contains_all of nothing in a non-list", "contains_all(evidence.l, [])", ev(l=0),
+         "error"),
     case("contains_any of a non-list needle", "contains_any(evidence.a, evidence.b)",
          ev(a=["a"], b="a"), "error"),
     case("contains_any with ==: 1 and 1.0", "contains_any(evidence.l, [1])", ev(l=[1.0]), "met"),
