@@ -67,6 +67,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "schema",
         "Print the evidence schema (or describe its fields in Markdown).",
     ),
+    "lsp": (
+        "modenhet.cli.lsp",
+        "lsp",
+        "Run the language server for editors: diagnostics as you type, completion.",
+    ),
 }
 
 

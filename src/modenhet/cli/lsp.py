@@ -1,0 +1,62 @@
+"""`modenhet lsp`: the language server an editor starts for rule files (docs/editors.md)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from modenhet.cli.common import fail
+
+
+@click.command()
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Speak the protocol on standard input and output (the default; LSP clients often "
+    "pass it).",
+)
+@click.option(
+    "--tcp",
+    "port",
+    type=click.IntRange(0, 65535),
+    metavar="PORT",
+    help="Listen on PORT of --host instead, for one client at a time (for debugging).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address --tcp uses.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the server does on stderr.")
+def lsp(*, stdio: bool, port: int | None, host: str, verbose: bool) -> None:
+    """Run the language server: the problems `modenhet check` finds, shown as you type, and
+    completion of evidence paths from the schema, lets, functions and keywords.
+
+    Editors start it themselves; it needs the extra: pip install 'modenhet[lsp]'.
+
+    \b
+    Example (what an editor runs):
+        modenhet lsp --stdio
+    """
+    if stdio and port is not None:
+        raise click.UsageError("give --stdio or --tcp, not both")
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        fail(
+            "modenhet lsp needs the language server library pygls: "
+            "install modenhet[lsp] (pip install 'modenhet[lsp]')"
+        )
+    from modenhet.lsp import build_server
+
+    # Standard output is the protocol channel: logs go to stderr (and to the client's log).
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO if verbose else logging.WARNING,
+        format="modenhet lsp: %(levelname)s %(name)s: %(message)s",
+    )
+    if port is not None:
+        build_server(exit_process=True).start_tcp(host, port)
+        return
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print() anywhere must not corrupt the protocol
+    build_server(exit_process=True).start_io(sys.stdin.buffer, protocol_out)
