@@ -13,6 +13,7 @@ import difflib
 import functools
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, v_args
@@ -27,6 +28,7 @@ from lark.visitors import Transformer_NonRecursive
 
 from modenhet import nodes as n
 from modenhet.errors import Diagnostic
+from modenhet.parsercache import cached_lark
 from modenhet.source import Source, Span
 
 RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
@@ -54,17 +56,19 @@ _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+_PARSER_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": True,
+    "maybe_placeholders": False,
+}
+
+
 @functools.cache
 def lark_parser() -> Lark:
-    """The LALR parser, built once per process."""
-    return Lark.open_from_package(
-        "modenhet",
-        "grammar.lark",
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    """The LALR parser, built once per process and its tables kept between runs."""
+    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    return cached_lark(grammar, _PARSER_OPTIONS, lambda: Lark(grammar, **_PARSER_OPTIONS))
 
 
 class SyntaxProblem(Exception):
