@@ -1,6 +1,9 @@
 """Evidence against its JSON Schema: every violation, each at its JSON pointer, in words a
 municipal clerk understands ("`strategy.action_plan.status` must be one of none, outdated,
 current; got "gjeldande"").
+
+A valid document is recognised on the compiled fast path (`fastschema.py`); jsonschema, imported
+only then, lists the errors of a document the fast path does not accept.
 """
 
 from __future__ import annotations
@@ -10,15 +13,16 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.validators import validator_for as _jsonschema_validator_for
+from typing import TYPE_CHECKING, Any
 
 from modenhet.errors import Violation
 from modenhet.evidence import escape_pointer
+from modenhet.fastschema import FastSchema, compile_fast
 from modenhet.municipalities import check_municipality
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 _DATE_PROBLEM = "must be a date written YYYY-MM-DD"
 _TYPE_WORDS = {
@@ -33,33 +37,58 @@ _TYPE_WORDS = {
 
 
 class SchemaValidator:
-    """One schema, compiled once, that lists every violation of a document."""
+    """One schema, compiled once, that lists every violation of a document.
+
+    With a fast path, jsonschema is imported and the schema checked against its metaschema only
+    when a document fails there (jsonschema-rs has checked the schema already); without one,
+    at once, raising jsonschema's `SchemaError` for a schema that is not valid.
+    """
 
     def __init__(self, schema: dict[str, Any]) -> None:
-        cls = _jsonschema_validator_for(schema, default=Draft202012Validator)
-        cls.check_schema(schema)
-        self.validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        self.schema = schema
+        self.fast: FastSchema | None = compile_fast(schema)
+        self._full: Validator | None = None
+        if self.fast is None:
+            self._full = self.full_validator()
         # Evidence schemas with a municipality number are also checked against SSB's list.
         root = schema.get("properties", {})
         self.checks_municipality = "number" in root.get("municipality", {}).get("properties", {})
 
+    def full_validator(self) -> Validator:
+        """jsonschema's validator, which lists every error; built on first need."""
+        if self._full is None:
+            from jsonschema import Draft202012Validator
+            from jsonschema.validators import validator_for
+
+            cls = validator_for(self.schema, default=Draft202012Validator)
+            cls.check_schema(self.schema)
+            self._full = cls(self.schema, format_checker=cls.FORMAT_CHECKER)
+        return self._full
+
     def violations(self, document: Any) -> list[Violation]:
         """Every error and warning, sorted by pointer."""
-        found = list(_non_finite(document, ()))
-        try:
-            for error in self.validator.iter_errors(document):
-                found.extend(_translate(error))
-        except RecursionError:
-            found.append(Violation("", "the document is nested too deeply to validate"))
-        dates = {v.pointer for v in found if _DATE_PROBLEM in v.message}
-        found = [
-            v for v in found if v.pointer not in dates or "must match the pattern" not in v.message
-        ]
+        if self.fast is not None and self.fast.accepts(document):
+            found: list[Violation] = []  # plain JSON, so no number is NaN or infinite either
+        else:
+            found = self.errors(document)
         if self.checks_municipality:
             taken = {v.pointer for v in found}
             found.extend(v for v in check_municipality(document) if v.pointer not in taken)
         unique = {(v.pointer, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
+
+    def errors(self, document: Any) -> list[Violation]:
+        """Every schema error (and non-finite number), found by jsonschema: the slow path."""
+        found = list(_non_finite(document, ()))
+        try:
+            for error in self.full_validator().iter_errors(document):
+                found.extend(_translate(error))
+        except RecursionError:
+            found.append(Violation("", "the document is nested too deeply to validate"))
+        dates = {v.pointer for v in found if _DATE_PROBLEM in v.message}
+        return [
+            v for v in found if v.pointer not in dates or "must match the pattern" not in v.message
+        ]
 
     def is_valid(self, document: Any) -> bool:
         return not any(v.severity == "error" for v in self.violations(document))
@@ -112,6 +141,8 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
     instance = error.instance
     schema: Any = error.schema
     if keyword in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         best = best_match([error])  # jsonschema's own choice of the branch that came closest
         if best is not None and best is not error:
             return _translate(best)
