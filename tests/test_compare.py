@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from modenhet.cli import main
 from conftest import ROOT, SAMPLES
 
 AS_OF = ["--as-of", "2025-06-30"]
+EN = ["--lang", "en"]  # for the tests that read the table's own words in English
 FACTORS = ["anchoring", "strategy", "coordination", "economy", "competence", "participation"]
 # samples/README.md: Molde at 2025-06-30.
 MOLDE = {
@@ -161,26 +163,31 @@ def test_two_evidence_files(molde_pair: tuple[str, str]) -> None:
     assert report["warnings"] == []
 
 
+NYNORSK = {"met": "oppfylt", "not_met": "ikkje oppfylt", "unknown": "ukjent"}
+
+
 def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
-    result = cli(*molde_pair, *AS_OF)
+    result = cli(*molde_pair, *AS_OF)  # in nynorsk, the default
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "OLD: molde-2024.json · one evidence document · as of 2025-06-30 · "
-        "rule set Bustadsosialt arbeid 2025.1"
+        "OLD: molde-2024.json · eitt dokument · per 2025-06-30 · "
+        "regelsett Bustadsosialt arbeid 2025.1"
     )
-    assert lines[1].startswith("NEW: molde-2025.json · one evidence document")
+    assert lines[1].startswith("NEW: molde-2025.json · eitt dokument")
     assert "Molde (1506) · molde-2024.json → molde-2025.json" in lines
-    assert "Overall level: 3 Definert → 4 Styrt ↑" in lines
-    rows = {line.split("  ")[0]: line.split() for line in lines if "  " in line}
-    assert rows["Forankring og eigarskap"][-5:] == ["3", "Definert", "5", "Leiande", "↑"]
-    assert rows["Overordna strategi"][-5:] == ["4", "Styrt", "4", "Styrt", "="]
-    assert rows["Kompetanse"][-5:] == ["3", "Definert", "4", "Styrt", "↑"]
+    assert "Samla nivå: 3 Definert → 4 Styrt ↑" in lines
+    rows = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines)}
+    assert rows["Faktor"] == ["Før", "No", "Endring"]
+    assert rows["Forankring og eigarskap"] == ["3 Definert", "5 Leiande", "↑"]
+    assert rows["Overordna strategi"] == ["4 Styrt", "4 Styrt", "="]
+    assert rows["Kompetanse"] == ["3 Definert", "4 Styrt", "↑"]
+    assert rows["Kriterium"] == ["Tittel", "Nivå", "Status før → no"]
     for factor, criterion, level, old, new in BETTER_CRITERIA:
         row = rows[f"{factor}.{criterion}"]
-        assert row[-4:] == [str(level), old, "→", new]
-    assert "Summary" not in result.stdout  # one municipality: the block says it all
+        assert row[-2:] == [str(level), f"{NYNORSK[old]} → {NYNORSK[new]}"]
+    assert "Samandrag" not in result.stdout  # one municipality: the block says it all
 
 
 def test_old_evidence_at_an_earlier_date(tmp_path: Path) -> None:
@@ -233,7 +240,7 @@ def test_two_reports_compare_as_their_evidence_does(molde_pair: tuple[str, str])
     assert from_reports["old"]["as_of"] == "2025-06-30"
     assert from_reports["municipalities"] == from_evidence["municipalities"]
     assert from_reports["summary"] == from_evidence["summary"]
-    assert "Overall level: 3 Definert → 4 Styrt ↑" in result.stdout
+    assert "Samla nivå: 3 Definert → 4 Styrt ↑" in result.stdout
 
 
 def test_a_report_against_evidence(molde_pair: tuple[str, str]) -> None:
@@ -285,9 +292,14 @@ def test_reports_from_different_rule_sets_are_flagged(tmp_path: Path) -> None:
     assert molde["overall"]["change"] == "same"  # 3: anchoring and coordination hold it
 
     # The same against evidence evaluated with the default rules, and in the table.
-    table = cli(old, "molde.json", *AS_OF)
+    table = cli(old, "molde.json", *AS_OF, *EN)
     assert "Warning: OLD and NEW were evaluated with different rule sets" in table.stdout
     assert "lenient.report.json#/ruleset/sha256: warning:" in table.stderr
+    # In the reader's language in the table; in English on stderr and in JSON, whatever --lang.
+    nynorsk = cli(old, "molde.json", *AS_OF)
+    assert "Åtvaring: OLD og NEW vart evaluerte med ulike regelsett" in nynorsk.stdout
+    assert "(same namn og versjon, men regelfilene er ulike)" in nynorsk.stdout
+    assert nynorsk.stderr == table.stderr
 
 
 # ------------------------------------------------------------------------------- two folders
@@ -329,7 +341,7 @@ def test_two_folders_one_added_one_removed(folders: tuple[str, str]) -> None:
 
 
 def test_two_folders_as_a_table(folders: tuple[str, str]) -> None:
-    result = cli(*folders, *AS_OF)
+    result = cli(*folders, *AS_OF, *EN)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert out.index("Molde (1506) ·") < out.index("Tynset (3427) ·") < out.index("Summary")
@@ -347,6 +359,87 @@ def test_a_folder_and_a_report_of_many(folders: tuple[str, str]) -> None:
     assert from_report["new"]["kind"] == "report" and from_report["new"]["documents"] == 3
     assert from_report["municipalities"] == from_folder["municipalities"]
     assert from_report["summary"] == from_folder["summary"]
+
+
+def test_the_example_in_cli_md(molde_pair: tuple[str, str], request: pytest.FixtureRequest) -> None:
+    """docs/cli.md shows `compare` on these two files: run it again and compare (or rewrite it
+    under --update-goldens; review the diff)."""
+    doc = ROOT / "docs" / "cli.md"
+    text = doc.read_text(encoding="utf-8")
+    command = "modenhet compare molde-2024.json molde-2025.json --as-of 2025-06-30 --lang en"
+    (shown,) = re.findall(r"```text\n\$ " + re.escape(command) + r"\n(.*?)```", text, re.S)
+    result = cli(*command.split()[2:])
+    assert result.exit_code == 0 and result.stderr == ""
+    if request.config.getoption("--update-goldens"):
+        updated = text.replace(f"{command}\n{shown}", f"{command}\n{result.stdout}", 1)
+        doc.write_text(updated, encoding="utf-8")
+    else:
+        assert result.stdout == shown, "run pytest tests/test_compare.py --update-goldens"
+
+
+# ------------------------------------------------------------------------------- languages
+
+# Words of the table's own in each language; titles and labels are the rule set's in all three.
+WORDS = {
+    "nn": [
+        "Samla nivå: 3 Definert → 4 Styrt ↑",
+        "Samandrag: 2 kommunar samanlikna: 1 betra",
+        "ikkje oppfylt → oppfylt",
+        "Berre i OLD: Utsira (1151)",
+        "Ikkje samanlikna: ingen",
+    ],
+    "nb": [
+        "Samlet nivå: 3 Definert → 4 Styrt ↑",
+        "Sammendrag: 2 kommuner sammenlignet: 1 forbedret",
+        "ikke oppfylt → oppfylt",
+        "Bare i OLD: Utsira (1151)",
+        "Ikke sammenlignet: ingen",
+    ],
+    "en": [
+        "Overall level: 3 Definert → 4 Styrt ↑",
+        "Summary: 2 municipalities compared: 1 improved",
+        "not met → met",
+        "Only in OLD: Utsira (1151)",
+        "Not compared: none",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", list(WORDS))
+def test_the_table_in_each_language(folders: tuple[str, str], language: str) -> None:
+    result = cli(*folders, *AS_OF, "--lang", language)
+    assert result.exit_code == 0, result.stderr
+    for words in WORDS[language]:
+        assert words in result.stdout
+    for other in WORDS.keys() - {language}:
+        assert not any(words in result.stdout for words in WORDS[other]), other
+    assert "Forankring og eigarskap" in result.stdout  # the rule set's own title
+    assert "Éi dør inn for bustadsosial hjelp" in result.stdout
+
+
+def test_the_default_language_is_nynorsk(folders: tuple[str, str]) -> None:
+    assert cli(*folders, *AS_OF).stdout == cli(*folders, *AS_OF, "--lang", "nn").stdout
+
+
+def test_json_and_stderr_are_the_same_in_every_language(
+    tmp_path: Path, folders: tuple[str, str]
+) -> None:
+    # A warning (OLD dated after NEW) and a document that cannot be read, so that the messages
+    # and reasons in JSON are there to differ if they did.
+    (tmp_path / "new" / "broken.json").write_text("{", encoding="utf-8")
+    args = [*folders, *AS_OF, "--old-as-of", "2026-01-01", "-f", "json"]
+    runs = [cli(*args, "--lang", language) for language in ("nn", "nb", "en")]
+    assert runs[0].exit_code == 1
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert runs[0].stderr == runs[1].stderr == runs[2].stderr
+    report = json.loads(runs[0].stdout)
+    assert report["warnings"] == [
+        "OLD is as of 2026-01-01, after NEW (as of 2025-06-30): are OLD and NEW the wrong way "
+        "round? (--old-as-of sets the date for OLD evidence)"
+    ]
+    assert report["municipalities"][0]["criteria"][0]["old"] == "not_met"
+    table = cli(*args[:-2], "--lang", "nb").stdout
+    assert "Advarsel: OLD er per 2026-01-01, etter NEW (per 2025-06-30)" in table
 
 
 # ---------------------------------------------------------------------------- regressions
@@ -369,10 +462,10 @@ def test_regression_and_fail_on_regression(tmp_path: Path) -> None:
     assert molde["overall"]["change"] == "down"
     assert report["summary"]["overall"] == {"improved": 0, "regressed": 1, "unchanged": 0}
 
-    plain = cli("old.json", "new.json", *AS_OF)
+    plain = cli("old.json", "new.json", *AS_OF, *EN)
     assert plain.exit_code == 0  # a regression is a finding
     assert "Overall level: 3 Definert → 2 Grunnleggjande ↓" in plain.stdout
-    failing = cli("old.json", "new.json", *AS_OF, "--fail-on-regression")
+    failing = cli("old.json", "new.json", *AS_OF, *EN, "--fail-on-regression")
     assert failing.exit_code == 1
     assert failing.stdout == plain.stdout  # the report is still written
     assert failing.stderr == (
@@ -446,14 +539,18 @@ def test_an_invalid_document_is_reported_and_the_others_compared(
     assert tynset_row["reason"].startswith("NEW: new/tynset-2025.json:")
     assert broken["number"] is None and broken["new"] == "new/broken.json"
     assert report["summary"]["not_compared"] == 2
-    table = cli(*folders, *AS_OF).stdout
+    table = cli(*folders, *AS_OF, *EN).stdout
     assert "Not compared:\n  Tynset (3427) — NEW: new/tynset-2025.json:" in table
     assert "  (no municipality) — NEW: new/broken.json:2: not valid JSON" in table
+    # The reasons are diagnostics, as on stderr: English in every language.
+    nynorsk = cli(*folders, *AS_OF).stdout
+    assert "Ikkje samanlikna:\n  Tynset (3427) — NEW: new/tynset-2025.json:" in nynorsk
+    assert "  (ingen kommune) — NEW: new/broken.json:2: not valid JSON" in nynorsk
 
 
 def test_an_unreadable_single_file(molde_pair: tuple[str, str]) -> None:
     Path("broken.json").write_text("{", encoding="utf-8")
-    result = cli("broken.json", molde_pair[1], *AS_OF)
+    result = cli("broken.json", molde_pair[1], *AS_OF, *EN)
     assert result.exit_code == 1
     assert result.stderr.startswith("broken.json:1: error: not valid JSON")
     assert result.stdout.startswith("OLD: broken.json · could not be read\n")

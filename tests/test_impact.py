@@ -9,6 +9,7 @@ copied from the tool's output.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from modenhet.cli import main
 from conftest import ROOT
 
 AS_OF = ["--as-of", "2025-06-30"]
+EN = ["--lang", "en"]  # for the tests that read the table's own words in English
 OLD = "rules/bustadsosialt.rules"
 FACTORS = ["anchoring", "strategy", "coordination", "economy", "competence", "participation"]
 
@@ -103,6 +105,12 @@ def levels(document: dict[str, Any]) -> dict[str, tuple[int | None, int | None]]
     if document["overall"]["change"] != "same":
         found["overall"] = (document["overall"]["old"], document["overall"]["new"])
     return found
+
+
+def cells(table: str, first: str) -> list[str]:
+    """The cells of the first table row that starts with `first`."""
+    line = next(line for line in table.splitlines() if line.startswith(f"{first}  "))
+    return re.split(r"\s{2,}", line.strip())
 
 
 def causes(document: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
@@ -230,7 +238,7 @@ def test_the_summary(revised: str) -> None:
 
 
 def test_the_table(revised: str) -> None:
-    result = cli(OLD, revised, "samples/", *AS_OF)
+    result = cli(OLD, revised, "samples/", *AS_OF, *EN)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     text = result.stdout
@@ -248,8 +256,8 @@ def test_the_table(revised: str) -> None:
     assert "Overall level: 5 Leiande → 4 Styrt ↓" in text
     assert "Overall level: 3 Definert → 3 Definert =" in text
     assert "Brukarmedverknad         3 Definert  2 Grunnleggjande  ↓" in text
-    assert "— → not_met (added)" in text and "not_met → — (removed)" in text
-    assert "met → not_met" in text
+    assert "— → not met (added)" in text and "not met → — (removed)" in text
+    assert "met → not met" in text
     assert (
         "Summary: 8 documents, 8 compared: 3 change level, 5 unchanged; overall level 0 up, 1 down"
     ) in text
@@ -257,6 +265,68 @@ def test_the_table(revised: str) -> None:
     assert summary[2].split() == ["anchoring", "2", "0", "6"]
     assert summary[8].split() == ["overall", "0", "1", "7"]
     assert text.endswith("Not compared: none\n")
+
+
+# Words of the table's own in each language; titles and labels are the rule set's in all three.
+WORDS = {
+    "nn": [
+        "Dokumentasjon: 8 dokument · per 2025-06-30",
+        "Samla nivå: 5 Leiande → 4 Styrt ↓",
+        "oppfylt → ikkje oppfylt",
+        "— → ikkje oppfylt (lagt til)",
+        "Samandrag: 8 dokument, 8 samanlikna: 3 får anna nivå, 5 uendra",
+        "berre i OLD (nivå 4)",
+        "Kriterium med skilnader, over alle samanlikna dokument:",
+    ],
+    "nb": [
+        "Dokumentasjon: 8 dokumenter · per 2025-06-30",
+        "Samlet nivå: 5 Leiande → 4 Styrt ↓",
+        "oppfylt → ikke oppfylt",
+        "— → ikke oppfylt (lagt til)",
+        "Sammendrag: 8 dokumenter, 8 sammenlignet: 3 får annet nivå, 5 uendret",
+        "bare i OLD (nivå 4)",
+        "Kriterier med forskjeller, over alle sammenlignede dokumenter:",
+    ],
+    "en": [
+        "Evidence: 8 documents · as of 2025-06-30",
+        "Overall level: 5 Leiande → 4 Styrt ↓",
+        "met → not met",
+        "— → not met (added)",
+        "Summary: 8 documents, 8 compared: 3 change level, 5 unchanged",
+        "only in OLD (level 4)",
+        "Criteria that differ, over every compared document:",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", list(WORDS))
+def test_the_table_in_each_language(revised: str, language: str) -> None:
+    result = cli(OLD, revised, "samples/", *AS_OF, "--lang", language)
+    assert result.exit_code == 0, result.stderr
+    for words in WORDS[language]:
+        assert words in result.stdout
+    for other in WORDS.keys() - {language}:
+        assert not any(words in result.stdout for words in WORDS[other]), other
+    assert "Minst to brukarorganisasjonar er med" in result.stdout  # the rule set's own title
+
+
+def test_the_default_language_is_nynorsk(revised: str) -> None:
+    args = [OLD, revised, "samples/", *AS_OF]
+    assert cli(*args).stdout == cli(*args, "--lang", "nn").stdout
+
+
+def test_json_and_stderr_are_the_same_in_every_language(work: Path, revised: str) -> None:
+    # A document that cannot be read, so that an error and a reason are there to differ.
+    (work / "broken.json").write_text("{", encoding="utf-8")
+    args = [OLD, revised, "samples/", "broken.json", *AS_OF, "-f", "json"]
+    runs = [cli(*args, "--lang", language) for language in ("nn", "nb", "en")]
+    assert runs[0].exit_code == 1
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+    assert runs[0].stderr == runs[1].stderr == runs[2].stderr
+    report = json.loads(runs[0].stdout)
+    assert report["documents"][2]["criteria"][0]["new"] == "not_met"
+    assert report["documents"][2]["factors"]["economy"]["change"] == "down"
+    assert report["not_compared"][0]["errors"][0]["side"] == "both"
 
 
 def test_a_criterion_moved_to_another_level(work: Path) -> None:
@@ -298,8 +368,8 @@ def test_a_criterion_moved_to_another_level(work: Path) -> None:
         ("not_met", "not_met", 3),
         ("unknown", "unknown", 2),  # Utsira (no value), Alstahaug (null)
     ]
-    table = cli(OLD, moved, "samples/", *AS_OF).stdout
-    assert "5 → 3" in table and "not_met → not_met" in table
+    table = cli(OLD, moved, "samples/", *AS_OF, *EN).stdout
+    assert "5 → 3" in table and "not met → not met" in table
 
 
 def test_a_factor_added_and_a_factor_removed(work: Path) -> None:
@@ -370,9 +440,14 @@ def test_a_factor_added_and_a_factor_removed(work: Path) -> None:
         (None, "unknown", 2),
     ]
     assert all(c["change"] == "removed" for k, c in tallies.items() if k != "staffing.five_fte")
-    table = cli(OLD, "rules/factors.rules", "samples/", *AS_OF).stdout
+    table = cli(OLD, "rules/factors.rules", "samples/", *AS_OF, *EN).stdout
     assert "staffing (only in NEW)" in table and "participation (only in OLD)" in table
     assert "No criterion of a factor both rule sets have changed" in table
+    assert cells(table, "Bemanning")[-1] == "added"
+    nynorsk = cli(OLD, "rules/factors.rules", "samples/", *AS_OF).stdout
+    assert "staffing (berre i NEW)" in nynorsk and "participation (berre i OLD)" in nynorsk
+    assert cells(nynorsk, "Bemanning") == ["Bemanning", "—", "2 Grunnleggjande", "lagt til"]
+    assert cells(nynorsk, "Brukarmedverknad") == ["Brukarmedverknad", "4 Styrt", "—", "fjerna"]
 
 
 def test_evidence_invalid_under_one_schema_only(work: Path) -> None:
@@ -407,7 +482,7 @@ def test_evidence_invalid_under_one_schema_only(work: Path) -> None:
     ]
     summary = report["summary"]
     assert (summary["documents"], summary["compared"], summary["not_compared"]) == (8, 7, 1)
-    table = cli(OLD, strict, "samples/", *AS_OF).stdout
+    table = cli(OLD, strict, "samples/", *AS_OF, *EN).stdout
     assert table.endswith(
         "Not compared:\n  Alstahaug (1820) — NEW: samples/1820-alstahaug.json:3"
         "#/municipality/population: `municipality.population` must be a whole number; "
@@ -430,7 +505,7 @@ def test_the_same_schema_error_under_both_is_said_once(work: Path, revised: str)
     document = json.loads((work / "samples" / "4601-bergen.json").read_text(encoding="utf-8"))
     document["evidence"]["economy"]["budget_nok"] = "many"
     (work / "bad.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
-    result = cli(OLD, revised, "bad.json", *AS_OF)
+    result = cli(OLD, revised, "bad.json", *AS_OF, *EN)
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith("bad.json:") and "#/evidence/economy/budget_nok: error: " in line
@@ -446,7 +521,7 @@ def test_fail_on_change(revised: str) -> None:
     )
     same = cli(OLD, revised, "samples/1103-stavanger.json", *AS_OF, "--fail-on-change")
     assert same.exit_code == 0, same.stderr  # Stavanger's levels stay (see above)
-    assert "No document changes level." in same.stdout
+    assert "Ingen dokument får anna nivå." in same.stdout
 
 
 def test_rules_that_do_not_check(work: Path) -> None:

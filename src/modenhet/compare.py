@@ -23,8 +23,11 @@ from modenhet.evidence import (
     collect_files,
     iter_evidence,
 )
+from modenhet.i18n import N_, translator
 
 if TYPE_CHECKING:
+    from gettext import NullTranslations
+
     from modenhet.ruleset import RuleSet
     from modenhet.validation import SchemaValidator
 
@@ -32,6 +35,7 @@ Kind = Literal["document", "collection", "report", "unreadable"]
 Change = Literal["up", "down", "same"]
 Status = Literal["met", "not_met", "unknown", "error"]
 OLD, NEW = "OLD", "NEW"
+ENGLISH = translator("en")
 
 
 # ------------------------------------------------------------------------------ the findings
@@ -39,15 +43,31 @@ OLD, NEW = "OLD", "NEW"
 
 @dataclass(frozen=True)
 class Problem:
-    """An error or warning of the comparison: `FILE[:LINE][#POINTER]: severity: MESSAGE`."""
+    """An error or warning of the comparison: `FILE[:LINE][#POINTER]: severity: MESSAGE`.
+
+    `message` is English (stderr and JSON). A warning the table shows too keeps its message id
+    and values, so that the table can say it in the reader's language.
+    """
 
     where: str  # "" for the comparison as a whole
     severity: Severity
     message: str
+    template: str = ""  # the message id, "" for a message that is not translated
+    values: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def at(cls, source: str, violation: Violation) -> Problem:
         return cls(violation.where(source), violation.severity, violation.message)
+
+    @classmethod
+    def worded(cls, where: str, severity: Severity, template: str, **values: str) -> Problem:
+        """A problem whose message is `template % values`, a message id marked with `N_`."""
+        return cls(where, severity, template % values, template, tuple(values.items()))
+
+    def translated(self, translations: NullTranslations) -> str:
+        if not self.template:
+            return self.message
+        return translations.gettext(self.template) % dict(self.values)
 
     def render(self) -> str:
         if not self.where:
@@ -167,15 +187,19 @@ class Side:
         """One document: an evidence file, or a report with one result."""
         return self.kind == "document" or (self.kind == "report" and self.size == 1)
 
-    def describe(self) -> str:
+    def describe(self, translations: NullTranslations = ENGLISH) -> str:
         """`one evidence document`, `8 evidence documents`, `a report of 8 results`."""
+        _, ngettext = translations.gettext, translations.ngettext
+        size = self.size
         if self.kind == "document":
-            return "one evidence document"
+            return _("one evidence document")
         if self.kind == "collection":
-            return f"{self.size} evidence document{'s' if self.size != 1 else ''}"
+            words = ngettext("%(count)s evidence document", "%(count)s evidence documents", size)
+            return words % {"count": size}
         if self.kind == "report":
-            return f"a report of {self.size} result{'s' if self.size != 1 else ''}"
-        return "a file that cannot be read"
+            words = ngettext("a report of %(count)s result", "a report of %(count)s results", size)
+            return words % {"count": size}
+        return _("a file that cannot be read")
 
     def first_municipality(self) -> tuple[str | None, str | None]:
         """The municipality of a single side (None, None when it cannot be known)."""
@@ -697,29 +721,51 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
 
 
 def _warnings(old: Side, new: Side) -> list[Problem]:
+    """What the reader of the comparison must know: shown on stderr, in JSON and in the table."""
     warnings: list[Problem] = []
     if old.ruleset and new.ruleset and old.ruleset.sha256 != new.ruleset.sha256:
         where = old if old.kind == "report" else new
         same = (old.ruleset.name, old.ruleset.version) == (new.ruleset.name, new.ruleset.version)
+        template = (
+            N_(
+                "OLD and NEW were evaluated with different rule sets — OLD: %(old)s (sha256 "
+                "%(old_sha256)s…), NEW: %(new)s (sha256 %(new_sha256)s…) (the same name and "
+                "version, but the rule files differ): a level may have changed because the "
+                "rules changed, not the municipality"
+            )
+            if same
+            else N_(
+                "OLD and NEW were evaluated with different rule sets — OLD: %(old)s (sha256 "
+                "%(old_sha256)s…), NEW: %(new)s (sha256 %(new_sha256)s…): a level may have "
+                "changed because the rules changed, not the municipality"
+            )
+        )
         warnings.append(
-            Problem(
+            Problem.worded(
                 f"{where.path}#/ruleset/sha256",
                 "warning",
-                "OLD and NEW were evaluated with different rule sets — "
-                f"OLD: {old.ruleset} (sha256 {old.ruleset.sha256[:12]}…), "
-                f"NEW: {new.ruleset} (sha256 {new.ruleset.sha256[:12]}…)"
-                + (" (the same name and version, but the rule files differ)" if same else "")
-                + ": a level may have changed because the rules changed, not the municipality",
+                template,
+                old=str(old.ruleset),
+                old_sha256=old.ruleset.sha256[:12],
+                new=str(new.ruleset),
+                new_sha256=new.ruleset.sha256[:12],
             )
         )
     if old.as_of and new.as_of and old.as_of > new.as_of:
+        template = (
+            N_(
+                "OLD is as of %(old)s, after NEW (as of %(new)s): are OLD and NEW the wrong way "
+                "round? (--old-as-of sets the date for OLD evidence)"
+            )
+            if old.is_evidence
+            else N_(
+                "OLD is as of %(old)s, after NEW (as of %(new)s): are OLD and NEW the wrong way "
+                "round?"
+            )
+        )
         warnings.append(
-            Problem(
-                "",
-                "warning",
-                f"OLD is as of {old.as_of.isoformat()}, after NEW (as of "
-                f"{new.as_of.isoformat()}): are OLD and NEW the wrong way round?"
-                + (" (--old-as-of sets the date for OLD evidence)" if old.is_evidence else ""),
+            Problem.worded(
+                "", "warning", template, old=old.as_of.isoformat(), new=new.as_of.isoformat()
             )
         )
     return warnings

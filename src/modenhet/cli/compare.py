@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from click.core import ParameterSource
@@ -18,6 +18,7 @@ from tabulate import tabulate
 from modenhet import __version__
 from modenhet.cli.common import (
     AS_OF,
+    LANG,
     MAX_BYTES,
     OK,
     PROBLEM,
@@ -35,11 +36,17 @@ from modenhet.compare import (
     Comparison,
     MunicipalityChange,
     Side,
+    display_name,
     evaluate_side,
     mismatch,
     read_side,
 )
 from modenhet.compare import compare as compare_sides
+from modenhet.i18n import DEFAULT_LANGUAGE, translator
+from modenhet.report.table import Translate, status_word
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
 
 ARROWS = {"up": "↑", "down": "↓", "same": "="}
 
@@ -91,6 +98,7 @@ def _parse_date(
 )
 @RECURSIVE
 @MAX_BYTES
+@LANG
 def compare(
     *,
     old: str,
@@ -103,6 +111,7 @@ def compare(
     fail_on_regression: bool,
     recursive: bool,
     max_bytes: int,
+    lang: str,
 ) -> None:
     """Compare two runs: each factor's level then and now, the criteria that changed.
 
@@ -152,7 +161,7 @@ def compare(
             text = json.dumps(comparison.to_dict(__version__), ensure_ascii=False, indent=2)
             out.write(text + "\n")
         else:
-            write_table(comparison, out)
+            write_table(comparison, out, lang)
     sys.exit(_status(comparison, fail_on_regression))
 
 
@@ -172,14 +181,20 @@ def _status(comparison: Comparison, fail_on_regression: bool) -> int:
 # ----------------------------------------------------------------------------------- table
 
 
-def write_table(comparison: Comparison, out: TextIO) -> None:
-    """For people: the two sides, each municipality's factors then and now and the criteria
-    that changed, then (unless one municipality is all there is) the summary."""
-    lines = [_side_line(comparison.old), _side_line(comparison.new)]
-    lines += [f"Warning: {w.message}" for w in comparison.warnings]
+def write_table(comparison: Comparison, out: TextIO, lang: str = DEFAULT_LANGUAGE) -> None:
+    """For people, in their language: the two sides, each municipality's factors then and now
+    and the criteria that changed, then (unless one municipality is all there is) the summary.
+    Titles and labels are the rule set's; diagnostics quoted as reasons stay as they are."""
+    translations = translator(lang)
+    _ = translations.gettext
+    lines = [_side_line(comparison.old, translations), _side_line(comparison.new, translations)]
+    lines += [
+        _("Warning: %(message)s") % {"message": w.translated(translations)}
+        for w in comparison.warnings
+    ]
     out.write("\n".join(lines) + "\n")
     for change in comparison.municipalities:
-        out.write("\n" + _municipality(change))
+        out.write("\n" + _municipality(change, _))
     single = (
         len(comparison.municipalities) == 1
         and not comparison.only_old
@@ -187,17 +202,18 @@ def write_table(comparison: Comparison, out: TextIO) -> None:
         and not comparison.not_compared
     )
     if not single:
-        out.write("\n" + _summary(comparison))
+        out.write("\n" + _summary(comparison, translations))
 
 
-def _side_line(side: Side) -> str:
+def _side_line(side: Side, translations: NullTranslations) -> str:
+    _ = translations.gettext
     if not side.usable:
-        return f"{side.label}: {side.path} · could not be read"
-    parts = [f"{side.label}: {side.path}", side.describe()]
+        return f"{side.label}: {side.path} · " + _("could not be read")
+    parts = [f"{side.label}: {side.path}", side.describe(translations)]
     if side.as_of is not None:
-        parts.append(f"as of {side.as_of.isoformat()}")
+        parts.append(_("as of %(date)s") % {"date": side.as_of.isoformat()})
     if side.ruleset is not None:
-        parts.append(f"rule set {side.ruleset}")
+        parts.append(_("rule set %(name)s") % {"name": side.ruleset})
     return " · ".join(parts)
 
 
@@ -207,13 +223,20 @@ def _level(level: int | None, label: str | None) -> str:
     return f"{level} {label}" if label else str(level)
 
 
-def _municipality(change: MunicipalityChange) -> str:
+def _status_word(status: str | None, _: Translate) -> str:
+    return "—" if status is None else status_word(status, _)
+
+
+def _municipality(change: MunicipalityChange, _: Translate) -> str:
     overall = change.overall
     arrow = ARROWS.get(overall.change or "", "")
+    levels = {
+        "old": _level(overall.old, overall.old_label),
+        "new": _level(overall.new, overall.new_label),
+    }
     lines = [
         f"{change.display} · {change.old.source} → {change.new.source}",
-        f"Overall level: {_level(overall.old, overall.old_label)} → "
-        f"{_level(overall.new, overall.new_label)} {arrow}".rstrip(),
+        (_("Overall level: %(old)s → %(new)s") % levels + f" {arrow}").rstrip(),
         "",
     ]
     rows = [
@@ -225,24 +248,25 @@ def _municipality(change: MunicipalityChange) -> str:
         ]
         for factor in change.factors
     ]
-    lines.append(tabulate(rows, headers=["Factor", "Then", "Now", "Change"], disable_numparse=True))
+    headers = [_("Factor"), _("Then"), _("Now"), _("Change")]
+    lines.append(tabulate(rows, headers=headers, disable_numparse=True))
     lines.append("")
     if not change.criteria:
-        lines.append("No criterion changed its status.")
+        lines.append(_("No criterion changed its status."))
     else:
         rows = [
             [
                 f"{c.factor}.{c.id}",
                 c.title,
                 str(c.level),
-                f"{c.old or '—'} → {c.new or '—'}",
+                f"{_status_word(c.old, _)} → {_status_word(c.new, _)}",
             ]
             for c in change.criteria
         ]
         lines.append(
             tabulate(
                 rows,
-                headers=["Criterion", "Title", "Level", "Status then → now"],
+                headers=[_("Criterion"), _("Title"), _("Level"), _("Status then → now")],
                 disable_numparse=True,
                 maxcolwidths=[None, 50, None, None],
             )
@@ -250,13 +274,19 @@ def _municipality(change: MunicipalityChange) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _summary(comparison: Comparison) -> str:
+def _summary(comparison: Comparison, translations: NullTranslations) -> str:
+    _, ngettext = translations.gettext, translations.ngettext
     summary = comparison.summary()
     overall = summary["overall"]
     lines = [
-        f"Summary: {summary['compared']} municipalit{'y' if summary['compared'] == 1 else 'ies'}"
-        f" compared: {overall['improved']} improved, {overall['regressed']} regressed, "
-        f"{overall['unchanged']} unchanged (overall level)",
+        ngettext(
+            "Summary: %(count)s municipality compared: %(improved)s improved, %(regressed)s "
+            "regressed, %(unchanged)s unchanged (overall level)",
+            "Summary: %(count)s municipalities compared: %(improved)s improved, %(regressed)s "
+            "regressed, %(unchanged)s unchanged (overall level)",
+            summary["compared"],
+        )
+        % {"count": summary["compared"], **overall},
     ]
     if comparison.municipalities:
         rows = [
@@ -265,30 +295,25 @@ def _summary(comparison: Comparison) -> str:
         ]
         rows.append(
             [
-                "overall",
+                _("overall"),
                 str(overall["improved"]),
                 str(overall["regressed"]),
                 str(overall["unchanged"]),
             ]
         )
-        lines += [
-            "",
-            tabulate(
-                rows,
-                headers=["Level change", "improved", "regressed", "unchanged"],
-                disable_numparse=True,
-            ),
-        ]
+        headers = [_("Level change"), _("improved"), _("regressed"), _("unchanged")]
+        lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
     lines.append("")
-    lines.append(_listing("Only in OLD", [e.display for e in comparison.only_old]))
-    lines.append(_listing("Only in NEW", [e.display for e in comparison.only_new]))
+    none = _("none")
+    only_old = ", ".join(e.display for e in comparison.only_old) or none
+    only_new = ", ".join(e.display for e in comparison.only_new) or none
+    lines.append(_("Only in OLD: %(names)s") % {"names": only_old})
+    lines.append(_("Only in NEW: %(names)s") % {"names": only_new})
     if comparison.not_compared:
-        lines.append("Not compared:")
-        lines += [f"  {u.display} — {u.reason}" for u in comparison.not_compared]
+        lines.append(_("Not compared:"))
+        nameless = _("(no municipality)")
+        for u in comparison.not_compared:
+            lines.append(f"  {display_name(u.number, u.name, nameless)} — {u.reason}")
     else:
-        lines.append("Not compared: none")
+        lines.append(_("Not compared: none"))
     return "\n".join(lines) + "\n"
-
-
-def _listing(title: str, names: list[str]) -> str:
-    return f"{title}: {', '.join(names) if names else 'none'}"

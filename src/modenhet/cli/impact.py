@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from tabulate import tabulate
@@ -18,6 +18,7 @@ from tabulate import tabulate
 from modenhet import __version__
 from modenhet.cli.common import (
     AS_OF,
+    LANG,
     MAX_BYTES,
     OK,
     PROBLEM,
@@ -28,9 +29,14 @@ from modenhet.cli.common import (
     output,
     stderr,
 )
-from modenhet.impact import NEW, OLD, DocumentImpact, Impact, LevelPair, Rules, assess
+from modenhet.i18n import DEFAULT_LANGUAGE, translator
+from modenhet.impact import NEW, OLD, Change, DocumentImpact, Impact, Rules, assess
+from modenhet.report.table import Translate, status_word
 
-ARROWS = {"up": "↑", "down": "↓", "same": "=", "added": "added", "removed": "removed"}
+if TYPE_CHECKING:
+    from gettext import NullTranslations
+
+ARROWS = {"up": "↑", "down": "↓", "same": "="}
 
 
 @click.command()
@@ -61,6 +67,7 @@ ARROWS = {"up": "↑", "down": "↓", "same": "=", "added": "added", "removed": 
 )
 @RECURSIVE
 @MAX_BYTES
+@LANG
 def impact(
     *,
     old_rules: str,
@@ -72,6 +79,7 @@ def impact(
     fail_on_change: bool,
     recursive: bool,
     max_bytes: int,
+    lang: str,
 ) -> None:
     """What a revision of the rules would do: evaluate every document under the OLD and the
     NEW rule set and list the municipalities whose levels change, with the criteria that
@@ -119,7 +127,7 @@ def impact(
             text = json.dumps(result.to_dict(__version__), ensure_ascii=False, indent=2)
             out.write(text + "\n")
         else:
-            write_table(result, out)
+            write_table(result, out, lang)
     sys.exit(_status(result, fail_on_change))
 
 
@@ -138,24 +146,28 @@ def _status(result: Impact, fail_on_change: bool) -> int:
 # ----------------------------------------------------------------------------------- table
 
 
-def write_table(result: Impact, out: TextIO) -> None:
-    """For people: the two rule sets, each document that changes level with the factors and
-    criteria that changed, then the summary."""
+def write_table(result: Impact, out: TextIO, lang: str = DEFAULT_LANGUAGE) -> None:
+    """For people, in their language: the two rule sets, each document that changes level with
+    the factors and criteria that changed, then the summary. Titles and labels are the rule
+    sets'; diagnostics quoted as reasons stay as they are."""
+    translations = translator(lang)
+    _, ngettext = translations.gettext, translations.ngettext
+    evidence = ngettext(
+        "Evidence: %(count)s document", "Evidence: %(count)s documents", result.documents
+    )
     lines = [
-        f"OLD: {result.old.path} · rule set {result.old.info}",
-        f"NEW: {result.new.path} · rule set {result.new.info}",
-        f"Evidence: {_documents(result.documents)} · as of {result.as_of.isoformat()}",
+        f"OLD: {result.old.path} · " + _("rule set %(name)s") % {"name": result.old.info},
+        f"NEW: {result.new.path} · " + _("rule set %(name)s") % {"name": result.new.info},
+        evidence % {"count": result.documents}
+        + " · "
+        + _("as of %(date)s") % {"date": result.as_of.isoformat()},
     ]
     out.write("\n".join(lines) + "\n")
     for document in result.changed:
-        out.write("\n" + _document(document))
+        out.write("\n" + _document(document, _))
     if not result.changed and result.compared:
-        out.write("\nNo document changes level.\n")
-    out.write("\n" + _summary(result))
-
-
-def _documents(count: int) -> str:
-    return f"{count} document{'' if count == 1 else 's'}"
+        out.write("\n" + _("No document changes level.") + "\n")
+    out.write("\n" + _summary(result, translations))
 
 
 def _level(level: int | None, label: str | None) -> str:
@@ -164,16 +176,25 @@ def _level(level: int | None, label: str | None) -> str:
     return f"{level} {label}" if label else str(level)
 
 
-def _arrow(levels: LevelPair) -> str:
-    return ARROWS[levels.change]
+def _arrow(change: Change, _: Translate) -> str:
+    """A symbol for a level that moved or stayed, a word for a factor only one side has."""
+    words = {"added": _("added"), "removed": _("removed")}
+    return words.get(change) or ARROWS[change]
 
 
-def _document(document: DocumentImpact) -> str:
+def _status_word(status: str | None, _: Translate) -> str:
+    return "—" if status is None else status_word(status, _)
+
+
+def _document(document: DocumentImpact, _: Translate) -> str:
     overall = document.overall
+    levels = {
+        "old": _level(overall.old, overall.old_label),
+        "new": _level(overall.new, overall.new_label),
+    }
     lines = [
         f"{document.display} · {document.source}",
-        f"Overall level: {_level(overall.old, overall.old_label)} → "
-        f"{_level(overall.new, overall.new_label)} {_arrow(overall)}",
+        _("Overall level: %(old)s → %(new)s") % levels + f" {_arrow(overall.change, _)}",
         "",
     ]
     rows = [
@@ -181,23 +202,27 @@ def _document(document: DocumentImpact) -> str:
             factor.title,
             _level(factor.levels.old, factor.levels.old_label),
             _level(factor.levels.new, factor.levels.new_label),
-            _arrow(factor.levels),
+            _arrow(factor.levels.change, _),
         ]
         for factor in document.changed_factors
     ]
     if rows:
-        headers = ["Factor", "OLD", "NEW", "Change"]
+        headers = [_("Factor"), "OLD", "NEW", _("Change")]
         lines += [tabulate(rows, headers=headers, disable_numparse=True), ""]
     if not document.criteria:
         if any(f.levels.change in ("added", "removed") for f in document.factors):
             lines.append(
-                "No criterion of a factor both rule sets have changed: the factors added or "
-                "removed make the difference."
+                _(
+                    "No criterion of a factor both rule sets have changed: the factors added or "
+                    "removed make the difference."
+                )
             )
         else:
             lines.append(
-                "No criterion changed: the rule sets differ in their levels, level blocks, "
-                "weights or overall method."
+                _(
+                    "No criterion changed: the rule sets differ in their levels, level blocks, "
+                    "weights or overall method."
+                )
             )
     else:
         rows = [
@@ -205,15 +230,15 @@ def _document(document: DocumentImpact) -> str:
                 criterion.key,
                 criterion.title,
                 _criterion_level(criterion.old_level, criterion.new_level),
-                f"{criterion.old or '—'} → {criterion.new or '—'}"
-                + ("" if criterion.change == "changed" else f" ({criterion.change})"),
+                f"{_status_word(criterion.old, _)} → {_status_word(criterion.new, _)}"
+                + ("" if criterion.change == "changed" else f" ({_arrow(criterion.change, _)})"),
             ]
             for criterion in document.criteria
         ]
         lines.append(
             tabulate(
                 rows,
-                headers=["Criterion", "Title", "Level", "Status OLD → NEW"],
+                headers=[_("Criterion"), _("Title"), _("Level"), _("Status OLD → NEW")],
                 disable_numparse=True,
                 maxcolwidths=[None, 45, None, None],
             )
@@ -227,53 +252,62 @@ def _criterion_level(old: int | None, new: int | None) -> str:
     return f"{old} → {new}"
 
 
-def _summary(result: Impact) -> str:
+def _summary(result: Impact, translations: NullTranslations) -> str:
+    _, ngettext = translations.gettext, translations.ngettext
     summary = result.summary()
     overall = summary["overall"]
-    lines = [
-        f"Summary: {_documents(summary['documents'])}, {summary['compared']} compared: "
-        f"{summary['changed']} change level, {summary['unchanged']} unchanged; "
-        f"overall level {overall['up']} up, {overall['down']} down",
-    ]
+    headline = ngettext(
+        "Summary: %(count)s document, %(compared)s compared: %(changed)s change level, "
+        "%(unchanged)s unchanged; overall level %(up)s up, %(down)s down",
+        "Summary: %(count)s documents, %(compared)s compared: %(changed)s change level, "
+        "%(unchanged)s unchanged; overall level %(up)s up, %(down)s down",
+        summary["documents"],
+    )
+    figures = {key: summary[key] for key in ("compared", "changed", "unchanged")}
+    lines = [headline % {"count": summary["documents"], **figures, **overall}]
     if summary["compared"]:
         rows = []
         for factor_id, counts in summary["factors"].items():
             if counts["added"] or counts["removed"]:
                 side = "NEW" if counts["added"] else "OLD"
-                rows.append([f"{factor_id} (only in {side})", "—", "—", "—"])
+                only = _("%(factor)s (only in %(side)s)") % {"factor": factor_id, "side": side}
+                rows.append([only, "—", "—", "—"])
             else:
                 rows.append(
                     [factor_id, str(counts["up"]), str(counts["down"]), str(counts["same"])]
                 )
-        rows.append(["overall", str(overall["up"]), str(overall["down"]), str(overall["same"])])
-        headers = ["Level change", "up", "down", "unchanged"]
+        rows.append([_("overall"), str(overall["up"]), str(overall["down"]), str(overall["same"])])
+        headers = [_("Level change"), _("up"), _("down"), _("unchanged")]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
-        lines += ["", *_criteria_summary(result)]
+        lines += ["", *_criteria_summary(result, _)]
     lines.append("")
     if result.not_compared:
-        lines.append("Not compared:")
+        lines.append(_("Not compared:"))
         lines += [f"  {u.display} — {u.reason()}" for u in result.not_compared]
     else:
-        lines.append("Not compared: none")
+        lines.append(_("Not compared: none"))
     return "\n".join(lines) + "\n"
 
 
-def _criteria_summary(result: Impact) -> list[str]:
+def _criteria_summary(result: Impact, _: Translate) -> list[str]:
     tallies = result.criteria_changed
     if not tallies:
-        return ["No criterion changes its status for any document."]
+        return [_("No criterion changes its status for any document.")]
     rows = []
     for tally in tallies:
-        if tally.change == "added":
-            rules = f"only in NEW (level {tally.new_level})"
-        elif tally.change == "removed":
-            rules = f"only in OLD (level {tally.old_level})"
+        if tally.change in ("added", "removed"):
+            side, level = (
+                ("NEW", tally.new_level) if tally.change == "added" else ("OLD", tally.old_level)
+            )
+            rules = _("only in %(side)s (level %(level)s)") % {"side": side, "level": level}
         else:
-            rules = f"level {_criterion_level(tally.old_level, tally.new_level)}"
+            levels = _criterion_level(tally.old_level, tally.new_level)
+            rules = _("level %(level)s") % {"level": levels}
         moves = "\n".join(
-            f"{old or '—'} → {new or '—'}: {count}" for old, new, count in tally.sorted_moves()
+            f"{_status_word(old, _)} → {_status_word(new, _)}: {count}"
+            for old, new, count in tally.sorted_moves()
         )
         rows.append([tally.key, rules, str(sum(tally.moves.values())), moves])
-    headers = ["Criterion", "In the rules", "Documents", "Status OLD → NEW"]
-    title = "Criteria that differ, over every compared document:"
+    headers = [_("Criterion"), _("In the rules"), _("Documents"), _("Status OLD → NEW")]
+    title = _("Criteria that differ, over every compared document:")
     return [title, "", tabulate(rows, headers=headers, disable_numparse=True)]
