@@ -309,13 +309,37 @@ def iter_evidence(
     files: list[str], *, stdin: BinaryIO | None = None, limit: int = MAX_DOCUMENT_BYTES
 ) -> Iterator[EvidenceItem]:
     """Every document of the files, in order; a broken one is an item with problems."""
+    for found in iter_sources(files, stdin=stdin, limit=limit):
+        yield found.read(limit) if isinstance(found, Pending) else found
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A document found but not read yet: a .json file by name, or the bytes of a JSONL line
+    or of standard input. A batch run sends these to its worker processes."""
+
+    source: str
+    data: bytes | None = None  # None: the file named `source`, read by `read`
+    jsonl_line: int | None = None
+
+    def read(self, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
+        if self.data is None:
+            return _read_json(self.source, limit)
+        return evidence_item(self.source, self.data, limit=limit, jsonl_line=self.jsonl_line)
+
+
+def iter_sources(
+    files: list[str], *, stdin: BinaryIO | None = None, limit: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Pending | EvidenceItem]:
+    """Every document of the files, in order, to be read (`Pending.read`); an item with
+    problems for a JSONL file that cannot be opened. Lines are read as they are needed."""
     for name in files:
         if name == "-":
             yield from _read_stdin(stdin or sys.stdin.buffer, limit)
         elif name.endswith(".jsonl"):
-            yield from _read_jsonl(name, limit)
+            yield from _read_jsonl(name)
         else:
-            yield _read_json(name, limit)
+            yield Pending(name)
 
 
 def _read_json(name: str, limit: int) -> EvidenceItem:
@@ -359,27 +383,27 @@ def evidence_item(
     return item
 
 
-def _read_jsonl(name: str, limit: int) -> Iterator[EvidenceItem]:
+def _read_jsonl(name: str) -> Iterator[Pending | EvidenceItem]:
     try:
         handle = open(name, "rb")  # noqa: SIM115 - closed below; lines stream
     except OSError as error:
         yield EvidenceItem(name, None, None, [Violation("", f"cannot be read: {error.strerror}")])
         return
     with handle:
-        yield from _lines(name, handle, limit)
+        yield from _lines(name, handle)
 
 
-def _lines(name: str, handle: Any, limit: int) -> Iterator[EvidenceItem]:
+def _lines(name: str, handle: Any) -> Iterator[Pending]:
     for number, raw in enumerate(handle, start=1):
         line = raw.rstrip(b"\n").rstrip(b"\r")
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         if not line.strip():
             continue
-        yield evidence_item(f"{name}:{number}", line, limit=limit, jsonl_line=number)
+        yield Pending(f"{name}:{number}", line, number)
 
 
-def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:
+def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[Pending]:
     """One document when the whole input is one JSON value, else JSONL labelled `-:N`."""
     head: list[bytes] = []
     for raw in stream:
@@ -390,9 +414,9 @@ def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:
     if _parses(first):
         rest = stream.readline()
         if not rest:
-            yield evidence_item("-", b"".join(head).strip(), limit=limit)
+            yield Pending("-", b"".join(head).strip())
             return
-        yield from _lines("-", itertools.chain(head, [rest], stream), limit)
+        yield from _lines("-", itertools.chain(head, [rest], stream))
         return
     data = b"".join(head) + stream.read()
     item = evidence_item("-", data, limit=limit)
@@ -402,9 +426,9 @@ def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[EvidenceItem]:
         and sum(1 for line in lines if line.strip()) > 1
         and any(_parses(line) for line in lines[1:])
     ):
-        yield from _lines("-", iter(lines), limit)
+        yield from _lines("-", iter(lines))
         return
-    yield item
+    yield Pending("-", data)  # read again where it is evaluated: it comes out the same
 
 
 def _parses(line: bytes) -> bool:

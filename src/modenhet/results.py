@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from modenhet.exact import ExactRun, Failure, Result, Unknown
@@ -65,9 +66,7 @@ class CriterionResult:
         """For an error: what went wrong, naming the criterion, the expression and the values."""
         if self.status != "error":
             return None
-        result = self._evaluation.exact_result(self.definition.index)
-        detail = result.message if isinstance(result, Failure) else "error"
-        return f"{self.factor}.{self.id}: {detail}"
+        return self._evaluation.message(self.definition.index)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +167,19 @@ class FactorResult:
         return f"<FactorResult {self.id} level {self.level}>"
 
 
+@dataclass(frozen=True)
+class Settled:
+    """All that reports read from an evaluation, computed: what a worker process of a batch
+    run sends back instead of the evaluation (which holds the rule set and the document)."""
+
+    statuses: tuple[Any, ...]
+    levels: tuple[int, ...]
+    overall: int
+    as_of: datetime.date
+    missing: dict[int, list[str]]  # of each unknown criterion, by index
+    messages: dict[int, str]  # of each criterion in error, by index
+
+
 class Evaluation:
     """The result of `RuleSet.evaluate`: `.overall`, `.factors` (by ID, in rule-file order)."""
 
@@ -181,6 +193,7 @@ class Evaluation:
         "_doc",
         "_run",
         "_factors",
+        "_settled",
     )
 
     def __init__(
@@ -202,6 +215,23 @@ class Evaluation:
         self._doc = doc
         self._run = run
         self._factors: dict[str, FactorResult] | None = None
+        self._settled: Settled | None = None
+
+    @classmethod
+    def from_settled(cls, ruleset: RuleSet, settled: Settled) -> Evaluation:
+        """An evaluation made elsewhere with the same rule set, as `settle` recorded it."""
+        evaluation = cls(
+            ruleset, settled.statuses, settled.levels, settled.overall, settled.as_of, None
+        )
+        evaluation._settled = settled
+        return evaluation
+
+    def settle(self) -> Settled:
+        """Every status, missing path and error message, computed now."""
+        statuses = self.statuses
+        missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
+        errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
+        return Settled(statuses, self.levels, self.overall, self.as_of, missing, errors)
 
     @property
     def overall_label(self) -> str:
@@ -235,6 +265,8 @@ class Evaluation:
 
     def missing(self, index: int) -> list[str]:
         """The missing paths of an unknown criterion, rendered as a rule would write them."""
+        if self._settled is not None:
+            return list(self._settled.missing.get(index, []))
         known = self._ruleset.static_missing.get(index)
         if known is not None:
             return list(known)
@@ -242,6 +274,15 @@ class Evaluation:
         if not isinstance(result, Unknown):
             return []
         return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
+
+    def message(self, index: int) -> str:
+        """What went wrong in a criterion in error, naming it, the expression and the values."""
+        if self._settled is not None:
+            return self._settled.messages[index]
+        criterion = next(c for c in self.model.criteria if c.index == index)
+        result = self.exact_result(index)
+        detail = result.message if isinstance(result, Failure) else "error"
+        return f"{criterion.factor_id}.{criterion.id}: {detail}"
 
     @property
     def legal_floor(self) -> list[CriterionResult]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -33,16 +34,29 @@ def summary_row(outcome: Outcome, factors: int) -> list[Any]:
     return [*identity, *evaluation.levels, evaluation.overall, ""]
 
 
-def write_csv(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+def _writer(run: RunInfo, out: TextIO) -> Any:
+    return csv.writer(out, delimiter=";" if run.excel else ",", lineterminator="\r\n")
+
+
+def csv_record(run: RunInfo, outcome: Outcome) -> str:
+    """One document's row, as the writer below writes it."""
+    row = summary_row(outcome, len(run.ruleset.factors))
+    if run.excel:
+        row = [str(cell).replace(".", ",") if isinstance(cell, float) else cell for cell in row]
+    text = io.StringIO()
+    _writer(run, text).writerow(row)
+    return text.getvalue()
+
+
+def write_csv_records(run: RunInfo, records: Iterable[str], out: TextIO) -> None:
     """RFC 4180 (comma, CRLF); with `run.excel`, what a Norwegian Excel opens as it should:
     a UTF-8 byte-order mark, semicolons and a decimal comma."""
     if run.excel:
         out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";" if run.excel else ",", lineterminator="\r\n")
-    writer.writerow(summary_header(run))
-    factors = len(run.ruleset.factors)
-    for outcome in outcomes:
-        row = summary_row(outcome, factors)
-        if run.excel:
-            row = [str(cell).replace(".", ",") if isinstance(cell, float) else cell for cell in row]
-        writer.writerow(row)
+    _writer(run, out).writerow(summary_header(run))
+    for row in records:
+        out.write(row)
+
+
+def write_csv(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+    write_csv_records(run, (csv_record(run, outcome) for outcome in outcomes), out)

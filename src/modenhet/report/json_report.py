@@ -46,21 +46,39 @@ def _dumps(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
-def write_json(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
-    """One JSON object for the run, written result by result so memory stays flat."""
+def json_record(run: RunInfo, outcome: Outcome) -> str:
+    """One result as it stands in the report's `results`, indented to its place."""
+    return _dumps(record(outcome), indent=2).replace("\n", "\n    ")
+
+
+def write_json_records(run: RunInfo, records: Iterable[str], out: TextIO) -> None:
+    """The report around its results (`json_record`), written one by one so memory stays flat."""
     head = _dumps(header(run), indent=2)
     out.write(head[:-2] + ',\n  "results": [')
     first = True
-    for outcome in outcomes:
-        text = _dumps(record(outcome), indent=2).replace("\n", "\n    ")
+    for text in records:
         out.write(("\n    " if first else ",\n    ") + text)
         first = False
     out.write("\n  ]\n}\n" if not first else "]\n}\n")
 
 
+def write_json(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
+    """One JSON object for the run, written result by result so memory stays flat."""
+    write_json_records(run, (json_record(run, outcome) for outcome in outcomes), out)
+
+
+def jsonl_record(run: RunInfo, outcome: Outcome) -> str:
+    """One line: the result with the run's `as_of` and rule set, so lines stand alone."""
+    context = header(run)
+    line = {"as_of": context["as_of"], "ruleset": context["ruleset"], **record(outcome)}
+    return _dumps(line) + "\n"
+
+
+def write_lines(run: RunInfo, records: Iterable[str], out: TextIO) -> None:
+    for line in records:
+        out.write(line)
+
+
 def write_jsonl(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     """One result per line, each with the run's `as_of` and rule set so lines stand alone."""
-    context = header(run)
-    for outcome in outcomes:
-        line = {"as_of": context["as_of"], "ruleset": context["ruleset"], **record(outcome)}
-        out.write(_dumps(line) + "\n")
+    write_lines(run, (jsonl_record(run, outcome) for outcome in outcomes), out)
