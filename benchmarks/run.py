@@ -4,9 +4,11 @@
 2. the peers: the same 52 criteria, for levels, in other Python rule engines (peers/), each of
    which must give modenhet's levels and overall on every document before anything is timed;
 3. parse-and-check of the default rule set and of one 50 times larger;
-4. cold start of the command line beside Python importing its dependencies.
+4. cold start of the command line beside Python importing its dependencies;
+5. end to end: documents per second from a JSONL file to a JSON report, on one core and on
+   all, beside the I/O floor; peak memory by number of documents (bench_batch.py).
 
-    cd /work/main && python benchmarks/run.py            # about 4 minutes on 2 cores
+    cd /work/main && python benchmarks/run.py            # about 6 minutes on 2 cores
     python benchmarks/run.py --quick                     # under a minute
     pip install -r benchmarks/requirements.txt           # the peers (a missing one is skipped)
 
@@ -25,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_batch
 import bench_evaluate as bench
 import bench_peers
 import bench_startup
@@ -104,6 +107,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=2,
         help="processes for the peers' agreement check (default 2)",
     )
+    parser.add_argument(
+        "--batch-rounds",
+        type=int,
+        help="rounds of the end-to-end runs, each a new process (default 2; quick 1)",
+    )
+    parser.add_argument(
+        "--memory-documents",
+        type=int,
+        metavar="N",
+        help="the large run of the memory measurement (default 100000; quick 20000)",
+    )
     parser.add_argument("--seed", type=int, default=20250630, help="random seed")
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=bench.AS_OF,
                         help="the evaluation date (default 2025-06-30)")  # fmt: skip
@@ -114,6 +128,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.rounds = args.rounds or (2 if quick else 5)
     args.peer_rounds = args.peer_rounds or (2 if quick else 3)
     args.repeat = args.repeat or (3 if quick else 10)
+    args.batch_rounds = args.batch_rounds or (1 if quick else 2)
+    args.memory_documents = args.memory_documents or (20_000 if quick else 100_000)
     return args
 
 
@@ -175,6 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = bench_startup.cold_start_commands(bench_startup.default_sample())
     cold = bench_startup.cold_start(commands, args.repeat)
 
+    # -- end to end: JSONL to a JSON report, one core and all, the floor; memory by size
+    progress(f"end to end: {len(docs)} documents to a JSON report, best of {args.batch_rounds}")
+    with tempfile.TemporaryDirectory(prefix="modenhet-batch-") as folder:
+        batch = bench_batch.throughput(rs, docs, as_of, args.batch_rounds, Path(folder))
+        progress(f"peak memory: {args.memory_documents} documents in one process")
+        peaks = {len(docs): batch["one"]}
+        peaks.update(bench_batch.memory(docs, as_of, [args.memory_documents], Path(folder)))
+
     # -- the report
     bench.print_header(rs, workload, "benchmark suite")
     print(
@@ -198,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     print(loading_table(loading, first_load, best_load, args.repeat, large_repeat))
     print()
     print(cold_table(commands, cold, args.repeat))
+    print()
+    print(bench_batch.table(batch, len(docs), args.batch_rounds, peaks))
     progress(f"done in {time.perf_counter() - started:.0f} s")
     return 0
 
