@@ -34,6 +34,7 @@ class Run:
     seconds: float
     peak_kib: int  # the largest resident set of the process or any process it started
     output_bytes: int
+    cpu_seconds: float = 0.0  # user and system time of the process and its workers
 
 
 def write_jsonl(docs: list[Any], path: Path, copies: int = 1) -> None:
@@ -62,6 +63,7 @@ process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subpr
 errors = process.stderr.read()
 _, status, usage = os.wait4(process.pid, 0)
 print(json.dumps({"seconds": time.perf_counter() - start, "peak_kib": usage.ru_maxrss,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime,
                   "status": os.waitstatus_to_exitcode(status),
                   "errors": errors[-500:].decode(errors="replace")}))
 """
@@ -75,7 +77,7 @@ def run(argv: list[str], environment: dict[str, str], output: Path | None) -> Ru
     if result["status"] != 0:
         raise RuntimeError(f"{argv[:3]} exited with {result['status']}: {result['errors']}")
     size = output.stat().st_size if output is not None else 0
-    return Run(result["seconds"], result["peak_kib"], size)
+    return Run(result["seconds"], result["peak_kib"], size, result["cpu_seconds"])
 
 
 def throughput(rs: Any, docs: list[Any], as_of: datetime.date, rounds: int,
@@ -148,15 +150,28 @@ def table(best: dict[str, Run], count: int, rounds: int, peaks: dict[int, Run]) 
                 "met" if ratio <= FLOOR_TARGET else "NOT met"
             )
         rows.append([label, processes, f"{done.seconds:.2f} s", f"{count / done.seconds:,.0f}",
+                     f"{done.cpu_seconds:.2f} s", f"{count / done.cpu_seconds:,.0f}",
                      f"{done.output_bytes / 1e6:,.0f} MB", f"{ratio:.2f}×", target])  # fmt: skip
     lines = [
         f"End to end, {count:,} documents from a JSONL file to a JSON report, a new process each "
         f"time (start-up included), best of {rounds} interleaved rounds:",
         tabulate(
             rows,
-            headers=["run", "processes", "wall", "docs/s", "report", "× floor", "target"],
+            headers=[
+                "run",
+                "processes",
+                "wall",
+                "docs/s",
+                "CPU",
+                "docs/CPU-s",
+                "report",
+                "× floor",
+                "target",
+            ],
             disable_numparse=True,
         ),  # fmt: skip
+        "CPU: user and system time of the process and its workers; with other work on the "
+        "machine, the wall time of several processes says less than their CPU time.",
         "",
         "Peak memory of one process (--jobs 1, -f json; the first run above, the larger one to "
         "/dev/null), by number of documents:",
