@@ -222,3 +222,27 @@ def test_a_rule_set_that_changed_on_disk_stops_the_run(pooled: list[int]) -> Non
     sources = iter_sources([str(SAMPLES / "4601-bergen.json")])
     with pytest.raises(batch.BatchError, match="changed during the run"):
         list(batch.run_batch(ruleset, sources, plan, jobs=2))
+
+
+@pytest.mark.parametrize("report_format", ["table", "html", "json"])
+def test_a_criterion_in_error_keeps_its_message_from_a_worker(
+    report_format: str, pooled: list[int], write_rules: Any, tmp_path: Path
+) -> None:
+    rules = write_rules(
+        """
+        factor economy "Økonomi" {
+          level 2 {
+            criterion per_head "Budsjett per innbyggjar" when evidence.budget / evidence.people > 10
+            criterion known "Folketal kjent" when evidence.people >= 0
+          }
+        }
+        """,
+        header=True,
+    )
+    document = tmp_path / "zero.json"
+    document.write_text('{"evidence": {"budget": 5, "people": 0}}', encoding="utf-8")
+    runs = [cli("evaluate", str(document), "-r", str(rules), "-f", report_format, "-j", jobs,
+                *AS_OF) for jobs in ("1", "2")]  # fmt: skip
+    assert pooled == [2]
+    assert "division by zero" in runs[0].stdout
+    same(runs)
