@@ -1,9 +1,10 @@
 """A batch run in one process or several: documents read, validated, evaluated and rendered,
 handed back in input order.
 
-With more than one job and at least `SMALL` documents, the main process only finds the
-documents (a .json file by name, a JSONL line as its bytes) and sends them in chunks of `CHUNK`
-to worker processes (started with `spawn`), at most two chunks per worker in flight, so memory
+With more than one job, the first `WARM_UP` seconds of work are done in the main process, so a
+run that ends within them starts no process; when documents remain, the main process only finds
+them (a .json file by name, a JSONL line as its bytes) and sends them in chunks of `CHUNK` to
+worker processes (started with `spawn`), at most two chunks per worker in flight, so memory
 stays flat however long the input. Each worker loads the rule set once, from its file (and
 checks it is the one the main process loaded), and does everything `evaluate` does in one
 process with the same functions: a streaming format's records are rendered there; for the
@@ -18,6 +19,7 @@ import datetime
 import itertools
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -32,7 +34,7 @@ from modenhet.ruleset import RuleSet, load_ruleset
 from modenhet.run import Outcome, RunInfo, evaluate_items
 
 CHUNK = 100  # documents a worker is sent at a time
-SMALL = 1_000  # below this many documents, starting processes costs more than it saves
+WARM_UP = 1.0  # seconds of work in the main process first: starting workers takes about 0.4 s
 
 
 class BatchError(Exception):
@@ -79,11 +81,17 @@ def run_batch(
 ) -> Iterator[Done]:
     """Every document of `sources`, done, in order; in `jobs` processes when it pays."""
     found = iter(sources)
-    head = list(itertools.islice(found, SMALL if jobs > 1 else 0))
-    if jobs <= 1 or len(head) < SMALL:
-        yield from _in_process(ruleset, itertools.chain(head, found), plan)
+    if jobs <= 1:
+        yield from _in_process(ruleset, found, plan)
+        return
+    deadline = time.monotonic() + WARM_UP
+    for done in _in_process(ruleset, found, plan):  # reads `found` one document at a time
+        yield done
+        if time.monotonic() >= deadline:
+            break
     else:
-        yield from _in_pool(ruleset, itertools.chain(head, found), plan, jobs)
+        return
+    yield from _in_pool(ruleset, found, plan, jobs)
 
 
 def _in_process(

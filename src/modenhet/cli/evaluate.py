@@ -96,7 +96,7 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     show_default=True,
     metavar="N|auto",
     callback=_parse_jobs,
-    help="Evaluate in N processes (auto: one per CPU) when there are 1,000 documents or more; "
+    help="Evaluate in N processes (auto: one per CPU) when the run takes more than a second; "
     "the report is the same, byte for byte.",
 )
 @click.option(
