@@ -4,7 +4,10 @@ run by number of documents (evaluation streams: it must stay flat).
 
 Every figure is a new process (`modenhet evaluate docs.jsonl -f json -o report.json`, the
 installed script, from bytecode), timed on the wall clock with its start-up included, because
-that is what a user waits for; the floor is `io_floor.py`, also a new process.
+that is what a user waits for; the floor is `io_floor.py`, also a new process. This is part 5
+of run.py; alone, for a rerun when the machine is quiet:
+
+    python benchmarks/bench_batch.py [--documents N] [--rounds R] [--memory-documents N]
 """
 
 from __future__ import annotations
@@ -187,5 +190,33 @@ def table(best: dict[str, Run], count: int, rounds: int, peaks: dict[int, Run]) 
     return "\n".join(lines)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """This part of run.py alone, for a rerun when the machine is quiet."""
+    import argparse
+    import tempfile
+
+    import bench_evaluate as bench
+
+    import modenhet
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=10_000, metavar="N")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--memory-documents", type=int, default=100_000, metavar="N")
+    parser.add_argument("--seed", type=int, default=20250630)
+    args = parser.parse_args(argv)
+    rs = modenhet.load_ruleset(bench.RULES)
+    docs = bench.EvidenceGenerator(args.seed, bench.AS_OF).documents(args.documents)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    with tempfile.TemporaryDirectory(prefix="modenhet-batch-") as folder:
+        best = throughput(rs, docs, bench.AS_OF, args.rounds, Path(folder))
+        peaks = {len(docs): best["one"]}
+        peaks.update(memory(docs, bench.AS_OF, [args.memory_documents], Path(folder)))
+    after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{cpus()} cores; load average (1 min) {load:.2f} at the start, {after:.2f} at the end")
+    print(table(best, len(docs), args.rounds, peaks))
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit("run benchmarks/run.py, which includes this")
+    sys.exit(main())
