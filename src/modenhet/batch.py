@@ -99,9 +99,16 @@ def _in_process(
 ) -> Iterator[Done]:
     run = RunInfo(ruleset, plan.as_of, plan.version, plan.lang, plan.excel)
     render = record_renderer(plan.format)
-    items = (s.read(plan.limit) if isinstance(s, Pending) else s for s in sources)
-    for outcome in evaluate_items(ruleset, items, plan.as_of, validate=plan.validate):
+    for outcome in _outcomes(ruleset, sources, plan):
         yield _done(outcome, outcome if render is None else render(run, outcome))
+
+
+def _outcomes(
+    ruleset: RuleSet, sources: Iterable[Pending | EvidenceItem], plan: Plan
+) -> Iterator[Outcome]:
+    """Each document read, validated and evaluated: the same in every process."""
+    items = (s.read(plan.limit) if isinstance(s, Pending) else s for s in sources)
+    return evaluate_items(ruleset, items, plan.as_of, validate=plan.validate)
 
 
 def _done(outcome: Outcome, payload: Any) -> Done:
@@ -213,12 +220,8 @@ def _work(chunk: list[Pending | EvidenceItem]) -> list[Done]:
     worker = _worker
     if not isinstance(worker, _Worker):
         raise worker or BatchError("a worker process was not started")
-    plan = worker.plan
-    items = (s.read(plan.limit) if isinstance(s, Pending) else s for s in chunk)
-    done = []
-    for outcome in evaluate_items(worker.ruleset, items, plan.as_of, validate=plan.validate):
-        render = worker.render
-        done.append(
-            _done(outcome, Detached.of(outcome) if render is None else render(worker.run, outcome))
-        )
-    return done
+    render, run = worker.render, worker.run
+    return [
+        _done(outcome, Detached.of(outcome) if render is None else render(run, outcome))
+        for outcome in _outcomes(worker.ruleset, chunk, worker.plan)
+    ]
