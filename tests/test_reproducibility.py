@@ -123,6 +123,15 @@ def test_verify_usage(workspace: Path) -> None:
     assert code == 2 and "not a modenhet JSON report" in out
 
 
+def test_verify_refuses_options_it_would_ignore(workspace: Path) -> None:
+    path = report(workspace)
+    code, out = run("evaluate", "--verify", str(path), "--jobs", "2", "--as-of", "2030-01-01")
+    assert code == 2
+    assert "not --as-of, --jobs" in out
+    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    assert code == 0, out
+
+
 def test_verify_in_a_real_process(workspace: Path) -> None:
     path = report(workspace)
     completed = subprocess.run(

@@ -140,6 +140,7 @@ def evaluate(
     if verify_path is not None:
         if evidence:
             raise click.UsageError("--verify takes the report alone, without EVIDENCE")
+        _refuse_options_beside_verify(click.get_current_context())
         sys.exit(verify_report(verify_path, rules))
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
@@ -193,6 +194,23 @@ class Tally:
         if self.below:
             stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")
         return PROBLEM if self.failed or self.below else OK
+
+
+def _refuse_options_beside_verify(ctx: click.Context) -> None:
+    """--verify re-evaluates what the report records (its date, its documents) and prints a
+    verdict: an option that would change any of that is a mistake, not something to ignore."""
+    given = [
+        max(parameter.opts, key=len)
+        for parameter in ctx.command.params
+        if isinstance(parameter, click.Option)
+        and parameter.name not in ("verify_path", "rules")
+        and ctx.get_parameter_source(parameter.name or "") is click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise click.UsageError(
+            f"--verify takes only -r/--rules beside it, not {', '.join(given)}: "
+            "it re-evaluates the report's own documents as of the report's own date"
+        )
 
 
 def verify_report(path: str, rules: str | None) -> int:
