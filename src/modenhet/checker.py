@@ -17,7 +17,7 @@ from typing import Any, cast
 from modenhet import nodes as n
 from modenhet.builtins import BUILTINS
 from modenhet.errors import Diagnostic
-from modenhet.loader import LoadedRules
+from modenhet.loader import LoadedRules, Unreadable, read_bounded
 from modenhet.model import (
     CriterionDef,
     FactorDef,
@@ -53,14 +53,130 @@ HEADER_WORDS = {
 }
 
 
-def check(loaded: LoadedRules) -> tuple[RuleSetModel | None, list[Diagnostic]]:
-    """Check the loaded rule files; the model is None when there is any error."""
-    checker = _Checker(loaded)
+def check(
+    loaded: LoadedRules, *, metaschema: bool = False
+) -> tuple[RuleSetModel | None, list[Diagnostic]]:
+    """Check the loaded rule files; the model is None when there is any error.
+
+    `metaschema` also checks the schema against its draft's metaschema (`modenhet check` does;
+    loading a rule set to evaluate does not, so that a valid document never imports jsonschema,
+    and a schema that fails there gives each document an error instead)."""
+    checker = _Checker(loaded, metaschema)
     model = checker.run()
     diagnostics = sorted(checker.diagnostics, key=_order_in(loaded))
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
     return model, diagnostics
+
+
+def structural_problem(schema: dict[str, Any]) -> str | None:
+    """What makes a schema unusable, found without jsonschema: a `$schema` that is not a
+    string (jsonschema would crash picking the draft), and loops or an explosion of `$ref`s."""
+    if not isinstance(schema.get("$schema", ""), str):
+        return "its '$schema' is not a string"
+    return _expansion_problem(schema)
+
+
+def schema_problem(schema: dict[str, Any]) -> str | None:
+    """`structural_problem`, and whether jsonschema can apply the schema (checked against its
+    draft's metaschema); None when it can. Imported here: only this needs jsonschema."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    if not isinstance(schema.get("$schema", ""), str):
+        return "its '$schema' is not a string"
+    try:
+        validator_for(schema, default=Draft202012Validator).check_schema(schema)
+    except SchemaError as error:
+        where = "".join(f"/{part}" for part in error.absolute_path)
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
+        return f"{message} (at #{where})"
+    except RecursionError:
+        return "it is nested too deeply"
+    return _expansion_problem(schema)
+
+
+# Keywords whose schemas apply to the same place of the document as the schema holding them:
+# validating one value walks all of them (a `$ref` included), however the document looks.
+_SAME_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref")
+_SAME_PLACE_MAPS = ("dependentSchemas", "dependencies")
+SCHEMA_EXPANSION_LIMIT = 10_000
+
+
+def _expansion_problem(schema: dict[str, Any]) -> str | None:
+    """A schema whose `$ref`s and `allOf`/`anyOf`/`oneOf` loop, or multiply, without reading
+    deeper into the document would make validating each value endless or take minutes
+    (sixteen definitions each naming the next four times: 4**16 schemas for every value).
+    Count, for every sub-schema, the schemas that apply at its place; refuse a loop or more
+    than `SCHEMA_EXPANSION_LIMIT`."""
+    cost: dict[int, int] = {}
+    active: set[int] = set()
+
+    def resolve(reference: Any) -> Any:
+        if not isinstance(reference, str) or not reference.startswith("#"):
+            return None  # another document: validation reports it per document
+        target: Any = schema
+        for part in reference[1:].split("/")[1:]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(target, dict) and part in target:
+                target = target[part]
+            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+                target = target[int(part)]
+            else:
+                return None
+        return target
+
+    def same_place(node: dict[str, Any]) -> list[Any]:
+        found: list[Any] = []
+        for keyword in _SAME_PLACE:
+            value = node.get(keyword)
+            if keyword == "$ref":
+                found.append(resolve(value))
+            elif isinstance(value, list):
+                found.extend(value)
+            else:
+                found.append(value)
+        for keyword in _SAME_PLACE_MAPS:
+            value = node.get(keyword)
+            if isinstance(value, dict):
+                found.extend(value.values())
+        return [item for item in found if isinstance(item, dict)]
+
+    def count(node: dict[str, Any]) -> int:
+        key = id(node)
+        if key in cost:
+            return cost[key]
+        if key in active:
+            raise _Loop
+        active.add(key)
+        total = 1 + sum(count(child) for child in same_place(node))
+        active.discard(key)
+        cost[key] = min(total, SCHEMA_EXPANSION_LIMIT + 1)
+        return cost[key]
+
+    stack: list[Any] = [schema]
+    try:
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if count(node) > SCHEMA_EXPANSION_LIMIT:
+                    return (
+                        f"its $ref, allOf, anyOf and oneOf bring more than "
+                        f"{SCHEMA_EXPANSION_LIMIT:,} schemas to one place of the document"
+                    )
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    except _Loop:
+        return "its $ref, allOf, anyOf or oneOf lead back to themselves at the same place"
+    except RecursionError:
+        return "it is nested too deeply"
+    return None
+
+
+class _Loop(Exception):
+    pass
 
 
 def _order_in(loaded: LoadedRules) -> Any:
@@ -87,8 +203,9 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedRules) -> None:
+    def __init__(self, loaded: LoadedRules, metaschema: bool = False) -> None:
         self.loaded = loaded
+        self.metaschema = metaschema
         self.diagnostics = list(loaded.diagnostics)
         self.lets: dict[str, LetDef] = {}
         self.let_types: dict[str, Kinds] = {}
@@ -255,14 +372,13 @@ class _Checker:
     def load_schema(self, path: n.Text) -> None:
         top = self.loaded.files[0]
         target = top.path.parent / path.value
-        try:
-            text = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = "no such file" if isinstance(error, FileNotFoundError) else str(error)
+        try:  # a regular file within the size limit: never a FIFO, a device or gigabytes
+            text = read_bounded(target, self.loaded.limits.rule_file_bytes).decode("utf-8")
+        except (Unreadable, UnicodeDecodeError) as error:
             self.error(
                 "M208",
                 path.span,
-                f"cannot read the schema '{path.value}': {reason}",
+                f"cannot read the schema '{path.value}': {error}",
                 "the path is relative to this rule file",
             )
             return
@@ -276,8 +392,20 @@ class _Checker:
                 f"{error.lineno}, column {error.colno}",
             )
             return
+        except (ValueError, RecursionError) as error:  # a 5000-digit number; [[[[...]]]]
+            reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+            self.error("M208", path.span, f"the schema '{path.value}' is not JSON: {reason}")
+            return
         if not isinstance(schema, dict):
             self.error("M208", path.span, f"the schema '{path.value}' is not a JSON object")
+            return
+        problem = schema_problem(schema) if self.metaschema else structural_problem(schema)
+        if problem is not None:  # else validating a document could crash, loop or take hours
+            self.error(
+                "M208",
+                path.span,
+                f"the schema '{path.value}' is not a valid JSON Schema: {problem}",
+            )
             return
         self.schema, self.schema_path = schema, target
         self.index = SchemaIndex(schema)

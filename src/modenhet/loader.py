@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class LoadedRules:
     statements: list[Placed] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     file_bytes: list[bytes] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)  # also bound the schema the checker reads
 
     def sha256(self) -> str:
         """SHA-256 over each file's root-relative path, NUL, its bytes, NUL (spec section 8)."""
@@ -48,6 +50,37 @@ def decode_rule_bytes(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     return data.decode("utf-8")
+
+
+class Unreadable(Exception):
+    """Why a file the rule set names (an include, the schema) is not read, in words."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or `Unreadable`.
+
+    A rule set names files that a user may not have looked at: a FIFO or a device there would
+    block or never end, and a huge file would fill the memory, so neither is opened or read."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("is not a regular file (a device, a pipe or a socket)")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise Unreadable("no such file") from None
+    except OSError as error:
+        raise Unreadable(error.strerror or str(error)) from None
+    except ValueError:  # a NUL character in the path
+        raise Unreadable("the path contains a NUL character") from None
+    if len(data) > limit:
+        raise Unreadable(
+            f"the file is more than {limit} bytes (the limit; raise it with the environment "
+            "variable MODENHET_MAX_RULE_FILE_BYTES)"
+        )
+    return data
 
 
 def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) -> LoadedRules:
@@ -81,15 +114,24 @@ def _read_top(display: str, real: Path, limits: Limits) -> bytes:
                 f"the rule file is {size} bytes; the limit is {limits.rule_file_bytes} (raise it "
                 "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
             )
-        return real.read_bytes()
+        with real.open("rb") as handle:  # at most the limit, also from a pipe (`<(...)`)
+            data = handle.read(limits.rule_file_bytes + 1)
     except OSError as error:
         raise RuleFileError(display, f"cannot be read: {error.strerror}") from None
+    if len(data) > limits.rule_file_bytes:
+        raise RuleFileError(
+            display,
+            f"the rule file is more than {limits.rule_file_bytes} bytes (the limit; raise it "
+            "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
+        )
+    return data
 
 
 class _Loader:
     def __init__(self, loaded: LoadedRules, limits: Limits) -> None:
         self.limits = limits
         self.loaded = loaded
+        loaded.limits = limits
         self.seen: set[Path] = set()
 
     def load(self, source: Source, data: bytes, *, top: bool, stack: list[Path]) -> None:
@@ -108,6 +150,9 @@ class _Loader:
     def include(self, parent: Source, statement: n.IncludeStmt, stack: list[Path]) -> None:
         written = statement.path.value
         span = statement.path.span
+        if "\0" in written:  # no file has one in its name; os.path would raise ValueError
+            self.error("M304", span, "the include path contains a NUL character")
+            return
         if os.path.isabs(written) or written.startswith("~"):
             self.error(
                 "M301",
@@ -144,13 +189,12 @@ class _Loader:
             )
             return
         try:
+            data = read_bounded(target, self.limits.rule_file_bytes)
+        except Unreadable as error:
             if target.is_dir():
                 self.error("M304", span, f"include '{written}' is a directory, not a rule file")
-                return
-            data = target.read_bytes()
-        except OSError as error:
-            reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror
-            self.error("M304", span, f"cannot read included file '{written}': {reason}")
+            else:
+                self.error("M304", span, f"cannot read included file '{written}': {error}")
             return
         try:
             text = decode_rule_bytes(data)

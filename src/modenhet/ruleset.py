@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -157,11 +158,38 @@ class RuleSet:
         """`validate` as `Violation` objects (the CLI locates them in the file's text)."""
         if self.model.schema is None:
             return []
+        return schema_violations(self._schema_validator, doc)
+
+    def _schema_validator(self) -> Any:
         from modenhet.validation import SchemaValidator
 
         if self._validator is None:
+            assert self.model.schema is not None
             self._validator = SchemaValidator(self.model.schema)
-        return self._validator.violations(doc)  # type: ignore[no-any-return]
+        return self._validator
+
+
+def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]:
+    """`validator().violations(doc)`, with a schema that cannot be applied as a problem of the
+    document instead of a crash: one that fails its metaschema (`modenhet check` reports it,
+    but loading a rule set to evaluate does not check it, to stay quick), or a `$ref` that
+    cannot be resolved (modenhet reads no other file and fetches nothing from the network)."""
+    try:
+        return validator().violations(doc)  # type: ignore[no-any-return]
+    except Exception as error:
+        from jsonschema.exceptions import SchemaError
+        from referencing.exceptions import Unresolvable
+
+        if isinstance(error, Unresolvable):
+            reason = (
+                f"its reference '{error.ref}' cannot be resolved (modenhet reads no other file "
+                "and fetches nothing from the network; put the definition in the schema's $defs)"
+            )
+        elif isinstance(error, SchemaError):
+            reason = f"it is not a valid JSON Schema: {error.message}"
+        else:
+            raise
+        return [Violation("", f"the rule set's schema cannot be applied: {reason}")]
 
 
 def _status(result: Result) -> Any:

@@ -77,6 +77,7 @@ class UnknownKey:
 
 
 OPEN = SchemaNode(())
+_EXPANSION_LIMIT = 10_000  # schemas one lookup may expand (the shipped schema needs a few)
 _COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf")
 _CONSTRAINTS = {
     "type",
@@ -136,23 +137,40 @@ class SchemaIndex:
             found.extend(self._expand(items))
         return SchemaNode(tuple(found))
 
-    def _expand(self, schema: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-        """The schema itself and what its `$ref`, `allOf`, `anyOf` and `oneOf` bring in."""
+    def _expand(self, schema: Any) -> Iterator[dict[str, Any]]:
+        """The schema itself and what its `$ref`, `allOf`, `anyOf` and `oneOf` bring in.
+
+        A hostile schema can make this walk endless (`a: {allOf: [a, a, a, a]}`) or
+        exponential without a cycle (each of 16 definitions naming the next four times): a
+        reference already being expanded, or more than `_EXPANSION_LIMIT` schemas, count as
+        open (`{}`), so `check` stays quick and never calls a path missing that may be there.
+        """
+        return self._walk(schema, 0, frozenset(), [_EXPANSION_LIMIT])
+
+    def _walk(
+        self, schema: Any, depth: int, active: frozenset[str], budget: list[int]
+    ) -> Iterator[dict[str, Any]]:
         if not isinstance(schema, dict) or depth > 32:
             return
+        budget[0] -= 1
+        if budget[0] < 0:
+            yield {}
+            return
         if "$ref" in schema:
-            target = self._resolve(schema["$ref"])
+            reference = schema["$ref"]
+            usable = isinstance(reference, str) and reference not in active
+            target = self._resolve(reference) if usable else None
             if target is None:
-                yield {}  # an external reference: open
+                yield {}  # an external or circular reference: open
                 return
-            yield from self._expand(target, depth + 1)
+            yield from self._walk(target, depth + 1, active | {reference}, budget)
         combined = any(k in schema for k in _COMBINATORS)
         own = {k: v for k, v in schema.items() if k not in _COMBINATORS}
         if not combined or own.keys() & _CONSTRAINTS:
             yield own
         for keyword in ("allOf", "anyOf", "oneOf"):
             for branch in schema.get(keyword, []):
-                yield from self._expand(branch, depth + 1)
+                yield from self._walk(branch, depth + 1, active, budget)
 
     def _resolve(self, reference: str) -> Any:
         if not reference.startswith("#"):

@@ -59,10 +59,13 @@ class SchemaValidator:
         if self._full is None:
             from jsonschema import Draft202012Validator
             from jsonschema.validators import validator_for
+            from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
 
             cls = validator_for(self.schema, default=Draft202012Validator)
             cls.check_schema(self.schema)
-            self._full = cls(self.schema, format_checker=cls.FORMAT_CHECKER)
+            # Only the metaschemas besides the schema itself: without a registry, jsonschema
+            # fetches any `$ref` URL from the network (deprecated, but still its default).
+            self._full = cls(self.schema, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
         return self._full
 
     def violations(self, document: Any) -> list[Violation]:

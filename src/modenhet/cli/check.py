@@ -55,7 +55,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     status = OK
     found: list[Diagnostic] = []
     for path, files in zip(paths, loaded, strict=True):
-        model, diagnostics = check_rules(files)
+        model, diagnostics = check_rules(files, metaschema=True)
         found += diagnostics
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = len(diagnostics) - errors

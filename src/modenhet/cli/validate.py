@@ -63,8 +63,10 @@ def validate(
     """
     from jsonschema.exceptions import SchemaError
 
+    from modenhet.checker import schema_problem
     from modenhet.evidence import iter_evidence
     from modenhet.resources import default_schema_path
+    from modenhet.ruleset import schema_violations
     from modenhet.validation import SchemaValidator
 
     files = evidence_files(evidence, recursive=recursive)
@@ -76,14 +78,21 @@ def validate(
     path = schema_path or str(default_schema_path())
     try:
         with open(path, encoding="utf-8") as handle:
-            validator = SchemaValidator(json.load(handle))
+            schema = json.load(handle)
     except (OSError, ValueError) as error:
         fail(f"{path}: error: cannot use the schema: {error}")
+    except RecursionError:
+        fail(f"{path}: error: cannot use the schema: it is nested too deeply")
+    unusable = schema_problem(schema) if isinstance(schema, dict) else "it is not a JSON object"
+    if unusable is not None:  # checked as `check` checks a rule set's schema: never a traceback
+        fail(f"{path}: error: not a valid JSON Schema: {unusable}")
+    try:
+        validator = SchemaValidator(schema)
     except SchemaError as error:
         fail(f"{path}: error: not a valid JSON Schema: {error.message}")
     documents: list[dict[str, Any]] = []
     for item in iter_evidence(files, limit=max_bytes):
-        problems = item.problems or item.locate(validator.violations(item.document))
+        problems = item.problems or item.locate(schema_violations(lambda: validator, item.document))
         valid = not any(problem.severity == "error" for problem in problems)
         if format_ == "text":
             for problem in problems:
