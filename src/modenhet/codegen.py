@@ -339,7 +339,11 @@ class FastCompiler:
         match expr:
             case n.Number(value=value):
                 return Code(
-                    f"({value!r})" if math.isfinite(value) else self.constant(value),
+                    # An int literal may be beyond a float's range (hundreds of digits):
+                    # math.isfinite would raise OverflowError; ints are always finite.
+                    f"({value!r})"
+                    if value.__class__ is int or math.isfinite(value)
+                    else self.constant(value),
                     maybe_none=False,
                     simple=True,
                 )
@@ -471,12 +475,12 @@ class FastCompiler:
                 [left, right],
                 lambda t: (
                     f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
-                    f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}))"
+                    f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}, budget))"
                 ),
             )
         if left_kinds == DATE or right_kinds == DATE:
             return self.strict([left, right], lambda t: f"({_date(t[0])} {op} {_date(t[1])})")
-        return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]})")
+        return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]}, budget)")
 
     def equality(
         self,
@@ -492,7 +496,7 @@ class FastCompiler:
             test = _literal_equality(literal, other_kinds)
             if test is not None:
                 return self.strict([other], test)
-        return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]})")
+        return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]}, budget)")
 
     def membership(self, item: n.Expr, collection: n.Expr, bound: dict[str, str]) -> Code:
         item_code = self.expr(item, bound)
@@ -576,7 +580,7 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         text = repr(literal.value)
         return lambda t: (
             f"({t[0]} == {text} or ({t[0]}.__class__ is str and not {t[0]}.isascii() "
-            f"and _nfc({t[0]}) == {text}))"
+            f"and _nfc({t[0]}, budget) == {text}))"
         )
     if isinstance(literal, n.Number):
         number = f"({literal.value!r})"

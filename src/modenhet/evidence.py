@@ -432,12 +432,13 @@ def _read_stdin(stream: BinaryIO, limit: int) -> Iterator[Pending]:
 
 
 def _parses(line: bytes) -> bool:
+    """Whether a line of standard input is a JSON value by itself (a hint for JSONL)."""
     if not line.strip():
         return False
     try:
         json.loads(line)
-    except ValueError:
-        return False
+    except (ValueError, RecursionError):  # nested too deeply to tell: read as one document,
+        return False  # which the depth limit then reports with its place
     return True
 
 

@@ -182,19 +182,20 @@ def elements(result: Result, text: str, budget: Budget | None = None) -> list[Re
     return out
 
 
-def equality(left: Result, right: Result, text: str) -> Result:
+def equality(left: Result, right: Result, text: str, budget: Budget) -> Result:
     early = strict((left, right))
     if early is not None:
         return early
     assert isinstance(left, Known) and isinstance(right, Known)
+    budget.spend(v.comparison_steps(left.value, right.value))
     return _attempt(text, lambda: v.equal(left.value, right.value))
 
 
-def membership(item: Result, members: list[Result] | Result, text: str) -> Result:
+def membership(item: Result, members: list[Result] | Result, text: str, budget: Budget) -> Result:
     """`item in LIST` as `item == e1 or ... or item == en` (spec section 4)."""
     if not isinstance(members, list):
         return members
-    return disjunction([equality(item, member, text) for member in members], text)
+    return disjunction([equality(item, member, text, budget) for member in members], text)
 
 
 class ExactRun:
@@ -300,9 +301,12 @@ class ExactCompiler:
                 read_members = self.members(collection, bound)
                 if negated:
                     return lambda frame: _not(
-                        membership(read_item(frame), read_members(frame), text), text
+                        membership(read_item(frame), read_members(frame), text, frame.budget),
+                        text,
                     )
-                return lambda frame: membership(read_item(frame), read_members(frame), text)
+                return lambda frame: membership(
+                    read_item(frame), read_members(frame), text, frame.budget
+                )
             case n.Quantifier():
                 return self.quantifier(expr, bound)
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
@@ -313,7 +317,10 @@ class ExactCompiler:
         operands: Sequence[n.Expr],
         bound: frozenset[str],
         compute: Callable[..., Any],
+        charged: bool = False,
     ) -> Code:
+        """An operator with strict operands; `charged` takes a comparison's cost beyond one
+        step from the budget (`values.comparison_steps`)."""
         parts = [self.compile(o, bound) for o in operands]
 
         def run(frame: Frame) -> Result:
@@ -321,18 +328,22 @@ class ExactCompiler:
             early = strict(results)
             if early is not None:
                 return early
-            return _attempt(text, lambda: compute(*(r.value for r in results)))  # type: ignore[union-attr]
+            values = [r.value for r in results]  # type: ignore[union-attr]
+            if charged:
+                frame.budget.spend(v.comparison_steps(*values))
+            return _attempt(text, lambda: compute(*values))
 
         return run
 
     def comparison(
         self, op: str, left: n.Expr, right: n.Expr, text: str, bound: frozenset[str]
     ) -> Code:
+        operands = (left, right)
         if op == "==":
-            return self.strict_op(text, (left, right), bound, v.equal)
+            return self.strict_op(text, operands, bound, v.equal, charged=True)
         if op == "!=":
-            return self.strict_op(text, (left, right), bound, lambda a, b: not v.equal(a, b))
-        return self.strict_op(text, (left, right), bound, lambda a, b: v.order(op, a, b))
+            return self.strict_op(text, operands, bound, lambda a, b: not v.equal(a, b), True)
+        return self.strict_op(text, operands, bound, lambda a, b: v.order(op, a, b), True)
 
     def list_literal(self, items: Sequence[n.Expr], bound: frozenset[str]) -> Code:
         parts = [self.compile(item, bound) for item in items]
@@ -426,7 +437,10 @@ class ExactCompiler:
                     if not isinstance(side, list):
                         return side
                 assert isinstance(haystack, list) and isinstance(needles, list)
-                return combine([membership(nd, haystack, text) for nd in needles], text)
+                frame.budget.spend(len(haystack) * len(needles))  # each needle walks them all
+                return combine(
+                    [membership(nd, haystack, text, frame.budget) for nd in needles], text
+                )
 
             return contains
         if name in ("sum", "min", "max"):

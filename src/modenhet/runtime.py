@@ -100,6 +100,28 @@ def spend(budget: list[int], steps: int) -> None:
         raise EvaluationLimit("out of steps")
 
 
+def equal(left: Any, right: Any, budget: list[int]) -> bool:
+    """`==`, its cost beyond one step taken from the budget (long strings, lists, objects)."""
+    steps = v.comparison_steps(left, right)
+    if steps:
+        spend(budget, steps)
+    return v.equal(left, right)
+
+
+def order(op: str, left: Any, right: Any, budget: list[int]) -> bool:
+    """`< <= > >=`, its cost beyond one step taken from the budget (long strings)."""
+    steps = v.comparison_steps(left, right)
+    if steps:
+        spend(budget, steps)
+    return v.order(op, left, right)
+
+
+def nfc(text: str, budget: list[int]) -> str:
+    """A string that is not ASCII in NFC (its length taken from the budget)."""
+    spend(budget, len(text) // v.STRING_STEP)
+    return v.nfc(text)
+
+
 def walkable(value: Any, budget: list[int]) -> list[Any]:
     """A list a rule walks: within the length limit, its length taken from the budget."""
     if value.__class__ is not list or len(value) > LIST_LENGTH:
@@ -128,7 +150,7 @@ def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     for element in items:
         if element is None:
             unknown = True
-        elif v.equal(item, element):
+        elif equal(item, element, budget):
             return True
     return None if unknown else False
 
@@ -186,11 +208,11 @@ NAMESPACE: dict[str, Any] = {
     "_years_since": years_since,
     "_floor_level": floor_level,
     "_as_date": v.as_date,
-    "_equal": v.equal,
-    "_order": v.order,
+    "_equal": equal,
+    "_order": order,
     "_arith": v.arithmetic,
     "_negate": v.negate,
     "_count": v.count,
-    "_nfc": v.nfc,
+    "_nfc": nfc,
     "_Fallback": Fallback,
 }

@@ -202,6 +202,42 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# Comparing values is one step of a document's evaluation budget (modenhet.limits) when they
+# are small. Long strings (normalised to NFC, then compared) and lists and objects (walked
+# element by element) cost more: a quantifier that compares a 10 MB string, or a list of a
+# hundred thousand elements, on each of its turns must run into the step limit, not for hours.
+STRING_STEP = 1024  # characters of a string compared per step
+
+
+def comparison_steps(left: Value, right: Value) -> int:
+    """The steps `==` or `<` between these values costs beyond the first: one per
+    `STRING_STEP` characters of two strings, one per element and member, at every depth, of
+    two lists or objects of the same size (others differ at once). 0 in the everyday case."""
+    left_class = left.__class__
+    if left_class is str:
+        return (len(left) + len(right)) // STRING_STEP if right.__class__ is str else 0
+    if (left_class is list or left_class is dict) and right.__class__ is left_class:
+        return size(left) if len(left) == len(right) else 0
+    return 0
+
+
+def size(value: Value) -> int:
+    """Elements of lists and members of objects, at every depth (without recursion)."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item.__class__ is list:
+            count += len(item)
+            stack.extend(item)
+        elif item.__class__ is dict:
+            count += len(item)
+            stack.extend(item.values())
+        elif item.__class__ is str:
+            count += len(item) // STRING_STEP
+    return count
+
+
 def order(op: str, left: Value, right: Value) -> bool:
     """`< <= > >=` between two numbers, two strings (code points of NFC) or two dates."""
     if left.__class__ is datetime.date or right.__class__ is datetime.date:
