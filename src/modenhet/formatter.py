@@ -37,7 +37,18 @@ def format_source(source: Source) -> tuple[str | None, list[Diagnostic]]:
     tree, diagnostics = parse(source)
     if tree is None or diagnostics:
         return None, diagnostics
-    return _Formatter(tree).run(), []
+    try:
+        return _Formatter(tree).run(), []
+    except _Unmatched as error:
+        return None, [
+            Diagnostic.of(
+                "M101",
+                error.span,
+                f"'{error.span.text()}' does not start with a whole word here: a keyword may "
+                "run into the name after it ('whencount' read as 'when count')",
+                "write a space after the keyword",
+            )
+        ]
 
 
 def format_text(text: str, name: str = "<text>") -> str:
@@ -97,10 +108,26 @@ class _Tokens:
             newlines, line_ended = 0, False
 
     def first(self, span: Span) -> int:
-        return self._starts[(span.line, span.column)]
+        found = self._starts.get((span.line, span.column))
+        if found is None:
+            raise _Unmatched(span)
+        return found
 
     def last(self, span: Span) -> int:
-        return self._ends[(span.end_line, span.end_column)]
+        found = self._ends.get((span.end_line, span.end_column))
+        if found is None:
+            raise _Unmatched(span)
+        return found
+
+
+class _Unmatched(Exception):
+    """The parser read a token where this plain lexing of the text has none: its contextual
+    lexer split a word in two, taking the keyword it expected from the front of a name
+    (found by tests/test_fuzz.py; `fmt` crashed with a KeyError)."""
+
+    def __init__(self, span: Span) -> None:
+        super().__init__(span)
+        self.span = span
 
 
 # ---------------------------------------------------------------------------------- output lines

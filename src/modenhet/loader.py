@@ -56,6 +56,9 @@ class Unreadable(Exception):
     """Why a file the rule set names (an include, the schema) is not read, in words."""
 
 
+DIRECTORY = "is a directory"
+
+
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, or `Unreadable`.
 
@@ -64,7 +67,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise Unreadable("is a directory")
+            raise Unreadable(DIRECTORY)
         if not stat.S_ISREG(info.st_mode):
             raise Unreadable("is not a regular file (a device, a pipe or a socket)")
         with path.open("rb") as handle:
@@ -191,7 +194,7 @@ class _Loader:
         try:
             data = read_bounded(target, self.limits.rule_file_bytes)
         except Unreadable as error:
-            if target.is_dir():
+            if str(error) == DIRECTORY:
                 self.error("M304", span, f"include '{written}' is a directory, not a rule file")
             else:
                 self.error("M304", span, f"cannot read included file '{written}': {error}")

@@ -1,0 +1,551 @@
+"""Fuzzing the two inputs modenhet takes from other hands: rule text and evidence bytes.
+
+Rule files: the shipped ones (rules/, tests/, the spec's example) mutated byte by byte and
+token by token, and text that is random from the start. Every outcome must be a `RuleSet` that
+evaluates, or a `ModenhetError` whose every diagnostic has a file, a line and a column: never
+another exception, never a hang. Evidence: the samples mutated, truncated, nested, with huge
+numbers, invalid UTF-8, byte-order marks, duplicate keys, as JSON and as JSONL, read and
+evaluated as `modenhet evaluate` does: every outcome is an evaluation or a problem with its
+place. A few of each also go through the real command line (exit status per spec/cli.md, no
+traceback).
+
+The bounded run here executes at least 2,000 rule files and 2,000 evidence documents (counted,
+and checked by the last test). `MODENHET_FUZZ=long` runs fifty times as many; docs/security.md
+has the command and what the last long run found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import json
+import os
+import re
+import shutil
+import signal
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+import modenhet
+from modenhet.cli import main
+from modenhet.evidence import iter_evidence
+from modenhet.parser import lark_parser, parse
+from modenhet.run import evaluate_items
+from modenhet.source import Source
+
+from conftest import ROOT, SAMPLES
+
+AS_OF = datetime.date(2025, 6, 30)
+SCALE = 50 if os.environ.get("MODENHET_FUZZ") == "long" else 1
+SECONDS_PER_EXAMPLE = 20  # far above any real example (milliseconds): only a hang reaches it
+
+# How many examples each test runs; the sums per kind must reach 2,000 in the bounded run.
+RULE_RUNS = {"mutated_bytes": 2000, "mutated_tokens": 2500, "random_text": 500, "cli_rules": 150}
+EVIDENCE_RUNS = {
+    "mutated_json": 2500,
+    "mutated_jsonl": 700,
+    "random_bytes": 500,
+    "cli_evidence": 150,
+}
+executed: dict[str, int] = {}
+outcomes: dict[str, int] = {}  # what the examples came to, printed at the end
+
+
+def fuzz_settings(runs: int) -> settings:
+    return settings(
+        max_examples=runs * SCALE,
+        deadline=None,  # the alarm below catches a hang; timing noise must not fail a run
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.large_base_example,
+        ],
+    )
+
+
+class Hang(Exception):
+    """One example ran past SECONDS_PER_EXAMPLE."""
+
+
+@contextlib.contextmanager
+def alarm(seconds: float = SECONDS_PER_EXAMPLE) -> Iterator[None]:
+    """Interrupt an example that hangs (everything in the path is Python, so a signal gets
+    through), so that the failure names the example instead of stopping the run."""
+
+    def ring(signum: int, frame: types.FrameType | None) -> None:
+        raise Hang(f"one example ran for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def count(name: str) -> None:
+    executed[name] = executed.get(name, 0) + 1
+
+
+def tally(outcome: str) -> None:
+    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+
+# ------------------------------------------------------------------------------ rule text
+
+
+def shipped_rule_files() -> list[Path]:
+    found = sorted((ROOT / "rules").glob("*.rules")) + sorted((ROOT / "tests").rglob("*.rules"))
+    return [path for path in found if path.is_file()]
+
+
+def doc_examples() -> list[str]:
+    """Rule text from the docs: every ```rules block (and unlabelled ones that look like it)."""
+    blocks: list[str] = []
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for match in re.finditer(r"```(\w*)\n(.*?)```", page.read_text("utf-8"), re.S):
+            if match.group(1) in ("rules", "modenhet") or "criterion" in match.group(2):
+                blocks.append(match.group(2))
+    return blocks
+
+
+@functools.cache
+def rule_seeds() -> list[bytes]:
+    seeds = [path.read_bytes() for path in shipped_rule_files()]
+    seeds += [block.encode("utf-8") for block in doc_examples()]
+    return seeds
+
+
+@functools.cache
+def rule_tokens() -> tuple[list[list[tuple[str, str]]], dict[str, list[str]]]:
+    """Each seed as (type, text) tokens, whitespace and comments kept; every token text by
+    type, plus hostile ones, for replacing a token with another of its kind."""
+    lexer = lark_parser()
+    seeds: list[list[tuple[str, str]]] = []
+    by_type: dict[str, set[str]] = {}
+    for data in rule_seeds():
+        text = data.decode("utf-8")
+        try:
+            tokens = [(t.type, str(t)) for t in lexer.lex(text, dont_ignore=True)]
+        except Exception:  # a seed with a syntax error the lexer stops at
+            continue
+        # Seeds that parse come three times: mutants of them reach the checker and evaluators.
+        valid = parse(Source.from_text("seed.rules", text))[0] is not None
+        seeds += [tokens] * (3 if valid else 1)
+        for kind, text in tokens:
+            if len(text) < 60:
+                by_type.setdefault(kind, set()).add(text)
+    extra = {
+        "NUMBER": ["0", "9" * 400, "9" * 5000, "1_000.5", "0.1"],
+        "STRING": ['"æøå\\n"', '"\\q"', '"' + "x" * 10_000 + '"', '"\x00"', '"{{ 7*7 }}"'],
+        "NAME": ["__class__", "økonomi", "count", "years_since", "and", "null", "ruleset"],
+        "BACKTICK_KEY": ["`__globals__`", "`'''`", "`a.b`", "``"],
+        "DATE": ["2024-02-29", "2023-02-29", "2025-1-1", "99999-01-01"],
+    }
+    for kind, texts in extra.items():
+        by_type.setdefault(kind, set()).update(texts)
+    return seeds, {kind: sorted(texts) for kind, texts in by_type.items()}
+
+
+INSERTS = [
+    b"(", b")", b"{", b"}", b"[", b"]", b'"', b"`", b"\\", b"#", b"\n", b"\r", b"\r\n", b"\t",
+    b"\x00", b"\xc3\xa6\xc3\xb8\xc3\xa5", b"a\xcc\x8a", b"\xed\xa0\x80", b"\xff", b"\xef\xbb\xbf",
+    b"and", b"or", b"not", b"any x in ", b"all y in ", b":", b",", b".", b"==", b"<", b"-", b"*",
+    b"/", b"let q = ", b"factor ", b"level 3 ", b"criterion ", b" when ", b"include \"", b"../",
+    b"schema \"x.json\"\n", b"overall weighted\n", b"levels { }", b"weight 0", b"1e999",
+    b"9" * 500, b"2024-02-30", b"count(", b"exists(", b"as_of", b"null", b"legal",
+    b"\xe2\x80\xae", b"\x1b[2J",
+]  # fmt: skip
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn) -> bytes:
+    """A shipped rule file with 1-8 byte-level edits."""
+    data = bytearray(draw(st.sampled_from(rule_seeds())))
+    for _ in range(draw(st.integers(1, 8))):
+        size = len(data)
+        at = draw(st.integers(0, size))
+        length = draw(st.integers(1, 64))
+        edit = draw(st.integers(0, 6))
+        if edit == 0:  # delete a range
+            del data[at : at + length]
+        elif edit == 1:  # duplicate a range
+            data[at:at] = data[at : at + length]
+        elif edit == 2:  # insert a token
+            data[at:at] = draw(st.sampled_from(INSERTS))
+        elif edit == 3 and size:  # overwrite one byte
+            data[min(at, size - 1)] = draw(st.integers(0, 255))
+        elif edit == 4:  # insert random text: letters, æøå, controls, anything
+            data[at:at] = draw(st.text(max_size=8)).encode("utf-8", "surrogatepass")
+        elif edit == 5:  # a very long line
+            data[at:at] = draw(st.sampled_from(INSERTS)) * draw(st.integers(100, 3000))
+        else:  # move a range elsewhere
+            piece = bytes(data[at : at + length])
+            del data[at : at + length]
+            to = draw(st.integers(0, len(data)))
+            data[to:to] = piece
+    return bytes(data)
+
+
+@st.composite
+def mutated_tokens(draw: st.DrawFn) -> bytes:
+    """A shipped rule file with 1-4 token-level edits: most stay close to valid, so the
+    checker, the compilers and the evaluators see many near-miss rule sets."""
+    seeds, by_type = rule_tokens()
+    tokens = list(draw(st.sampled_from(seeds)))
+    every = [text for texts in by_type.values() for text in texts]
+    for _ in range(draw(st.integers(1, 3))):
+        if not tokens:
+            tokens.append(("NAME", "x"))
+        at = draw(st.integers(0, len(tokens) - 1))
+        edit = draw(st.sampled_from(["same"] * 6 + ["delete", "dup", "swap", "insert"]))
+        kind = tokens[at][0]
+        if edit == "same" and kind in by_type:
+            tokens[at] = (kind, draw(st.sampled_from(by_type[kind])))
+        elif edit == "delete":
+            del tokens[at]
+        elif edit == "dup":
+            tokens.insert(at, tokens[at])
+        elif edit == "swap":
+            other = draw(st.integers(0, len(tokens) - 1))
+            tokens[at], tokens[other] = tokens[other], tokens[at]
+        else:
+            tokens.insert(at, ("?", draw(st.sampled_from(every))))
+    return "".join(text for _, text in tokens).encode("utf-8", "surrogatepass")
+
+
+RANDOM_TEXT = st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=400).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.text(alphabet='ab_æøå019.:,()[]{}"`#\\ \n\r\t=<>!+-*/', max_size=400).map(str.encode),
+    st.lists(st.sampled_from(INSERTS), max_size=60).map(b"".join),
+)
+
+
+@pytest.fixture(scope="module")
+def rule_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """rules/ and schemas/ side by side, as in the repository, so that a mutated copy of the
+    shipped rule set still finds its schema (and an include finds the files beside it)."""
+    root = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "tests" / "all_codes" / "rules", root / "rules")
+    return root / "rules"
+
+
+@functools.cache
+def sample_documents() -> list[dict[str, Any]]:
+    return [json.loads(path.read_bytes()) for path in sorted(SAMPLES.glob("*.json"))]
+
+
+def check_rule_outcome(path: Path) -> None:
+    """Load the file; a rule set must evaluate the samples, a failure must be located."""
+    try:
+        ruleset = modenhet.load_ruleset(path)
+    except modenhet.RuleFileError as error:  # not UTF-8 (the only way a written file fails)
+        assert error.render().startswith(f"{path}: error: "), error.render()
+        tally("rule file not UTF-8")
+        return
+    except modenhet.RuleError as error:
+        assert error.diagnostics, "a RuleError with no diagnostic"
+        for diagnostic in error.diagnostics:
+            assert diagnostic.file and diagnostic.line >= 1 and diagnostic.column >= 1
+            assert diagnostic.code and diagnostic.message
+            rendered = diagnostic.render()
+            assert rendered.startswith(f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}")
+        tally("rule set with located errors")
+        return
+    tally("rule set loaded and evaluated")
+    for doc in sample_documents()[:3]:
+        result = ruleset.evaluate(doc, as_of=AS_OF)
+        assert isinstance(result.overall, int)
+        for factor in result.factors.values():
+            assert factor.level in {level.number for level in ruleset.levels}
+            for criterion in factor.criteria:
+                assert criterion.status in ("met", "not_met", "unknown", "error")
+                assert isinstance(criterion.missing, list)
+                if criterion.status == "error":
+                    assert criterion.message
+            assert all(c.status != "met" for c in factor.gap)
+
+
+def run_rule_example(folder: Path, data: bytes, name: str) -> None:
+    path = folder / "fuzz.rules"
+    path.write_bytes(data)
+    with alarm():
+        check_rule_outcome(path)
+    count(name)
+
+
+@example(data=b'include "a\x00b.rules"\n')  # NUL in an include path: was a ValueError
+@example(data=b'include "' + b"x" * 5000 + b'"\n')  # a name too long: was an OSError
+@example(data=b'ruleset "T"\nlevels { 1 "a" 2 "b" }\nlet x = ' + b"9" * 400 + b"\n")
+@fuzz_settings(RULE_RUNS["mutated_bytes"])
+@given(data=mutated_bytes())
+def test_mutated_rule_bytes(rule_folder: Path, data: bytes) -> None:
+    run_rule_example(rule_folder, data, "mutated_bytes")
+
+
+@fuzz_settings(RULE_RUNS["mutated_tokens"])
+@given(data=mutated_tokens())
+def test_mutated_rule_tokens(rule_folder: Path, data: bytes) -> None:
+    run_rule_example(rule_folder, data, "mutated_tokens")
+
+
+@fuzz_settings(RULE_RUNS["random_text"])
+@given(data=RANDOM_TEXT)
+def test_random_rule_text(rule_folder: Path, data: bytes) -> None:
+    run_rule_example(rule_folder, data, "random_text")
+
+
+# Rule files: FILE:LINE:COL: error: ... (with a caret below); an unreadable top file:
+# FILE: error: ...; a summary line `FILE: N error(s), M warning(s)`.
+RULE_ERROR = re.compile(r"^\S.*?(:\d+:\d+)?: (error|warning): ", re.M)
+
+
+# `when` glued to the name after it: the parser reads `when cout`, and fmt crashed (KeyError).
+@example(
+    data=b'factor f "F" {\n  level 2 {\n    criterion c "C"\n      whencout(x.list) > 1\n  }\n}\n'
+)
+@fuzz_settings(RULE_RUNS["cli_rules"])
+@given(data=st.one_of(mutated_tokens(), mutated_bytes()))
+def test_rule_commands_on_mutated_rules(rule_folder: Path, data: bytes) -> None:
+    """`check`, `fmt --check` and `evaluate -r` on a mutated rule file: exit 0, 1 or 2 as
+    spec/cli.md says, errors as located lines, never a traceback, the file never changed."""
+    path = rule_folder / "cli.rules"
+    path.write_bytes(data)
+    runner = CliRunner()
+    with alarm():
+        checked = runner.invoke(main, ["check", str(path)], catch_exceptions=False)
+        formatted = runner.invoke(main, ["fmt", "--check", str(path)], catch_exceptions=False)
+        evaluated = runner.invoke(
+            main,
+            ["evaluate", str(SAMPLES / "4601-bergen.json"), "-r", str(path), "-f", "json",
+             "--as-of", "2025-06-30"],
+            catch_exceptions=False,
+        )  # fmt: skip
+    assert path.read_bytes() == data
+    for result in (checked, formatted, evaluated):
+        assert result.exit_code in (0, 1, 2), result.output
+        assert "Traceback" not in result.output
+    assert checked.exit_code == (0 if evaluated.exit_code == 0 else checked.exit_code)
+    if checked.exit_code != 0:
+        assert RULE_ERROR.search(checked.stderr), checked.stderr
+        assert evaluated.exit_code == checked.exit_code and evaluated.stdout == ""
+    else:
+        assert json.loads(evaluated.stdout)["results"][0]["source"].endswith("bergen.json")
+    count("cli_rules")
+
+
+# ------------------------------------------------------------------------------ evidence
+
+
+@functools.cache
+def evidence_seeds() -> list[bytes]:
+    seeds = [path.read_bytes() for path in sorted(SAMPLES.glob("*.json"))]
+    seeds += [
+        path.read_bytes() for path in sorted((ROOT / "tests" / "evidence_negative").iterdir())
+    ]
+    return seeds
+
+
+EVIDENCE_INSERTS = [
+    b"{", b"}", b"[", b"]", b'"', b"\\", b"\\u0000", b"\\ud800", b"\\u00e5", b"1e999",
+    b"-1e999", b"-0", b"0.1e-400", b"9" * 5000, b"NaN", b"Infinity", b"null", b"true", b",",
+    b":", b"\n", b"\r", b"\x00", b"\xff", b"\xc3", b"\xef\xbb\xbf", b"\xed\xa0\x80",
+    b"\xc3\xa6", b"a\xcc\x8a", b'"a": 1, "a": 2', b'"\xc3\xa5": 1, "a\xcc\x8a": 2',
+    b"[" * 70, b'{"x": ' * 70, b"[" * 5000, b"1.5e308", b"12345678901234567890",
+    b'"2024-02-30"', b'"<script>alert(1)</script>"', b'"=cmd|\' /C calc\'!A0"',
+]  # fmt: skip
+
+
+@st.composite
+def mutated_evidence(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(evidence_seeds())))
+    for _ in range(draw(st.integers(1, 6))):
+        size = len(data)
+        at = draw(st.integers(0, size))
+        length = draw(st.integers(1, 80))
+        edit = draw(st.integers(0, 7))
+        if edit == 0:
+            del data[at : at + length]
+        elif edit == 1:
+            data[at:at] = data[at : at + length]
+        elif edit == 2:
+            data[at:at] = draw(st.sampled_from(EVIDENCE_INSERTS))
+        elif edit == 3 and size:
+            data[min(at, size - 1)] = draw(st.integers(0, 255))
+        elif edit == 4:  # truncate
+            del data[at:]
+        elif edit == 5:  # a value replaced by another kind
+            data[at : at + length] = draw(
+                st.sampled_from([b"null", b"[]", b"{}", b'"x"', b"-1", b"true", b"1e308"])
+            )
+        elif edit == 6:
+            data[at:at] = draw(st.sampled_from(EVIDENCE_INSERTS)) * draw(st.integers(2, 200))
+        else:
+            data[at:at] = draw(st.text(max_size=6)).encode("utf-8", "surrogatepass")
+    return bytes(data)
+
+
+@st.composite
+def mutated_jsonl(draw: st.DrawFn) -> bytes:
+    """A few samples, one a line, with mutated lines and blank ones among them."""
+    compact = [json.dumps(doc, ensure_ascii=False).encode("utf-8") for doc in sample_documents()]
+    lines = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(compact),
+                mutated_evidence().map(lambda data: data.replace(b"\n", b" ")),
+                st.sampled_from([b"", b" ", b"\r", b"\xef\xbb\xbf{}"]),
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    ending = draw(st.sampled_from([b"\n", b"\r\n"]))
+    return ending.join(lines) + draw(st.sampled_from([b"", ending]))
+
+
+@functools.cache
+def default_ruleset() -> modenhet.RuleSet:
+    return modenhet.load_ruleset(ROOT / "rules" / "bustadsosialt.rules")
+
+
+def check_evidence_outcomes(path: Path) -> int:
+    """Read and evaluate as `modenhet evaluate` does; check every outcome; how many."""
+    outcomes = list(
+        evaluate_items(default_ruleset(), iter_evidence([str(path)]), AS_OF, validate=True)
+    )
+    for outcome in outcomes:
+        assert outcome.source.startswith(str(path))
+        tally("document evaluated" if outcome.evaluation else "document with located problems")
+        if outcome.evaluation is not None:
+            for factor in outcome.evaluation.factors.values():
+                for criterion in factor.criteria:
+                    assert criterion.status in ("met", "not_met", "unknown", "error")
+                    criterion.missing, criterion.message  # noqa: B018 - computed on access
+            continue
+        assert outcome.problems, "a failed document with no problem"
+        for problem in outcome.problems:
+            assert problem.message
+            assert problem.pointer == "" or problem.pointer.startswith("/")
+            assert problem.line is None or problem.line >= 1
+            if problem.message.startswith("not valid JSON:"):  # a syntax error: line, column
+                assert problem.column is not None
+                assert problem.line is not None or outcome.item.jsonl_line is not None
+            where = problem.where(outcome.source)
+            assert where.startswith(outcome.source)
+    return len(outcomes)
+
+
+@pytest.fixture(scope="module")
+def evidence_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("evidence")
+
+
+def run_evidence_example(folder: Path, data: bytes, suffix: str, name: str) -> None:
+    path = folder / f"doc{suffix}"
+    path.write_bytes(data)
+    with alarm():
+        documents = check_evidence_outcomes(path)
+    if suffix == ".json":
+        assert documents == 1
+    for _ in range(documents):
+        count(name)
+
+
+@example(data=b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}")
+@fuzz_settings(EVIDENCE_RUNS["mutated_json"])
+@given(data=mutated_evidence())
+def test_mutated_evidence(evidence_folder: Path, data: bytes) -> None:
+    run_evidence_example(evidence_folder, data, ".json", "mutated_json")
+
+
+@fuzz_settings(EVIDENCE_RUNS["mutated_jsonl"])
+@given(data=mutated_jsonl())
+def test_mutated_jsonl(evidence_folder: Path, data: bytes) -> None:
+    run_evidence_example(evidence_folder, data, ".jsonl", "mutated_jsonl")
+
+
+@fuzz_settings(EVIDENCE_RUNS["random_bytes"])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+            ),
+            max_leaves=20,
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
+def test_random_evidence_bytes(evidence_folder: Path, data: bytes) -> None:
+    run_evidence_example(evidence_folder, data, ".json", "random_bytes")
+
+
+# Evidence: FILE[:LINE][#POINTER]: error: MESSAGE.
+EVIDENCE_ERROR = re.compile(r"^\S+?(:\d+)?(#/.*?)?: (error|warning): .+$")
+
+
+@fuzz_settings(EVIDENCE_RUNS["cli_evidence"])
+@given(data=st.one_of(mutated_evidence(), mutated_jsonl()), stdin=st.booleans())
+def test_evaluate_command_on_mutated_evidence(
+    evidence_folder: Path, data: bytes, stdin: bool
+) -> None:
+    """`evaluate` (from a file or standard input) and `validate`: exit 0 or 1, every error a
+    located line on stderr, every document in the report, the input never changed."""
+    path = evidence_folder / "cli.jsonl"
+    path.write_bytes(data)
+    runner = CliRunner()
+    arguments = ["-"] if stdin else [str(path)]
+    with alarm():
+        evaluated = runner.invoke(
+            main,
+            ["evaluate", *arguments, "-f", "jsonl", "--as-of", "2025-06-30"],
+            input=data if stdin else None,
+            catch_exceptions=False,
+        )
+        validated = runner.invoke(
+            main, ["validate", *arguments], input=data if stdin else None, catch_exceptions=False
+        )
+    assert path.read_bytes() == data
+    for result in (evaluated, validated):
+        assert result.exit_code in (0, 1), result.output
+        assert "Traceback" not in result.output
+        for line in result.stderr.splitlines():
+            if line.startswith("error: no evidence documents"):
+                continue
+            assert EVIDENCE_ERROR.match(line), line
+    results = [json.loads(line) for line in evaluated.stdout.splitlines()]
+    assert evaluated.exit_code == (1 if not results or any("error" in r for r in results) else 0)
+    for _ in results:
+        count("cli_evidence")
+
+
+# ------------------------------------------------------------------------------ the count
+
+
+def test_the_bounded_run_was_big_enough() -> None:
+    """At least 2,000 rule files and 2,000 evidence documents ran (issue 7's acceptance);
+    skipped when only some of the fuzz tests were selected."""
+    if set(executed) != set(RULE_RUNS) | set(EVIDENCE_RUNS):
+        pytest.skip(f"only {sorted(executed)} of the fuzz tests ran")
+    rules = sum(executed[name] for name in RULE_RUNS)
+    documents = sum(executed[name] for name in EVIDENCE_RUNS)
+    print(f"\nfuzzed {rules} rule files and {documents} evidence documents: {outcomes}")
+    assert rules >= 2000 * SCALE
+    assert documents >= 2000 * SCALE
