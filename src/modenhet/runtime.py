@@ -134,7 +134,15 @@ def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     """`item in items` as `item == e1 or ... or item == en`."""
     if items is None:
         return None
-    walkable(items, budget)
+    if items.__class__ is not list or len(items) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= len(items)  # `spend`, inlined: this is the hottest helper
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    return _member_of_walked(item, items, budget)
+
+
+def _member_of_walked(item: Any, items: list[Any], budget: list[int]) -> bool | None:
     if item is None:
         return None if items else False
     if item.__class__ is str:
@@ -156,11 +164,30 @@ def member(item: Any, items: Any, budget: list[int]) -> bool | None:
 
 
 def contains(haystack: Any, needles: Any, every: bool, budget: list[int]) -> bool | None:
+    """contains_all / contains_any: each needle `in` the haystack, under Kleene and / or."""
     if haystack is None or needles is None:
         return None
-    walkable(haystack, budget)
-    results = (member(needle, haystack, budget) for needle in walkable(needles, budget))
-    return all_of(results) if every else any_of(results)
+    if (
+        haystack.__class__ is not list
+        or needles.__class__ is not list
+        or len(haystack) > LIST_LENGTH
+        or len(needles) > LIST_LENGTH
+    ):
+        raise Fallback
+    budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    unknown = False
+    for needle in needles:
+        if needle.__class__ is str and needle in haystack:
+            found: bool | None = True
+        else:
+            found = _member_of_walked(needle, haystack, budget)
+        if found is (not every):
+            return found
+        if found is None:
+            unknown = True
+    return None if unknown else every
 
 
 def aggregate(function: str, items: Any, budget: list[int]) -> Any:
