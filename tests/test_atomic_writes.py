@@ -1,0 +1,250 @@
+"""Nothing lost, nothing half-written: a run killed half-way leaves the previous report as it
+was, no command changes its inputs, and a folder with some broken documents still gets a
+report of every good one with the exit status that tells some failed (spec/cli.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from modenhet.cli import main
+
+from conftest import ROOT, SAMPLES
+
+AS_OF = ["--as-of", "2025-06-30"]
+OLD_REPORT = b'{"the previous report": "must survive"}\n'
+
+
+def cli(*args: str, stdin: bytes | None = None) -> Result:
+    result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def leftovers(folder: Path, keep: set[str]) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.name not in keep)
+
+
+# ----------------------------------------------------------------------- killed half-way
+
+
+def test_a_run_killed_half_way_leaves_the_previous_report(tmp_path: Path) -> None:
+    """`evaluate - -o report.json` over an existing report, fed JSONL through a pipe and
+    killed with SIGKILL while it is reading: the report is still the previous one, byte for
+    byte. Protection: cli.common.output writes a temporary file beside the target and renames
+    it over the target only when the report is complete."""
+    target = tmp_path / "report.json"
+    target.write_bytes(OLD_REPORT)
+    line = json.dumps(json.loads((SAMPLES / "4601-bergen.json").read_bytes())).encode() + b"\n"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "modenhet", "evaluate", "-", "-f", "json", "-o", str(target),
+         *AS_OF],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert process.stdin is not None
+    started = time.monotonic()
+    written = 0
+    try:
+        # Keep feeding documents until the run is writing its report (its temporary file
+        # has the report's start in it), then a few more so it is truly half-way.
+        while time.monotonic() - started < 60:
+            process.stdin.write(line * 50)
+            process.stdin.flush()
+            written += 50
+            partial = [p for p in tmp_path.iterdir() if p.name != target.name]
+            if partial and written >= 500 and any(p.stat().st_size > 0 for p in partial):
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the run ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdin.close()
+        assert process.stderr is not None
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    assert target.read_bytes() == OLD_REPORT  # the previous report, untouched
+    # What a killed run may leave: its temporary file, hidden (a dot-file), never with the
+    # report's own name or an evidence suffix, so neither a user nor `evaluate FOLDER`
+    # mistakes it for a report or a document.
+    for path in leftovers(tmp_path, {target.name}):
+        assert path.name.startswith(f".{target.name}.") and path.name.endswith(".tmp"), path
+    result = cli("evaluate", str(tmp_path), "-f", "json", *AS_OF)
+    sources = [r["source"] for r in json.loads(result.stdout)["results"]]
+    assert sources == [str(target)]  # the leftover is not read as a document
+
+
+def test_the_same_run_not_killed_replaces_the_report(tmp_path: Path) -> None:
+    """The counterpart: the same command, let finish, replaces the report and leaves
+    nothing beside it."""
+    target = tmp_path / "report.json"
+    target.write_bytes(OLD_REPORT)
+    line = json.dumps(json.loads((SAMPLES / "4601-bergen.json").read_bytes())).encode() + b"\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "modenhet", "evaluate", "-", "-f", "json", "-o", str(target),
+         *AS_OF],
+        input=line * 20, capture_output=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(target.read_bytes())["results"]) == 20
+    assert leftovers(tmp_path, {target.name}) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evaluate", "missing.json", "-o", "out.json"],  # a path that does not exist: 2
+        ["evaluate", "doc.json", "-r", "broken.rules", "-o", "out.json"],  # rules: 1
+        ["evaluate", "doc.json", "-r", "missing.rules", "-o", "out.json"],  # rules: 2
+        ["evaluate", "doc.json", "-f", "nonsense", "-o", "out.json"],  # a bad option: 2
+    ],
+    ids=["missing-evidence", "rules-do-not-check", "missing-rules", "bad-option"],
+)
+def test_a_run_that_produces_no_report_leaves_no_file(
+    tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spec/cli.md: `-o` writes whenever a report is produced; a run that produces none
+    leaves no file (not an empty one, nor a temporary one)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SAMPLES / "4601-bergen.json", tmp_path / "doc.json")
+    (tmp_path / "broken.rules").write_text('ruleset "T"\nlevels { 1 "a" }\nlet = x\n', "utf-8")
+    result = cli(*args, *AS_OF)
+    assert result.exit_code in (1, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.rules", "doc.json"]
+
+
+# ---------------------------------------------------------------- inputs never modified
+
+
+def fingerprint(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file's SHA-256, modification time and mode: a rewrite with the same bytes
+    shows too."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(folder).as_posix()] = (digest, info.st_mtime_ns, info.st_mode)
+    return found
+
+
+@pytest.fixture
+def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working copy of the rule set, its schema, its tests and the samples, plus a JSONL
+    file with a broken line and a broken document, as a user's folder would hold them."""
+    root = tmp_path / "work"
+    for folder in ("rules", "schemas", "samples"):
+        shutil.copytree(ROOT / folder, root / folder)
+    bergen = json.dumps(json.loads((SAMPLES / "4601-bergen.json").read_bytes()))
+    (root / "samples" / "many.jsonl").write_text(f"{bergen}\n{{broken\n\n{bergen}\n", "utf-8")
+    (root / "samples" / "zz-broken.json").write_bytes(b'{"municipality": \xff')
+    monkeypatch.chdir(root)
+    return root
+
+
+COMMANDS: list[list[str]] = [
+    ["evaluate", "samples/", "-r", "rules/bustadsosialt.rules", *AS_OF],
+    ["evaluate", "samples/", "-r", "rules/bustadsosialt.rules", "-f", "json", *AS_OF],
+    ["evaluate", "samples/", "-f", "jsonl", *AS_OF],
+    ["evaluate", "samples/", "-f", "csv", "--excel", *AS_OF],
+    ["evaluate", "samples/", "-f", "markdown", *AS_OF],
+    ["evaluate", "samples/", "-f", "html", *AS_OF],
+    ["evaluate", "samples/", "-f", "json", "-o", "../report.json", *AS_OF],
+    ["evaluate", "--verify", "../report.json"],
+    ["check", "rules/bustadsosialt.rules"],
+    ["check", "rules/bustadsosialt.rules", "-f", "sarif"],
+    ["fmt", "--check", "rules/bustadsosialt.rules"],
+    ["fmt", "--diff", "rules/bustadsosialt.rules"],
+    ["validate", "samples/"],
+    ["validate", "samples/", "--schema", "schemas/evidence.schema.json", "-f", "json"],
+    ["explain", "samples/4601-bergen.json", "-r", "rules/bustadsosialt.rules", *AS_OF],
+    ["test", "rules/bustadsosialt.test.yaml"],
+    ["compare", "samples/1506-molde.json", "samples/1506-molde.json", *AS_OF],
+    ["compare", "samples/", "samples/", "-f", "json", *AS_OF],
+    ["impact", "rules/bustadsosialt.rules", "rules/bustadsosialt.rules", "samples/", *AS_OF],
+]
+
+
+def test_no_command_changes_its_inputs(inputs: Path) -> None:
+    """Every command that reads rule files, schemas, rule tests or evidence, in every format
+    (`fmt --check` and `--diff` included), leaves each input file byte for byte, with its
+    modification time: reports go to standard output or to `-o` elsewhere."""
+    before = fingerprint(inputs)
+    statuses = {}
+    for args in COMMANDS:
+        result = cli(*args)
+        assert result.exit_code in (0, 1), (args, result.output)
+        statuses[" ".join(args)] = result.exit_code
+        assert fingerprint(inputs) == before, f"{args} changed an input"
+    assert (inputs.parent / "report.json").exists()
+    # The broken documents make every evidence command say so.
+    assert statuses[" ".join(COMMANDS[0])] == 1 and statuses[" ".join(COMMANDS[12])] == 1
+
+
+def test_rule_files_are_read_only_to_every_command_but_fmt(inputs: Path) -> None:
+    """The same with the inputs made read-only: nothing tries to write them (it would fail
+    with an OSError). `fmt` without `--check` is the one command that rewrites rule files."""
+    for path in inputs.rglob("*"):
+        if path.is_file():
+            path.chmod(0o444)
+    try:
+        for args in COMMANDS:
+            result = cli(*args)
+            assert result.exit_code in (0, 1), (args, result.output)
+    finally:
+        for path in inputs.rglob("*"):
+            if path.is_file():
+                path.chmod(0o644)
+
+
+# ------------------------------------------------------------ some documents broken
+
+
+@pytest.mark.parametrize("format_", ["table", "json", "jsonl", "csv", "markdown", "html"])
+def test_a_folder_with_broken_documents_reports_every_good_one(inputs: Path, format_: str) -> None:
+    """spec/cli.md: a document that cannot be read or does not validate gets an error result,
+    the run goes on, and the exit status is 1. Each of the 8 samples and both good JSONL
+    lines is in the report, in every format, and so is each broken one."""
+    result = cli("evaluate", "samples/", "-f", format_, *AS_OF)
+    assert result.exit_code == 1
+    out = result.stdout
+    names = ["Stavanger", "Utsira", "Molde", "Alstahaug", "Tynset", "Bergen", "Lærdal", "Tromsø"]
+    for name in names:
+        assert name in out, (format_, name)
+    if format_ in ("json", "jsonl"):
+        results = (
+            json.loads(out)["results"]
+            if format_ == "json"
+            else [json.loads(line) for line in out.splitlines()]
+        )
+        good = [r for r in results if "error" not in r]
+        bad = [r["source"] for r in results if "error" in r]
+        assert len(good) == 10
+        assert bad == ["samples/many.jsonl:2", "samples/zz-broken.json"]
+    stderr = result.stderr.splitlines()
+    assert any(line.startswith("samples/many.jsonl:2: error: not valid JSON") for line in stderr)
+    assert any(line.startswith("samples/zz-broken.json: error: not UTF-8") for line in stderr)
+
+
+def test_a_folder_with_broken_documents_written_to_a_file(inputs: Path) -> None:
+    """The same run with `-o`: the report is written (exit 1 all the same)."""
+    result = cli("evaluate", "samples/", "-f", "csv", "-o", "../report.csv", *AS_OF)
+    assert result.exit_code == 1 and result.stdout == ""
+    rows = (inputs.parent / "report.csv").read_text("utf-8").splitlines()
+    assert len(rows) == 1 + 12  # the header, 10 good documents and 2 broken ones
+    assert sum(1 for row in rows if row.endswith(",")) == 10  # no error cell
