@@ -12,9 +12,11 @@ report (test_html_report.py).
 
 from __future__ import annotations
 
+import csv
 import datetime
 import html
 import http.server
+import io
 import json
 import os
 import re
@@ -696,3 +698,70 @@ def test_now_is_never_read_inside_an_expression(
     doc = {"x": {"d": "2025-06-01"}}
     assert ruleset.evaluate(doc, as_of=datetime.date(2025, 6, 5)).overall == 1
     assert ruleset.evaluate(doc, as_of=datetime.date(2025, 6, 30)).overall == 2
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("excel", [False, True], ids=["rfc4180", "excel"])
+def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula(tmp_path: Path, excel: bool) -> None:
+    """Protection: csv_report.text_cell. A municipality name that differs from SSB's list is
+    only a warning, so a document named `=cmd|' /C calc'!A0` is evaluated and its name
+    reaches the CSV, which an auditor opens in a spreadsheet. Cells of text that begin like a
+    formula get a leading `'` (OWASP's advice), in both CSV flavours; numbers stay numbers,
+    and `-`, modenhet's own name for standard input, stays as it is."""
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    for index, formula in enumerate(FORMULAS):
+        doc["municipality"]["name"] = formula
+        (tmp_path / f"{index}.json").write_text(json.dumps(doc), encoding="utf-8")
+    flags = ["--excel"] if excel else []
+    result = cli("evaluate", str(tmp_path), "-f", "csv", *flags, "--as-of", "2025-06-30")
+    assert result.exit_code == 0
+    text = result.stdout.removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if excel else ","))
+    names = [row[2] for row in rows[1:]]
+    assert names == ["'" + formula for formula in FORMULAS]
+    assert all(row[-2] == "5" for row in rows[1:])  # the overall level, a number
+    stdin = cli(
+        "evaluate", "-", "-f", "csv", "--as-of", "2025-06-30",
+        stdin=(SAMPLES / "4601-bergen.json").read_bytes(),
+    )  # fmt: skip
+    assert stdin.stdout.splitlines()[1].startswith("-,4601,Bergen,")
+
+
+def test_control_characters_never_reach_the_terminal(
+    tmp_path: Path, write_rules: Callable[..., Path]
+) -> None:
+    """Protection: errors.visible, applied to every line on stderr and to the table report.
+    An escape sequence in a document (`ESC ] 0 ; ... BEL` sets the terminal's title, `ESC [
+    2 J` clears it) or a right-to-left override in a rule title would otherwise act on the
+    auditor's terminal, or hide and reorder what it shows. A newline in a key must not split
+    an error into two lines either: each error is one line (spec/cli.md)."""
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc["municipality"]["name"] = "Bergen" + CONTROL + "\u202e"
+    doc["evidence"]["economy"]["a\nb" + CONTROL] = 1  # an unknown key: an error at it
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    evaluated = cli("evaluate", str(path), "--as-of", "2025-06-30", "--no-validate")
+    rejected = cli("evaluate", str(path), "--as-of", "2025-06-30")
+    rules = write_rules(
+        HEADER + f'factor f "F\u202e{CONTROL}" {{ level 2 {{ criterion c "C" when "{CONTROL}" }} }}'
+    )
+    checked = cli("check", str(rules))
+    for text in (evaluated.stdout, evaluated.stderr, rejected.stderr, checked.stderr):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text), text
+    assert "Bergen\\x1b]0;pwned\\x07" in evaluated.stdout
+    errors = [line for line in rejected.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "#/evidence/economy/a\\x0ab" in errors[0]
+    assert '"\\x1b]0;pwned\\x07' in checked.stderr
+
+
+def test_markdown_report_holds_no_html(tmp_path: Path) -> None:
+    """Protection: markdown._cell writes `<` and `>` as entities: a wiki that renders raw
+    HTML in Markdown shows a document's `<script>` as text."""
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc["municipality"]["name"] = "<script>alert(1)</script>"
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    out = cli("evaluate", str(path), str(path), "-f", "markdown", "--as-of", "2025-06-30").stdout
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out

@@ -6,6 +6,7 @@ turns them into located messages and exit codes, never a traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -13,6 +14,25 @@ from typing import Literal
 from modenhet.source import Span
 
 Severity = Literal["error", "warning"]
+
+# C0 and C1 control characters, DEL, the line and paragraph separators, and the bidirectional
+# overrides and isolates that reorder what a reader sees ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str, keep: str = "") -> str:
+    """Text for a terminal: each control character but those in `keep` written as an escape
+    (`\\x1b`), so that a value from a document or a rule file cannot move the cursor, set
+    the window's title, clear the screen or hide the text around it."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in keep:
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(escape, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +134,8 @@ class Violation:
         return f"{where}#{self.pointer}" if self.pointer else where
 
     def render(self, source: str) -> str:
-        return f"{self.where(source)}: {self.severity}: {self.message}"
+        """One line, whatever the keys and values it quotes hold (a newline in a key too)."""
+        return visible(f"{self.where(source)}: {self.severity}: {self.message}")
 
 
 class EvidenceError(ModenhetError):

@@ -20,7 +20,10 @@ OK, PROBLEM, CANNOT_RUN = 0, 1, 2
 
 
 def stderr(text: str) -> None:
-    click.echo(text, err=True)
+    """A message on stderr, control characters from the input made visible (`visible`)."""
+    from modenhet.errors import visible
+
+    click.echo(visible(text, keep="\n\t"), err=True)
 
 
 def fail(message: str) -> NoReturn:

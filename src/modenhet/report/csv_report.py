@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -24,14 +25,31 @@ def summary_header(run: RunInfo) -> list[str]:
 def summary_row(outcome: Outcome, factors: int) -> list[Any]:
     """Source, municipality, each factor's level, overall; for a failed document the error."""
     municipality = outcome.municipality if isinstance(outcome.municipality, dict) else {}
-    identity = [outcome.source, municipality.get("number") or "", municipality.get("name") or ""]
+    identity = [
+        text_cell(outcome.source),
+        text_cell(municipality.get("number") or ""),
+        text_cell(municipality.get("name") or ""),
+    ]
     evaluation = outcome.evaluation
     if evaluation is None:
         error = "; ".join(
             f"{p.pointer}: {p.message}" if p.pointer else p.message for p in outcome.problems
         )
-        return [*identity, *[""] * (factors + 1), error]
+        return [*identity, *[""] * (factors + 1), text_cell(error)]
     return [*identity, *evaluation.levels, evaluation.overall, ""]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_STDIN = re.compile(r"-(:[0-9]+)?")  # the sources modenhet itself names standard input by
+
+
+def text_cell(value: Any) -> Any:
+    """A cell of text from the evidence (or a file name) that a spreadsheet would run as a
+    formula (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`, `+`, `-`, `@`) gets a leading `'`, so
+    it is shown as text (OWASP's advice on CSV injection). Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _STDIN.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _writer(run: RunInfo, out: TextIO) -> Any:

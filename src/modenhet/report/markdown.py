@@ -14,7 +14,10 @@ from modenhet.run import Outcome, RunInfo, municipality_name
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text in a table cell: `|` escaped, one line, and no HTML (a wiki that renders raw HTML
+    in Markdown must show `<script>` from a document as text)."""
+    cell = str(text).replace("|", "\\|").replace("\n", " ")
+    return cell.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:

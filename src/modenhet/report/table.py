@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
+from modenhet.errors import visible
 from modenhet.i18n import translator
 from modenhet.results import CriterionResult, Evaluation, FactorResult
 from modenhet.run import Outcome, RunInfo, municipality_name
@@ -35,11 +36,12 @@ def run_header(run: RunInfo) -> str:
 def write_table(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     collected = list(outcomes)
     _ = translator(run.lang).gettext
-    out.write(run_header(run) + "\n\n")
+    # For a terminal: control characters in titles or evidence values are made visible.
+    out.write(visible(run_header(run), keep="\n") + "\n\n")
     if len(collected) == 1 and collected[0].evaluation is not None:
-        out.write(single(collected[0], collected[0].evaluation, _))
+        out.write(visible(single(collected[0], collected[0].evaluation, _), keep="\n"))
     else:
-        out.write(summary(run, collected, _))
+        out.write(visible(summary(run, collected, _), keep="\n"))
 
 
 def gap_note(criterion: CriterionResult, _: Translate) -> str:
