@@ -765,3 +765,43 @@ def test_markdown_report_holds_no_html(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
     out = cli("evaluate", str(path), str(path), "-f", "markdown", "--as-of", "2025-06-30").stdout
     assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_a_long_list_of_unsortable_values_validates_quickly(tmp_path: Path) -> None:
+    """Protection: validation._unique_items. jsonschema checks `uniqueItems` of values it
+    cannot sort (numbers mixed with objects) pair by pair: this 190 kB document took over two
+    minutes to validate, and 16 MiB of it would take days, from the least trusted hand."""
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc["evidence"]["strategy"]["services_involved"] = [
+        value for i in range(10_000) for value in (i, {"a": i})
+    ]
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    started = time.perf_counter()
+    result = cli("evaluate", str(path), "--as-of", "2025-06-30", "-f", "json")
+    assert result.exit_code == 1
+    assert time.perf_counter() - started < 30
+    assert "services_involved[1]` must be a string" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("items", "unique"),
+    [
+        ([1, 1.0], False),
+        ([True, 1], True),
+        ([False, 0, None, "", [], {}], True),
+        ([{"a": 1, "b": [1, 2]}, {"b": [1, 2.0], "a": 1}], False),
+        ([[1, 2], [2, 1]], True),
+        (["å", "å"], False),
+    ],
+)
+def test_unique_items_keeps_json_schema_equality(items: list[Any], unique: bool) -> None:
+    """The faster `uniqueItems` calls the same values equal as JSON Schema (and jsonschema)."""
+    from jsonschema import Draft202012Validator
+
+    from modenhet.validation import SchemaValidator
+
+    schema = {"type": "object", "properties": {"l": {"type": "array", "uniqueItems": True}}}
+    ours = SchemaValidator(schema).full_validator()  # not the fast path: ours is the slow one
+    assert ours.is_valid({"l": items}) is unique
+    assert Draft202012Validator(schema).is_valid({"l": items}) is unique

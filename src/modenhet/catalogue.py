@@ -217,7 +217,8 @@ def _entries() -> list[Entry]:
             "M208",
             "bad-schema",
             "error",
-            "the schema named by `schema` cannot be read as JSON",
+            "the schema named by `schema` cannot be read, is not JSON or cannot be used "
+            "(not a valid JSON Schema, or its `$ref`s loop or multiply)",
             "the path is relative to this rule file",
             'ruleset "X"\nschema "nowhere.json"\nlevels { 1 "Ein" }\n',
             'ruleset "X"\nschema "../schemas/evidence.schema.json"\nlevels { 1 "Ein" }\n',
