@@ -805,3 +805,16 @@ def test_unique_items_keeps_json_schema_equality(items: list[Any], unique: bool)
     ours = SchemaValidator(schema).full_validator()  # not the fast path: ours is the slow one
     assert ours.is_valid({"l": items}) is unique
     assert Draft202012Validator(schema).is_valid({"l": items}) is unique
+
+
+@pytest.mark.parametrize("key", ["\u00b2", "\u0661", "\u2460", "12"])
+def test_keys_that_are_digits_to_unicode(tmp_path: Path, key: str) -> None:
+    """Regression (found by the long fuzz run): pointers are sorted with numeric parts as
+    numbers, and `"²".isdigit()` is true while `int("²")` fails: a key `²` in a document
+    was a traceback. Numeric means `isdecimal()` now (every such character `int` reads)."""
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps({key: None, "b": {key: [1]}}), encoding="utf-8")
+    for command in ("evaluate", "validate"):
+        result = cli(command, str(path))
+        assert result.exit_code == 1
+        assert f"#/{key}: error: " in result.stderr

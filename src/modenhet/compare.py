@@ -318,7 +318,7 @@ def _read_report(label: str, path: str, item: EvidenceItem) -> Side:
     for violation in violations:
         side.problems.append(Problem.at(item.source, violation))
         parts = violation.pointer.split("/")
-        if len(parts) >= 3 and parts[1] == "results" and parts[2].isdigit():
+        if len(parts) >= 3 and parts[1] == "results" and parts[2].isdecimal():
             by_result.setdefault(int(parts[2]), []).append(violation)
         elif violation.severity == "error":
             side.usable = False

@@ -27,7 +27,7 @@ class Limits:
         values: dict[str, int] = {}
         for item in fields(cls):
             raw = os.environ.get(f"MODENHET_MAX_{item.name.upper()}")
-            if raw is not None and raw.strip().isdigit() and int(raw) > 0:
+            if raw is not None and raw.strip().isdecimal() and int(raw) > 0:
                 values[item.name] = int(raw)
         if values.get("expression_depth", 0) > EXPRESSION_DEPTH_CEILING:
             values["expression_depth"] = EXPRESSION_DEPTH_CEILING

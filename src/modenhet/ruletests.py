@@ -1227,5 +1227,5 @@ def _pointer_keys(pointer: str) -> list[Key]:
     keys: list[Key] = []
     for raw in pointer.split("/")[1:]:
         step = raw.replace("~1", "/").replace("~0", "~")
-        keys.append(int(step) if step.isdigit() else step)
+        keys.append(int(step) if step.isdecimal() else step)
     return keys

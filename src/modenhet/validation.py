@@ -135,7 +135,7 @@ def validator_for(schema: dict[str, Any]) -> SchemaValidator:
 
 def _pointer_key(pointer: str) -> tuple[tuple[int, int | str], ...]:
     parts = pointer.split("/")[1:] if pointer else []
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+    return tuple((0, int(p)) if p.isdecimal() else (1, p) for p in parts)
 
 
 def pointer_of(path: Any) -> str:

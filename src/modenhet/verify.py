@@ -79,7 +79,7 @@ def _verify_result(
             f"changed: SHA-256 recorded {str(result.get('sha256'))[:12]}…, now {digest[:12]}…",
         )
     name, _, line = source.rpartition(":")
-    jsonl_line = int(line) if name.endswith(".jsonl") and line.isdigit() else None
+    jsonl_line = int(line) if name.endswith(".jsonl") and line.isdecimal() else None
     item = evidence_item(source, data, limit=len(data) + 1, jsonl_line=jsonl_line)
     (outcome,) = evaluate_items(ruleset, [item], as_of, validate=True)
     again = record(outcome)
@@ -96,7 +96,7 @@ def _read_source(source: str, base: Path) -> bytes | str:
     if source == "-" or source.startswith("-:"):
         return "cannot be verified: it was read from standard input"
     name, _, line = source.rpartition(":")
-    if name.endswith(".jsonl") and line.isdigit():
+    if name.endswith(".jsonl") and line.isdecimal():
         path = base / name
         try:
             with open(path, "rb") as handle:
