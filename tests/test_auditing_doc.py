@@ -25,7 +25,10 @@ def run(command: str, cwd: Path) -> str:
     package = Path(modenhet.__file__).parent.parent  # the same modenhet as this test's
     done = subprocess.run(
         [sys.executable, "-m", "modenhet", *shlex.split(command)[1:]],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(package), "NO_COLOR": "1"},
     )
     return done.stderr + done.stdout

@@ -52,7 +52,8 @@ CHROMIUM_FLAGS = [
 
 def evaluate_html(*args: str, status: int = 0) -> str:
     result = CliRunner().invoke(
-        main, ["evaluate", "--lang", "en", *args, "--as-of", AS_OF, "-f", "html"],
+        main,
+        ["evaluate", "--lang", "en", *args, "--as-of", AS_OF, "-f", "html"],
         catch_exceptions=False,
     )
     assert result.exit_code == status, result.output
@@ -310,8 +311,17 @@ def test_output_is_deterministic(tmp_path: Path, all_page: str) -> None:
     """The same inputs and --as-of give the same bytes: twice in-process, once in a subprocess."""
     assert evaluate_html(str(SAMPLES)) == all_page
     out = tmp_path / "report.html"
-    command = [sys.executable, "-m", "modenhet", "evaluate", "--lang", "en", str(SAMPLES),
-               "--as-of", AS_OF]
+    command = [
+        sys.executable,
+        "-m",
+        "modenhet",
+        "evaluate",
+        "--lang",
+        "en",
+        str(SAMPLES),
+        "--as-of",
+        AS_OF,
+    ]
     done = subprocess.run(
         [*command, "-f", "html", "-o", str(out)], capture_output=True, text=True, timeout=60
     )

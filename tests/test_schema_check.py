@@ -132,7 +132,7 @@ def test_a_copy_of_the_default_rules_with_three_mistakes(tmp_path: Path) -> None
     enum_line = line_of('== "formal"')
     misspelt_line = line_of("budget_nkk")
     assert typed.startswith(f"{path}:{typed_line}:49: error: cannot order a boolean and a number")
-    assert enum.startswith(f"{path}:{enum_line}:45: warning: \"formal\" is never a value of")
+    assert enum.startswith(f'{path}:{enum_line}:45: warning: "formal" is never a value of')
     assert enum.endswith("always false")
     assert misspelt.startswith(f"{path}:{misspelt_line}:12: error: 'evidence.economy.budget_nkk'")
     assert "(did you mean 'budget_nok'?)" in misspelt
