@@ -504,6 +504,10 @@ EVIDENCE_ERROR = re.compile(r"^\S+?(:\d+)?(#/.*?)?: (error|warning): .+$")
 
 @fuzz_settings(EVIDENCE_RUNS["cli_evidence"])
 @given(data=st.one_of(mutated_evidence(), mutated_jsonl()), stdin=st.booleans())
+@example(  # half a surrogate pair: the report could not be written (long run, 2026-11-26)
+    data=b'{"municipality": {"number": "4601", "name": "Bergen"}, "\\ud800bl\xc3\xa5": 1}',
+    stdin=False,
+)
 def test_evaluate_command_on_mutated_evidence(
     evidence_folder: Path, data: bytes, stdin: bool
 ) -> None:

@@ -818,3 +818,67 @@ def test_keys_that_are_digits_to_unicode(tmp_path: Path, key: str) -> None:
         result = cli(command, str(path))
         assert result.exit_code == 1
         assert f"#/{key}: error: " in result.stderr
+
+
+LONE_HALVES = b'{"municipality": {"number": "4601"}, "\\ud800bl\xc3\xa5": 1, "x": ["a\\udc00"]}'
+
+
+def test_half_a_surrogate_pair_is_a_located_evidence_error(tmp_path: Path) -> None:
+    """Regression (found by the long fuzz run): `"\\ud800"` is a valid JSON escape but no
+    character, and a report holding it could not be written (UnicodeEncodeError half-way
+    through standard output). Protection: evidence.parse_text refuses such keys and strings."""
+    item = evidence_item("doc.json", LONE_HALVES)
+    assert item.document is None
+    assert [(p.pointer, p.message[:22]) for p in item.problems] == [
+        ("", 'the key "\\ud800blå" ho'),
+        ("/x/0", 'the text "a\\udc00" hol'),
+    ]
+    whole_pair = b'{"s": "\\ud83d\\ude00", "t": "\\u00e5"}'  # an emoji, written as its two halves
+    assert evidence_item("ok.json", whole_pair).document == {"s": "\U0001f600", "t": "å"}
+    path = tmp_path / "doc.json"
+    path.write_bytes(LONE_HALVES)
+    for command in (["evaluate", "-f", "json", "--as-of", "2025-06-30"], ["validate"]):
+        done = real(*command, str(path))
+        assert done.returncode == 1
+        assert f"{path}:1#/x/0: error: the text " in done.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_as_an_escape(tmp_path: Path) -> None:
+    """Protection: a file name with bytes that are not UTF-8 reaches Python as lone
+    surrogates; standard output and `-o` files write them as `\\udcff`, which in JSON is the
+    same string again, so the report is whole and `--verify` finds the file. Without it, the
+    run stopped half-way with a traceback on a strict UTF-8 output (PYTHONIOENCODING=utf-8)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    name = os.fsdecode(b"\xffbad.json")
+    (folder / name).write_bytes((SAMPLES / "4601-bergen.json").read_bytes())
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for format_ in ("table", "json", "jsonl", "csv", "markdown", "html"):
+        done = subprocess.run(
+            [sys.executable, "-m", "modenhet", "evaluate", "folder", "-f", format_,
+             "--as-of", "2025-06-30"],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
+        )  # fmt: skip
+        assert (done.returncode, done.stderr) == (0, ""), (format_, done.stderr)
+        if format_ in ("json", "jsonl", "csv", "html"):  # the others name the municipality
+            assert "\\udcffbad.json" in done.stdout, format_
+    report = tmp_path / "report.json"
+    for arguments in (["folder", "-f", "json", "-o", str(report)], ["--verify", str(report)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "modenhet", "evaluate", *arguments, "--as-of", "2025-06-30"]
+            if arguments[0] != "--verify"
+            else [sys.executable, "-m", "modenhet", "evaluate", *arguments],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["results"][0]["source"] == (
+        f"folder/{name}"
+    )
+    assert "\\udcffbad.json: holds" in done.stdout
+    (folder / os.fsdecode(b"\xfebroken.json")).write_bytes(b"{")
+    done = subprocess.run(
+        [sys.executable, "-m", "modenhet", "validate", "folder"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("folder/\\udcfebroken.json:1: error: not valid JSON")

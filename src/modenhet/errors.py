@@ -16,8 +16,9 @@ from modenhet.source import Span
 Severity = Literal["error", "warning"]
 
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the bidirectional
-# overrides and isolates that reorder what a reader sees ("Trojan Source").
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# overrides and isolates that reorder what a reader sees ("Trojan Source"); and lone
+# surrogates, which a file name that is not UTF-8 brings and no terminal can be sent.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str, keep: str = "") -> str:

@@ -115,6 +115,8 @@ _HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _fi
 _PLAIN = json.JSONDecoder(object_pairs_hook=_plain_hook, **_HOOKS)
 _NFC = json.JSONDecoder(object_pairs_hook=_nfc_hook, **_HOOKS)
 _BRACKETS_OR_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # `\ud800`: only a pair makes a character
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[str | None, list[Violation]]:
@@ -192,6 +194,10 @@ def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Viol
                 "", f"the evidence document must be a JSON object, not {_json_kind(document)}"
             )
         ]
+    if not plain and _SURROGATE_ESCAPE.search(text):
+        halves = list(_lone_surrogates(document, ""))
+        if halves:
+            return None, halves
     if not plain:
         document = _nfc_values(document)
     return document, []
@@ -253,6 +259,35 @@ def _duplicate_keys(value: Any, pointer: str) -> Iterator[Violation]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _duplicate_keys(item, f"{pointer}/{index}")
+
+
+def _lone_surrogates(value: Any, pointer: str) -> Iterator[Violation]:
+    """Keys and strings holding half of a UTF-16 surrogate pair (`"\\ud800"`): JSON lets
+    the escape through, but it is no character, so no report could show or store it."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield Violation(pointer, _half_pair_message(f"the text {_shown(value)}"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(key):  # no pointer can name it: point at its object
+                yield Violation(pointer, _half_pair_message(f"the key {_shown(key)}"))
+            else:
+                yield from _lone_surrogates(item, f"{pointer}/{escape_pointer(key)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _lone_surrogates(item, f"{pointer}/{index}")
+
+
+def _shown(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return '"' + shown.encode("utf-8", "backslashreplace").decode("utf-8") + '"'
+
+
+def _half_pair_message(what: str) -> str:
+    return (
+        f"{what} holds half of a UTF-16 surrogate pair (\\ud800-\\udfff) without its "
+        "other half, which is not a character; write the character itself, or both halves"
+    )
 
 
 def _nfc_values(value: Any) -> Any:

@@ -9,6 +9,7 @@ an unreadable rule file) — before any report.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -107,3 +108,9 @@ def main(**_: Any) -> None:
     Check a rule file:
         modenhet check rules/bustadsosialt.rules
     """
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 reaches Python as lone surrogates (`\udcff`); written
+        # as that escape, it cannot stop a report half-way (and in JSON it is the same escape).
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")

@@ -120,6 +120,7 @@ def output(path: str | None) -> Iterator[TextIO]:
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
         "w",
         encoding="utf-8",
+        errors="backslashreplace",  # as on standard output (modenhet.cli.main)
         newline="",
         dir=directory,
         prefix=f".{os.path.basename(path)}.",
