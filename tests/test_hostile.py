@@ -875,6 +875,12 @@ def test_a_file_name_that_is_not_utf8_is_shown_as_an_escape(tmp_path: Path) -> N
         f"folder/{name}"
     )
     assert "\\udcffbad.json: holds" in done.stdout
+    done = subprocess.run(  # a report holds the name as `\udcff`: compare reads it as written
+        [sys.executable, "-m", "modenhet", "compare", str(report), str(report), "-f", "json"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["municipalities"][0]["old"]["source"] == f"folder/{name}"
     (folder / os.fsdecode(b"\xfebroken.json")).write_bytes(b"{")
     done = subprocess.run(
         [sys.executable, "-m", "modenhet", "validate", "folder"],

@@ -21,6 +21,7 @@ from modenhet.evidence import (
     MAX_DOCUMENT_BYTES,
     EvidenceItem,
     collect_files,
+    is_report,
     iter_evidence,
 )
 from modenhet.i18n import N_, translator
@@ -228,11 +229,6 @@ def municipality_of(value: Any) -> tuple[str | None, str | None]:
         number if isinstance(number, str) and number else None,
         name if isinstance(name, str) and name else None,
     )
-
-
-def is_report(document: Any) -> bool:
-    """A JSON object with `tool` and `results` is a report; anything else is evidence."""
-    return isinstance(document, dict) and "tool" in document and "results" in document
 
 
 # --------------------------------------------------------------------------------- reading

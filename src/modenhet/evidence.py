@@ -194,7 +194,8 @@ def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Viol
                 "", f"the evidence document must be a JSON object, not {_json_kind(document)}"
             )
         ]
-    if not plain and _SURROGATE_ESCAPE.search(text):
+    if not plain and _SURROGATE_ESCAPE.search(text) and not is_report(document):
+        # (a report names a file whose name is not UTF-8 with `\udcXX`, and `compare` reads it)
         halves = list(_lone_surrogates(document, ""))
         if halves:
             return None, halves
@@ -209,6 +210,11 @@ def parse_document(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[Any
     if text is None:
         return None, problems
     return parse_text(text)
+
+
+def is_report(document: Any) -> bool:
+    """A JSON object with `tool` and `results` is a report; anything else is evidence."""
+    return isinstance(document, dict) and "tool" in document and "results" in document
 
 
 def _too_deep(text: str, max_depth: int) -> Violation | None:
