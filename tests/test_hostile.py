@@ -47,7 +47,7 @@ def cli(*args: str, stdin: bytes | None = None) -> Any:
 
 
 def real(
-    *args: str, timeout: float = 60, cwd: Path | None = None
+    *args: str, timeout: float = 60, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`modenhet ARGS` in a subprocess, so that a hang is a failed test and not a stuck run."""
     done = subprocess.run(
@@ -56,6 +56,7 @@ def real(
         text=True,
         timeout=timeout,
         cwd=cwd,
+        env=env,
     )
     assert "Traceback" not in done.stderr, done.stderr
     return done
@@ -846,45 +847,35 @@ def test_half_a_surrogate_pair_is_a_located_evidence_error(tmp_path: Path) -> No
 def test_a_file_name_that_is_not_utf8_is_shown_as_an_escape(tmp_path: Path) -> None:
     """Protection: a file name with bytes that are not UTF-8 reaches Python as lone
     surrogates; standard output and `-o` files write them as `\\udcff`, which in JSON is the
-    same string again, so the report is whole and `--verify` finds the file. Without it, the
-    run stopped half-way with a traceback on a strict UTF-8 output (PYTHONIOENCODING=utf-8)."""
+    same string again, so the report is whole, `--verify` finds the file and `compare` reads
+    the report. Without it, the run stopped half-way with a traceback on a strict UTF-8
+    output (PYTHONIOENCODING=utf-8)."""
     folder = tmp_path / "folder"
     folder.mkdir()
     name = os.fsdecode(b"\xffbad.json")
     (folder / name).write_bytes((SAMPLES / "4601-bergen.json").read_bytes())
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+    def strict(*args: str) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        return real(*args, cwd=tmp_path, env=environment)
+
     for format_ in ("table", "json", "jsonl", "csv", "markdown", "html"):
-        done = subprocess.run(
-            [sys.executable, "-m", "modenhet", "evaluate", "folder", "-f", format_,
-             "--as-of", "2025-06-30"],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
-        )  # fmt: skip
+        done = strict("evaluate", "folder", "-f", format_, "--as-of", "2025-06-30")
         assert (done.returncode, done.stderr) == (0, ""), (format_, done.stderr)
         if format_ in ("json", "jsonl", "csv", "html"):  # the others name the municipality
             assert "\\udcffbad.json" in done.stdout, format_
     report = tmp_path / "report.json"
-    for arguments in (["folder", "-f", "json", "-o", str(report)], ["--verify", str(report)]):
-        done = subprocess.run(
-            [sys.executable, "-m", "modenhet", "evaluate", *arguments, "--as-of", "2025-06-30"]
-            if arguments[0] != "--verify"
-            else [sys.executable, "-m", "modenhet", "evaluate", *arguments],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+    done = strict("evaluate", "folder", "-f", "json", "-o", str(report), "--as-of", "2025-06-30")
+    assert done.returncode == 0, done.stderr
     assert json.loads(report.read_text(encoding="utf-8"))["results"][0]["source"] == (
         f"folder/{name}"
     )
-    assert "\\udcffbad.json: holds" in done.stdout
-    done = subprocess.run(  # a report holds the name as `\udcff`: compare reads it as written
-        [sys.executable, "-m", "modenhet", "compare", str(report), str(report), "-f", "json"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
-    )  # fmt: skip
+    done = strict("evaluate", "--verify", str(report))
+    assert done.returncode == 0 and "\\udcffbad.json: holds" in done.stdout
+    done = strict("compare", str(report), str(report), "-f", "json")
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)["municipalities"][0]["old"]["source"] == f"folder/{name}"
     (folder / os.fsdecode(b"\xfebroken.json")).write_bytes(b"{")
-    done = subprocess.run(
-        [sys.executable, "-m", "modenhet", "validate", "folder"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=environment,
-    )  # fmt: skip
+    done = strict("validate", "folder")
     assert done.returncode == 1
     assert done.stderr.startswith("folder/\\udcfebroken.json:1: error: not valid JSON")
