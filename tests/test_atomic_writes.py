@@ -212,6 +212,38 @@ def test_rule_files_are_read_only_to_every_command_but_fmt(inputs: Path) -> None
                 path.chmod(0o644)
 
 
+RULES = "rules/bustadsosialt.rules"
+OVERWRITES: list[list[str]] = [
+    ["evaluate", "samples/1151-utsira.json", "-o", "samples/1151-utsira.json", *AS_OF],
+    ["evaluate", "samples/", "-f", "json", "-o", "samples/../samples/4601-bergen.json", *AS_OF],
+    ["evaluate", "samples/", "-o", "hard-link.json", *AS_OF],  # the same file as Bergen's
+    ["evaluate", "samples/", "-r", RULES, "-o", RULES, *AS_OF],
+    ["evaluate", "samples/", "-r", RULES, "-o", "schemas/evidence.schema.json", *AS_OF],
+    ["test", "rules/bustadsosialt.test.yaml", "-o", "rules/bustadsosialt.test.yaml"],
+    ["test", "rules/", "-f", "junit", "-o", "rules/bustadsosialt.rules"],
+    ["compare", "samples/1506-molde.json", "samples/1506-molde.json",
+     "-o", "samples/1506-molde.json", *AS_OF],
+    ["impact", "rules/bustadsosialt.rules", "rules/bustadsosialt.rules", "samples/",
+     "-o", "samples/5501-tromso.json", *AS_OF],
+    ["evaluate", "samples/", "-o", "samples", *AS_OF],  # a folder
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", OVERWRITES, ids=lambda args: " ".join(args[:2] + args[-3:-2]))
+def test_a_report_never_replaces_an_input(inputs: Path, args: list[str]) -> None:
+    """`-o` naming a file the run reads (evidence, a rule file, the schema, a rule test; by
+    another path or a hard link too) or a folder is refused with status 2 before anything is
+    written: a slip of the keyboard must not replace a municipality's evidence by a report."""
+    (inputs / "hard-link.json").hardlink_to(inputs / "samples" / "4601-bergen.json")
+    before = fingerprint(inputs)
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    target = args[args.index("-o") + 1]
+    message = "this is a folder" if target == "samples" else "-o names a file this run reads"
+    assert result.stderr.startswith(f"{target}: error: {message}"), result.stderr  # first
+    assert fingerprint(inputs) == before  # no temporary file left either
+
+
 # ------------------------------------------------------------ some documents broken
 
 

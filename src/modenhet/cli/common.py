@@ -7,7 +7,7 @@ import datetime
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
@@ -108,6 +108,37 @@ def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
         fail(f"{error.path}: error: no such file or folder")
 
 
+def rule_set_files(ruleset: RuleSet) -> list[str]:
+    """Every file a rule set was read from: its rule files, includes too, and its schema."""
+    model = ruleset.model
+    files = [str(source.path) for source in model.sources]
+    return files + ([str(model.schema_path)] if model.schema_path is not None else [])
+
+
+def check_output(path: str | None, inputs: Iterable[str]) -> None:
+    """Before anything is written, exit 2 when `-o` names a folder or a file the run reads
+    (`inputs`, compared as files: another path or a hard link counts), so that a slip of the
+    keyboard cannot replace a municipality's evidence or a rule file by a report."""
+    if path is None:
+        return
+    if os.path.isdir(path):
+        fail(f"{path}: error: this is a folder; -o names the file to write the report to")
+    try:
+        target = os.stat(path)
+    except OSError:
+        return  # nothing there yet, so nothing to lose
+    for candidate in inputs:
+        try:
+            found = os.stat(candidate) if candidate != "-" else None
+        except (OSError, ValueError):
+            continue
+        if found is not None and (found.st_dev, found.st_ino) == (target.st_dev, target.st_ino):
+            fail(
+                f"{path}: error: -o names a file this run reads ({candidate}); "
+                "write the report to another file"
+            )
+
+
 @contextmanager
 def output(path: str | None) -> Iterator[TextIO]:
     """Standard output, or a file written atomically: a temporary file, then a rename."""
@@ -117,22 +148,28 @@ def output(path: str | None) -> Iterator[TextIO]:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         fail(f"{path}: error: the folder {directory} does not exist")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-        "w",
-        encoding="utf-8",
-        errors="backslashreplace",  # as on standard output (modenhet.cli.main)
-        newline="",
-        dir=directory,
-        prefix=f".{os.path.basename(path)}.",
-        suffix=".tmp",
-        delete=False,
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            "w",
+            encoding="utf-8",
+            errors="backslashreplace",  # as on standard output (modenhet.cli.main)
+            newline="",
+            dir=directory,
+            prefix=f".{os.path.basename(path)}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except OSError as error:
+        fail(f"{path}: error: cannot write in {directory}: {error.strerror or error}")
     try:
         with handle:
             yield cast(TextIO, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        try:
+            os.replace(handle.name, path)
+        except OSError as error:
+            fail(f"{path}: error: cannot replace it by the report: {error.strerror or error}")
     except BaseException:
         if os.path.exists(handle.name):
             os.unlink(handle.name)

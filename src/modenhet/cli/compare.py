@@ -24,10 +24,12 @@ from modenhet.cli.common import (
     PROBLEM,
     RECURSIVE,
     RULES,
+    check_output,
     evidence_files,
     fail,
     load_rules,
     output,
+    rule_set_files,
     stderr,
 )
 from modenhet.compare import (
@@ -128,7 +130,7 @@ def compare(
     """
     if old == "-" and new == "-":
         fail("error: only one of OLD and NEW can be - (standard input)")
-    evidence_files((old, new), recursive=recursive)  # exit 2 for a path that does not exist
+    inputs = evidence_files((old, new), recursive=recursive)  # exit 2 for a missing path
     before = read_side(OLD, old, recursive=recursive, limit=max_bytes)
     after = read_side(NEW, new, recursive=recursive, limit=max_bytes)
     reason = mismatch(before, after)
@@ -139,6 +141,7 @@ def compare(
     notes: list[str] = []
     if before.is_evidence or after.is_evidence:
         ruleset = load_rules(rules)
+        inputs += rule_set_files(ruleset)
         if before.is_evidence:
             evaluate_side(before, ruleset, old_as_of or as_of)
         if after.is_evidence:
@@ -151,6 +154,7 @@ def compare(
     if explicit and not after.is_evidence and not (before.is_evidence and old_as_of is None):
         notes.append(f"warning: --as-of is not used: NEW ({new}) is not evidence")
 
+    check_output(output_path, inputs)
     comparison = compare_sides(before, after)  # the read errors first, then the matching's
     for problem in comparison.problems:
         stderr(problem.render())

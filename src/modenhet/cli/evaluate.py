@@ -19,10 +19,12 @@ from modenhet.cli.common import (
     PROBLEM,
     RECURSIVE,
     RULES,
+    check_output,
     evidence_files,
     fail,
     load_rules,
     output,
+    rule_set_files,
     stderr,
 )
 from modenhet.cli.progress import Progress
@@ -148,6 +150,7 @@ def evaluate(
         raise click.UsageError("--excel goes with --format csv")
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
+    check_output(output_path, [*files, *rule_set_files(ruleset)])
     tally = Tally(fail_under)
     plan = Plan(str(ruleset.model.sources[0].path), ruleset.sha256, ruleset.schema, as_of,
                 not no_validate, max_bytes, format_, __version__, lang, excel)  # fmt: skip

@@ -23,10 +23,12 @@ from modenhet.cli.common import (
     OK,
     PROBLEM,
     RECURSIVE,
+    check_output,
     evidence_files,
     fail,
     load_rules,
     output,
+    rule_set_files,
     stderr,
 )
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
@@ -118,6 +120,7 @@ def impact(
         stderr("error: nothing was evaluated")
         sys.exit(PROBLEM)
     old, new = sides
+    check_output(output_path, [*files, *rule_set_files(old.ruleset), *rule_set_files(new.ruleset)])
 
     result = assess(old, new, iter_evidence(files, limit=max_bytes), as_of)
     for problem in result.problems:

@@ -10,7 +10,7 @@ from fractions import Fraction
 import click
 from tabulate import tabulate
 
-from modenhet.cli.common import OK, PROBLEM, fail, output, stderr
+from modenhet.cli.common import OK, PROBLEM, check_output, fail, output, rule_set_files, stderr
 from modenhet.ruletests import (
     STATUSES,
     CaseResult,
@@ -95,6 +95,11 @@ def test(
     except PathNotFound as error:
         fail(f"{error.path}: error: no such file or folder")
     run = run_tests(files, default)
+    check_output(
+        output_path,
+        [test_file.path for test_file in run.files]
+        + [path for f in run.files if f.ruleset is not None for path in rule_set_files(f.ruleset)],
+    )
     for problem in run.problems:
         stderr(problem.render())
     with output(output_path) as out:
