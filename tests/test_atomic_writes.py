@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -242,6 +244,29 @@ def test_a_report_never_replaces_an_input(inputs: Path, args: list[str]) -> None
     message = "this is a folder" if target == "samples" else "-o names a file this run reads"
     assert result.stderr.startswith(f"{target}: error: {message}"), result.stderr  # first
     assert fingerprint(inputs) == before  # no temporary file left either
+
+
+def test_a_report_has_the_mode_a_file_would_have(tmp_path: Path) -> None:
+    """The temporary file behind `-o` is private (0600); the report takes the mode of the file
+    it replaces, or for a new one what the umask allows, as the shell's `>` would; and a link
+    named by `-o` stays a link, with the report where it points."""
+    document = str(SAMPLES / "1151-utsira.json")
+    report = tmp_path / "report.txt"
+    mask = os.umask(0o027)
+    try:
+        assert cli("evaluate", document, "-o", str(report), *AS_OF).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+    report.chmod(0o604)
+    assert cli("evaluate", document, "-o", str(report), *AS_OF).exit_code == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o604
+    link = tmp_path / "latest.json"
+    link.symlink_to(report.name)
+    assert cli("evaluate", document, "-o", str(link), "-f", "json", *AS_OF).exit_code == 0
+    assert link.is_symlink() and json.loads(report.read_bytes())["results"]
+    assert stat.S_IMODE(report.stat().st_mode) == 0o604
+    assert leftovers(tmp_path, {report.name, link.name}) == []
 
 
 # ------------------------------------------------------------ some documents broken

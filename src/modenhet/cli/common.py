@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -141,13 +142,17 @@ def check_output(path: str | None, inputs: Iterable[str]) -> None:
 
 @contextmanager
 def output(path: str | None) -> Iterator[TextIO]:
-    """Standard output, or a file written atomically: a temporary file, then a rename."""
+    """Standard output, or a file written atomically: a temporary file, then a rename. The
+    report gets the mode of the file it replaces (else what the umask allows), and a symbolic
+    link stays a link: the report goes where it points, as with the shell's `>`."""
     if path is None:
         yield sys.stdout
         return
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         fail(f"{path}: error: the folder {directory} does not exist")
+    mode = _mode_for(target)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
             "w",
@@ -155,7 +160,7 @@ def output(path: str | None) -> Iterator[TextIO]:
             errors="backslashreplace",  # as on standard output (modenhet.cli.main)
             newline="",
             dir=directory,
-            prefix=f".{os.path.basename(path)}.",
+            prefix=f".{os.path.basename(target)}.",
             suffix=".tmp",
             delete=False,
         )
@@ -167,10 +172,22 @@ def output(path: str | None) -> Iterator[TextIO]:
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            os.replace(handle.name, path)
+            os.chmod(handle.name, mode)
+            os.replace(handle.name, target)
         except OSError as error:
             fail(f"{path}: error: cannot replace it by the report: {error.strerror or error}")
     except BaseException:
         if os.path.exists(handle.name):
             os.unlink(handle.name)
         raise
+
+
+def _mode_for(path: str) -> int:
+    """The mode of the file a report replaces; for a new one, what the umask allows (a
+    temporary file is made private, 0600, which a report should not stay)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
