@@ -12,6 +12,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -267,6 +268,27 @@ def test_a_report_has_the_mode_a_file_would_have(tmp_path: Path) -> None:
     assert link.is_symlink() and json.loads(report.read_bytes())["results"]
     assert stat.S_IMODE(report.stat().st_mode) == 0o604
     assert leftovers(tmp_path, {report.name, link.name}) == []
+
+
+def test_a_pipe_or_a_device_is_written_to_never_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null`, `-o /dev/stdout` or a named pipe is written to as the shell's `>`
+    would; a rename over it would replace the device or pipe itself by a regular file (run as
+    root, `-o /dev/null` replaced /dev/null). Tested with a named pipe and a reader."""
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = subprocess.run(
+        [sys.executable, "-m", "modenhet", "evaluate", str(SAMPLES / "1151-utsira.json"),
+         "-f", "json", "-o", str(fifo), *AS_OF],
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(received[0])["results"][0]["municipality"]["name"] == "Utsira"
+    assert leftovers(tmp_path, {fifo.name}) == []
 
 
 # ------------------------------------------------------------ some documents broken

@@ -148,11 +148,18 @@ def output(path: str | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
+    try:
+        existing: os.stat_result | None = os.stat(path)
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        yield from _special_output(path)  # never replace /dev/null by a report
+        return
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         fail(f"{path}: error: the folder {directory} does not exist")
-    mode = _mode_for(target)
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else _new_file_mode()
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
             "w",
@@ -182,12 +189,20 @@ def output(path: str | None) -> Iterator[TextIO]:
         raise
 
 
-def _mode_for(path: str) -> int:
-    """The mode of the file a report replaces; for a new one, what the umask allows (a
-    temporary file is made private, 0600, which a report should not stay)."""
+def _special_output(path: str) -> Iterator[TextIO]:
+    """A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is, like
+    the shell's `>`; renaming a file over it would replace the device itself."""
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        stream = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="")  # noqa: SIM115
+    except OSError as error:
+        fail(f"{path}: error: cannot write to it: {error.strerror or error}")
+    with stream:
+        yield stream
+
+
+def _new_file_mode() -> int:
+    """What the umask allows a new file (the temporary file behind a report is made private,
+    0600, which the report should not stay)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
