@@ -360,6 +360,24 @@ def test_default_as_of_is_today_and_recorded() -> None:
 # ---------------------------------------------------------------------------- check
 
 
+def test_a_rule_set_from_a_pipe() -> None:
+    """`check /dev/stdin` and `-r <(...)` read a rule set from a pipe. Regression: the top
+    file was opened by its resolved path, which for a pipe (`/proc/.../pipe:[...]`) is none."""
+    rules = (
+        b'ruleset "T"\nlevels { 1 "a" 2 "b" }\n'
+        b'factor f "F" { level 2 { criterion c "C" when x.y } }\n'
+    )
+    done = real("check", "/dev/stdin", stdin=rules)
+    assert (done.returncode, done.stdout) == (
+        0,
+        "/dev/stdin: ok — 1 factors, 1 criteria, 0 lets, 1 file(s)\n",
+    )
+    done = real("evaluate", "samples/1151-utsira.json", "-r", "/dev/stdin", "-f", "csv",
+                "--as-of", "2025-06-30", stdin=rules)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "samples/1151-utsira.json,1151,Utsira,1,1,"
+
+
 def test_check_the_default_rule_set() -> None:
     result = cli("check")
     assert result.exit_code == 0

@@ -110,14 +110,14 @@ def _read_top(display: str, real: Path, limits: Limits) -> bytes:
     if os.path.isdir(display):
         raise RuleFileError(display, "is a directory; name the rule set's .rules file")
     try:
-        size = os.path.getsize(real)
+        size = os.path.getsize(display)  # the path as given: `real` of a pipe is no path
         if size > limits.rule_file_bytes:
             raise RuleFileError(
                 display,
                 f"the rule file is {size} bytes; the limit is {limits.rule_file_bytes} (raise it "
                 "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
             )
-        with real.open("rb") as handle:  # at most the limit, also from a pipe (`<(...)`)
+        with open(display, "rb") as handle:  # at most the limit, also from a pipe (`<(...)`)
             data = handle.read(limits.rule_file_bytes + 1)
     except OSError as error:
         raise RuleFileError(display, f"cannot be read: {error.strerror}") from None
