@@ -16,6 +16,8 @@ from modenhet.evidence import EvidenceItem
 from modenhet.results import Evaluation
 from modenhet.ruleset import RuleSet
 
+PROBLEMS_IN_A_CELL = 10
+
 
 @dataclass
 class Outcome:
@@ -36,6 +38,16 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.evaluation is None
+
+    def problems_in_brief(self, *, pointers: bool) -> tuple[list[str], int]:
+        """The first problems, as text for one cell of a table, and how many more there are:
+        a document with thousands of violations must not make a cell no spreadsheet opens
+        (Excel holds 32,767 characters in one)."""
+        shown = [
+            f"{p.pointer}: {p.message}" if pointers and p.pointer else p.message
+            for p in self.problems[:PROBLEMS_IN_A_CELL]
+        ]
+        return shown, len(self.problems) - len(shown)
 
 
 @dataclass(frozen=True)

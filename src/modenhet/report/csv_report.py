@@ -32,9 +32,8 @@ def summary_row(outcome: Outcome, factors: int) -> list[Any]:
     ]
     evaluation = outcome.evaluation
     if evaluation is None:
-        error = "; ".join(
-            f"{p.pointer}: {p.message}" if p.pointer else p.message for p in outcome.problems
-        )
+        shown, more = outcome.problems_in_brief(pointers=True)
+        error = "; ".join([*shown, f"(+{more} more)"] if more else shown)
         return [*identity, *[""] * (factors + 1), text_cell(error)]
     return [*identity, *evaluation.levels, evaluation.overall, ""]
 

@@ -30,7 +30,10 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         evaluation = outcome.evaluation
         name = _cell(municipality_name(outcome))
         if evaluation is None:
-            reason = "; ".join(p.message for p in outcome.problems)
+            shown, more = outcome.problems_in_brief(pointers=False)
+            if more:
+                shown.append(_("(+%(count)s more)") % {"count": more})
+            reason = "; ".join(shown)
             rows.append([name, *["" for _factor in factors], _("error"), _cell(reason)])
         else:
             rows.append([name, *evaluation.levels, evaluation.overall, ""])
