@@ -884,7 +884,8 @@ def test_a_file_name_that_is_not_utf8_is_shown_as_an_escape(tmp_path: Path) -> N
 def test_a_document_with_thousands_of_violations_keeps_its_cells_small(tmp_path: Path) -> None:
     """Protection: the CSV and Markdown error cell lists the first ten problems and counts the
     rest; 5,000 unknown keys made a 1.5 MB cell, and a spreadsheet holds 32,767 characters in
-    one. Every violation is still on standard error and in the JSON report."""
+    one. The HTML page lists a hundred (200,000 made a 70 MB page). Every violation is still on
+    standard error and in the JSON report."""
     document = json.loads((SAMPLES / "1151-utsira.json").read_bytes())
     document["evidence"]["economy"].update({f"k{i}": i for i in range(5000)})
     path = tmp_path / "many.json"
@@ -897,5 +898,7 @@ def test_a_document_with_thousands_of_violations_keeps_its_cells_small(tmp_path:
     assert cell.startswith("/evidence/economy/k0: `evidence.economy.k0` is not a known key")
     result = cli("evaluate", str(path), "-f", "markdown", "--lang", "en", "--as-of", "2025-06-30")
     assert result.stdout.count("is not a known key") == 10 and "(+4990 more)" in result.stdout
+    result = cli("evaluate", str(path), "-f", "html", "--lang", "en", "--as-of", "2025-06-30")
+    assert result.stdout.count("is not a known key") == 100 and "and 4900 more" in result.stdout
     result = cli("evaluate", str(path), "-f", "json", "--as-of", "2025-06-30")
     assert len(json.loads(result.stdout)["results"][0]["error"]) == 5000
