@@ -50,6 +50,20 @@ def test_as_of_a_datetime_counts_as_its_date_and_defaults_to_today() -> None:
     assert rs.evaluate(doc).as_of == datetime.date.today()
 
 
+def test_validate_and_evaluate_a_dict_whose_keys_are_not_strings() -> None:
+    """A document from Python code may have keys JSON cannot hold: validation names them as
+    unknown keys (it raised TypeError in the "did you mean" lookup), evaluation ignores them."""
+    rs = modenhet.load_ruleset(modenhet.default_rules_path())
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc[1] = "one"
+    doc["municipality"][("a", "b")] = 2
+    assert [(v["pointer"], v["message"][:24]) for v in rs.validate(doc)] == [
+        ("/1", "`1` is not a known key; "),
+        ("/municipality/('a', 'b')", "`municipality.('a', 'b')"),
+    ]
+    assert rs.evaluate(doc, datetime.date(2025, 6, 30)).overall == 5
+
+
 def test_validate_without_a_schema_is_empty(tmp_path: Path) -> None:
     path = tmp_path / "x.rules"
     path.write_text('ruleset "X"\nlevels { 1 "A" }\n', encoding="utf-8")

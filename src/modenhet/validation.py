@@ -190,8 +190,10 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         known = list(schema.get("properties", {}))
         patterns = list(schema.get("patternProperties", {}))
-        extras = [
-            k for k in instance if k not in known and not any(re.search(p, k) for p in patterns)
+        extras = [  # as text: a document from the Python API may have other keys than strings
+            str(k)
+            for k in instance
+            if k not in known and not any(re.search(p, str(k)) for p in patterns)
         ]
         out = []
         for key in extras:
