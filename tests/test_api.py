@@ -64,6 +64,22 @@ def test_validate_and_evaluate_a_dict_whose_keys_are_not_strings() -> None:
     assert rs.evaluate(doc, datetime.date(2025, 6, 30)).overall == 5
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [({"startlan"}, "{'startlan'}"), (b"x", "b'x'"), (datetime.date(2020, 1, 1), "datetime.date")],
+)
+def test_validate_a_value_json_cannot_hold(value: object, shown: str) -> None:
+    """A set, bytes or a date put in a document by Python code is a violation that shows the
+    value (describing it as JSON raised TypeError)."""
+    rs = modenhet.load_ruleset(modenhet.default_rules_path())
+    doc = json.loads((SAMPLES / "4601-bergen.json").read_text("utf-8"))
+    doc["evidence"]["economy"]["instruments_used"] = value
+    (violation,) = rs.validate(doc)
+    assert violation["pointer"] == "/evidence/economy/instruments_used"
+    assert violation["message"].startswith("`evidence.economy.instruments_used` must be a list")
+    assert f"; got {shown}" in violation["message"]
+
+
 def test_validate_without_a_schema_is_empty(tmp_path: Path) -> None:
     path = tmp_path / "x.rules"
     path.write_text('ruleset "X"\nlevels { 1 "A" }\n', encoding="utf-8")

@@ -151,7 +151,10 @@ def dotted(path: Any) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON: a set, bytes or a date from the Python API
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
