@@ -28,7 +28,7 @@ from modenhet.model import (
     RuleSetModel,
 )
 from modenhet.parser import RESERVED
-from modenhet.schemapaths import OPEN, SchemaIndex, SchemaNode, UnknownKey
+from modenhet.schemapaths import OPEN, SchemaIndex, SchemaNode, UnknownKey, resolve_local
 from modenhet.source import Span
 from modenhet.statictypes import (
     ANY,
@@ -113,26 +113,12 @@ def _expansion_problem(schema: dict[str, Any]) -> str | None:
     cost: dict[int, int] = {}
     active: set[int] = set()
 
-    def resolve(reference: Any) -> Any:
-        if not isinstance(reference, str) or not reference.startswith("#"):
-            return None  # another document: validation reports it per document
-        target: Any = schema
-        for part in reference[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(target, dict) and part in target:
-                target = target[part]
-            elif isinstance(target, list) and part.isdecimal() and int(part) < len(target):
-                target = target[int(part)]
-            else:
-                return None
-        return target
-
     def same_place(node: dict[str, Any]) -> list[Any]:
         found: list[Any] = []
         for keyword in _SAME_PLACE:
             value = node.get(keyword)
             if keyword == "$ref":
-                found.append(resolve(value))
+                found.append(resolve_local(schema, value))
             elif isinstance(value, list):
                 found.extend(value)
             else:

@@ -89,18 +89,14 @@ class FactorImpact:
     levels: LevelPair
 
 
-@dataclass(frozen=True)
-class CriterionImpact:
-    """A criterion, matched by factor ID and criterion ID, that differs between the two runs of
-    one document: it is in one rule set only, or its status or its level block differs."""
+class _MatchedCriterion:
+    """A criterion matched by factor ID and criterion ID across OLD and NEW; a level of None
+    means the criterion is not in that side's rule set."""
 
     factor: str
     id: str
-    title: str
-    old_level: int | None  # None: not in OLD's rule set
-    old: Status | None
-    new_level: int | None  # None: not in NEW's rule set
-    new: Status | None
+    old_level: int | None
+    new_level: int | None
 
     @property
     def key(self) -> str:
@@ -113,6 +109,20 @@ class CriterionImpact:
         if self.new_level is None:
             return "removed"
         return "changed"
+
+
+@dataclass(frozen=True)
+class CriterionImpact(_MatchedCriterion):
+    """A criterion, matched by factor ID and criterion ID, that differs between the two runs of
+    one document: it is in one rule set only, or its status or its level block differs."""
+
+    factor: str
+    id: str
+    title: str
+    old_level: int | None  # None: not in OLD's rule set
+    old: Status | None
+    new_level: int | None  # None: not in NEW's rule set
+    new: Status | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,7 +214,7 @@ class Uncompared:
 
 
 @dataclass
-class CriterionTally:
+class CriterionTally(_MatchedCriterion):
     """Over every compared document: how a criterion's status moved from OLD to NEW."""
 
     factor: str
@@ -213,18 +223,6 @@ class CriterionTally:
     old_level: int | None
     new_level: int | None
     moves: Counter[tuple[Status | None, Status | None]] = field(default_factory=Counter)
-
-    @property
-    def key(self) -> str:
-        return f"{self.factor}.{self.id}"
-
-    @property
-    def change(self) -> CriterionChangeKind:
-        if self.old_level is None:
-            return "added"
-        if self.new_level is None:
-            return "removed"
-        return "changed"
 
     def sorted_moves(self) -> list[tuple[Status | None, Status | None, int]]:
         return sorted(

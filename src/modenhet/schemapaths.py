@@ -159,7 +159,7 @@ class SchemaIndex:
         if "$ref" in schema:
             reference = schema["$ref"]
             usable = isinstance(reference, str) and reference not in active
-            target = self._resolve(reference) if usable else None
+            target = resolve_local(self.schema, reference) if usable else None
             if target is None:
                 yield {}  # an external or circular reference: open
                 return
@@ -172,19 +172,22 @@ class SchemaIndex:
             for branch in schema.get(keyword, []):
                 yield from self._walk(branch, depth + 1, active, budget)
 
-    def _resolve(self, reference: str) -> Any:
-        if not reference.startswith("#"):
+
+def resolve_local(schema: Any, reference: Any) -> Any:
+    """The part of `schema` a `$ref` such as `#/$defs/date` names, or None: a reference to
+    another document (validation reports it per document) or to nothing."""
+    if not isinstance(reference, str) or not reference.startswith("#"):
+        return None
+    target: Any = schema
+    for part in reference[1:].split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdecimal() and int(part) < len(target):
+            target = target[int(part)]
+        else:
             return None
-        target: Any = self.schema
-        for part in reference[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(target, dict) and part in target:
-                target = target[part]
-            elif isinstance(target, list) and part.isdecimal() and int(part) < len(target):
-                target = target[int(part)]
-            else:
-                return None
-        return target
+    return target
 
 
 def _may_be_object(schema: dict[str, Any]) -> bool:

@@ -33,15 +33,22 @@ def fail(message: str) -> NoReturn:
     sys.exit(CANNOT_RUN)
 
 
-def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
+def parse_date(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> datetime.date | None:
+    """A date option written YYYY-MM-DD, or None when it is not given."""
     if value is None:
-        return datetime.date.today()
+        return None
     try:
         if len(value) != 10:
             raise ValueError
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
+    return parse_date(ctx, param, value) or datetime.date.today()
 
 
 AS_OF = click.option(
@@ -65,6 +72,13 @@ LANG = click.option(
     show_default=True,
     help="The language of the report's own words: nynorsk, bokmål or English. Rule titles and "
     "advice are shown as the rule set writes them.",
+)
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    help="Write the report to FILE (atomically) instead of standard output.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
 MAX_BYTES = click.option(
@@ -182,7 +196,7 @@ def output(path: str | None) -> Iterator[TextIO]:
             os.chmod(handle.name, mode)
             os.replace(handle.name, target)
         except OSError as error:
-            fail(f"{path}: error: cannot replace it by the report: {error.strerror or error}")
+            fail(f"{path}: error: cannot be replaced: {error.strerror or error}")
     except BaseException:
         if os.path.exists(handle.name):
             os.unlink(handle.name)

@@ -21,6 +21,7 @@ from modenhet.cli.common import (
     LANG,
     MAX_BYTES,
     OK,
+    OUTPUT,
     PROBLEM,
     RECURSIVE,
     RULES,
@@ -29,6 +30,7 @@ from modenhet.cli.common import (
     fail,
     load_rules,
     output,
+    parse_date,
     rule_set_files,
     stderr,
 )
@@ -53,19 +55,6 @@ if TYPE_CHECKING:
 ARROWS = {"up": "↑", "down": "↓", "same": "="}
 
 
-def _parse_date(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
-
-
 @click.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
@@ -74,7 +63,7 @@ def _parse_date(
 @click.option(
     "--old-as-of",
     metavar="YYYY-MM-DD",
-    callback=_parse_date,
+    callback=parse_date,
     help="Evaluate OLD evidence at this date instead (e.g. last year's). Default: --as-of.",
 )
 @click.option(
@@ -86,13 +75,7 @@ def _parse_date(
     show_default=True,
     help="The report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    metavar="FILE",
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@OUTPUT
 @click.option(
     "--fail-on-regression",
     is_flag=True,

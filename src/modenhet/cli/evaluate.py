@@ -16,6 +16,7 @@ from modenhet.cli.common import (
     LANG,
     MAX_BYTES,
     OK,
+    OUTPUT,
     PROBLEM,
     RECURSIVE,
     RULES,
@@ -64,13 +65,7 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     show_default=True,
     help="The report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    metavar="FILE",
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@OUTPUT
 @click.option(
     "--fail-under",
     type=int,

@@ -4,14 +4,12 @@ kept; `--check` and `--diff` change nothing."""
 from __future__ import annotations
 
 import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from modenhet.cli.common import CANNOT_RUN, OK, PROBLEM, fail, stderr
+from modenhet.cli.common import OK, PROBLEM, fail, output, stderr
 
 STDIN = "-"
 
@@ -127,31 +125,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
 
 
 def _replace(path: str, text: str) -> None:
-    """Write the file atomically: a temporary file beside it (with its mode), then a rename.
-    A symbolic link stays a link: its target is rewritten."""
-    real = os.path.realpath(path)
-    try:
-        mode = stat.S_IMODE(os.stat(real).st_mode)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-            "wb",
-            dir=os.path.dirname(real),
-            prefix=f".{os.path.basename(real)}.",
-            suffix=".tmp",
-            delete=False,
-        )
-    except OSError as error:
-        fail(f"{path}: error: cannot be rewritten: {error.strerror}")
-    try:
-        with handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, real)
-    except BaseException as error:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        if isinstance(error, OSError):
-            stderr(f"{path}: error: cannot be rewritten: {error.strerror}")
-            sys.exit(CANNOT_RUN)
-        raise
+    """Write the file atomically, with its mode, as `-o` writes a report (`output`); a symbolic
+    link stays a link: its target is rewritten."""
+    with output(path) as out:
+        out.write(text)

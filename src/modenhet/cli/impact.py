@@ -21,6 +21,7 @@ from modenhet.cli.common import (
     LANG,
     MAX_BYTES,
     OK,
+    OUTPUT,
     PROBLEM,
     RECURSIVE,
     check_output,
@@ -55,13 +56,7 @@ ARROWS = {"up": "↑", "down": "↓", "same": "="}
     show_default=True,
     help="The report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    metavar="FILE",
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@OUTPUT
 @click.option(
     "--fail-on-change",
     is_flag=True,

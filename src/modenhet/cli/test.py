@@ -10,7 +10,16 @@ from fractions import Fraction
 import click
 from tabulate import tabulate
 
-from modenhet.cli.common import OK, PROBLEM, check_output, fail, output, rule_set_files, stderr
+from modenhet.cli.common import (
+    OK,
+    OUTPUT,
+    PROBLEM,
+    check_output,
+    fail,
+    output,
+    rule_set_files,
+    stderr,
+)
 from modenhet.ruletests import (
     STATUSES,
     CaseResult,
@@ -56,13 +65,7 @@ def _threshold(ctx: click.Context, param: click.Parameter, value: str | None) ->
     show_default=True,
     help="text for people; junit: JUnit XML for CI systems.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_path",
-    metavar="FILE",
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@OUTPUT
 @click.option("-v", "--verbose", is_flag=True, help="Name every case, also those that pass.")
 def test(
     *,
