@@ -47,12 +47,10 @@ from modenhet.compare import (
 )
 from modenhet.compare import compare as compare_sides
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.table import Translate, status_word
+from modenhet.report.table import ARROWS, Translate, status_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
-
-ARROWS = {"up": "↑", "down": "↓", "same": "="}
 
 
 @click.command()

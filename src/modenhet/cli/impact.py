@@ -34,12 +34,10 @@ from modenhet.cli.common import (
 )
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
 from modenhet.impact import NEW, OLD, Change, DocumentImpact, Impact, Rules, assess
-from modenhet.report.table import Translate, status_word
+from modenhet.report.table import ARROWS, Translate, status_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
-
-ARROWS = {"up": "↑", "down": "↓", "same": "="}
 
 
 @click.command()

@@ -19,6 +19,9 @@ from modenhet.run import Outcome, RunInfo, municipality_name
 Translate = Callable[[str], str]
 
 
+ARROWS = {"up": "↑", "down": "↓", "same": "="}  # a level then and now (compare, impact)
+
+
 def status_word(status: str, _: Translate) -> str:
     words = {"met": _("met"), "not_met": _("not met"), "unknown": _("unknown"), "error": _("error")}
     return words[status]
