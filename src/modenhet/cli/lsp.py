@@ -10,6 +10,16 @@ import click
 from modenhet.cli.common import fail
 
 
+class _OneLine(logging.Formatter):
+    """Each log entry on one line: pygls logs a malformed message from the editor with a
+    traceback (attached, or written into the message), which says nothing to an author.
+    `--verbose` keeps everything."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_info = record.exc_text = record.stack_info = None
+        return super().format(record).split("\n", 1)[0]
+
+
 @click.command()
 @click.option(
     "--stdio",
@@ -49,11 +59,10 @@ def lsp(*, stdio: bool, port: int | None, host: str, verbose: bool) -> None:
     from modenhet.lsp import build_server
 
     # Standard output is the protocol channel: logs go to stderr (and to the client's log).
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.INFO if verbose else logging.WARNING,
-        format="modenhet lsp: %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    log_format = "modenhet lsp: %(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(log_format) if verbose else _OneLine(log_format))
+    logging.basicConfig(handlers=[handler], level=logging.INFO if verbose else logging.WARNING)
     if port is not None:
         build_server(exit_process=True).start_tcp(host, port)
         return
