@@ -1,8 +1,8 @@
 """A small tree-walking evaluator written straight from spec/language.md, used only by the tests.
 
-It shares nothing with the engine but the AST (`modenhet.nodes`) and the checked model: values,
-the four-valued logic, missing paths and levels are implemented here again, plainly, so that a
-test running the same case through both catches a bug in either.
+It shares nothing with the engine but the AST (`modenhet.language.nodes`) and the checked model:
+values, the four-valued logic, missing paths and levels are implemented here again, plainly, so
+that a test running the same case through both catches a bug in either.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from modenhet import nodes as n
-from modenhet.model import RuleSetModel
+from modenhet.check.model import RuleSetModel
+from modenhet.language import nodes as n
 
 RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
 DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import modenhet
-from modenhet.exact import Failure, Known
+from modenhet.engine.exact import Failure, Known
 
 import reference
 from conftest import RULES, SAMPLES
@@ -320,14 +320,14 @@ def compare(rs: modenhet.RuleSet, doc: dict[str, Any], as_of: datetime.date) -> 
     model = rs.model
     result = rs.evaluate(doc, as_of=as_of)
     ref = reference.evaluate(model, doc, as_of)
-    frame = rs._exact.frame(doc, as_of)
+    frame = rs.exact.frame(doc, as_of)
     fast, _, _, fallback, bad = rs._fast(doc, as_of)
     for factor in model.factors:
         got = result.factors[factor.id]
         for definition, criterion in zip(factor.criteria, got.criteria, strict=True):
             index = definition.index
             where = f"{factor.id}.{definition.id}: {definition.when.span.text()}"
-            exact = exact_status(rs._exact.criteria[index](frame))
+            exact = exact_status(rs.exact.criteria[index](frame))
             assert criterion.status == ref.statuses[index], where
             assert exact == ref.statuses[index], f"exact evaluator: {where}"
             if not bad and index not in fallback:

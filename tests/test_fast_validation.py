@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modenhet.cli import main
-from modenhet.evidence import iter_evidence
-from modenhet.fastschema import compile_fast, is_plain, unsupported
-from modenhet.validation import SchemaValidator
+from modenhet.evidence.fastschema import compile_fast, is_plain, unsupported
+from modenhet.evidence.reader import iter_evidence
+from modenhet.evidence.validation import SchemaValidator
 
 from conftest import ROOT, SAMPLES
 

@@ -36,9 +36,9 @@ from hypothesis import strategies as st
 
 import modenhet
 from modenhet.cli import main
-from modenhet.evidence import iter_evidence
-from modenhet.parser import lark_parser, parse
-from modenhet.run import evaluate_items
+from modenhet.evidence.reader import iter_evidence
+from modenhet.language.parser import lark_parser, parse
+from modenhet.run.outcome import evaluate_items
 from modenhet.source import Source
 
 from conftest import ROOT, SAMPLES

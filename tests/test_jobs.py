@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from modenhet import batch
 from modenhet.cli import main
-from modenhet.evidence import Pending, iter_sources
-from modenhet.report import REPORTERS
+from modenhet.evidence.reader import Pending, iter_sources
+from modenhet.report import REPORTERS, record_renderer
+from modenhet.run import batch
 
 from conftest import RULES, SAMPLES
 
@@ -212,7 +212,8 @@ def test_memory_stays_flat_the_main_process_reads_only_a_few_chunks_ahead(
 def plan_for(ruleset: Any, **changes: Any) -> batch.Plan:
     fields = {"rules": str(RULES), "sha256": ruleset.sha256, "schema": ruleset.schema,
               "as_of": datetime.date(2025, 6, 30), "validate": True, "limit": 1 << 20,
-              "format": "csv", "version": "0", "lang": "nn", "excel": False}  # fmt: skip
+              "render": record_renderer("csv"), "version": "0", "lang": "nn",
+              "excel": False}  # fmt: skip
     return batch.Plan(**{**fields, **changes})
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from modenhet import parsercache
-from modenhet.parser import _PARSER_OPTIONS, lark_parser
+from modenhet.language import parsercache
+from modenhet.language.parser import _PARSER_OPTIONS, lark_parser
 
 GRAMMAR = (Path(parsercache.__file__).parent / "grammar.lark").read_text(encoding="utf-8")
 SAMPLE_RULE = 'ruleset "Prøve"\nlevels { 1 "Lågt" }\nfactor f "Fæ" { level 1 { } }\n'

@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modenhet.cli import main
-from modenhet.resources import default_rules_path
-from modenhet.ruletests import (
+from modenhet.authoring.ruletests import (
     Coverage,
     _Yaml,
     parse_path,
@@ -26,6 +24,8 @@ from modenhet.ruletests import (
     percent_text,
     run_tests,
 )
+from modenhet.cli import main
+from modenhet.resources import default_rules_path
 
 from conftest import ROOT, SAMPLES
 

@@ -28,6 +28,9 @@ class EvalError(Exception):
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WORD = re.compile(r"\w+")
 
+# Reserved everywhere (spec section 2): also as let names, IDs and quantifier variables.
+RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
+
 
 def nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
@@ -360,8 +363,6 @@ def is_identifier(text: str) -> bool:
 
 def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = frozenset()) -> str:
     """A path as a rule would write it: `a.b[2].c`, back-ticks where a key is not a name."""
-    from modenhet.parser import RESERVED
-
     out: list[str] = []
     for position, segment in enumerate(segments):
         if isinstance(segment, int):

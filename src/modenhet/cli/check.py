@@ -38,9 +38,9 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     Example:
         modenhet check rules/bustadsosialt.rules
     """
-    from modenhet.checker import check as check_rules
+    from modenhet.check.checker import check as check_rules
     from modenhet.errors import RuleFileError
-    from modenhet.loader import load_rule_files
+    from modenhet.language.loader import load_rule_files
     from modenhet.resources import default_rules_path
 
     default = str(default_rules_path())

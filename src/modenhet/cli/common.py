@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 import click
 
 if TYPE_CHECKING:
-    from modenhet.ruleset import RuleSet
+    from modenhet.engine.ruleset import RuleSet
 
 OK, PROBLEM, CANNOT_RUN = 0, 1, 2
 
@@ -93,9 +93,9 @@ MAX_BYTES = click.option(
 
 def load_rules(path: str | None) -> RuleSet:
     """The rule set, or exit: 2 when the file cannot be read, 1 when it does not check."""
+    from modenhet.engine.ruleset import load_ruleset
     from modenhet.errors import RuleError, RuleFileError
     from modenhet.resources import default_rules_path
-    from modenhet.ruleset import load_ruleset
 
     if path is None:  # the packaged rule set, named relative to here when it is below
         default = str(default_rules_path())
@@ -115,7 +115,7 @@ def load_rules(path: str | None) -> RuleSet:
 
 def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
     """The evidence files the arguments name, or exit 2 for a path that does not exist."""
-    from modenhet.evidence import InputError, collect_files
+    from modenhet.evidence.reader import InputError, collect_files
 
     try:
         return collect_files(list(arguments), recursive=recursive)

@@ -1,7 +1,7 @@
 """`modenhet compare OLD NEW`: what changed since last time, municipality by municipality.
 
-The comparison itself is `modenhet.compare`; this module reads the options, decides which date
-and rule set each side is evaluated with, and writes the table or the JSON.
+The comparison itself is `modenhet.analyses.compare`; this module reads the options, decides
+which date and rule set each side is evaluated with, and writes the table or the JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +16,18 @@ from click.core import ParameterSource
 from tabulate import tabulate
 
 from modenhet import __version__
+from modenhet.analyses.compare import (
+    NEW,
+    OLD,
+    Comparison,
+    MunicipalityChange,
+    Side,
+    display_name,
+    evaluate_side,
+    mismatch,
+    read_side,
+)
+from modenhet.analyses.compare import compare as compare_sides
 from modenhet.cli.common import (
     AS_OF,
     LANG,
@@ -34,18 +46,6 @@ from modenhet.cli.common import (
     rule_set_files,
     stderr,
 )
-from modenhet.compare import (
-    NEW,
-    OLD,
-    Comparison,
-    MunicipalityChange,
-    Side,
-    display_name,
-    evaluate_side,
-    mismatch,
-    read_side,
-)
-from modenhet.compare import compare as compare_sides
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
 from modenhet.report.table import ARROWS, Translate, status_word
 

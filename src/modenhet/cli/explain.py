@@ -75,9 +75,9 @@ def explain(
         modenhet explain samples/1820-alstahaug.json --as-of 2025-06-30
         modenhet explain samples/4642-laerdal.json --factor strategy --all
     """
-    from modenhet.evidence import iter_evidence
-    from modenhet.explain import Explainer
-    from modenhet.run import municipality_name
+    from modenhet.analyses.explain import Explainer
+    from modenhet.evidence.reader import iter_evidence
+    from modenhet.run.outcome import municipality_name
 
     files = evidence_files((evidence,), recursive=False)
     ruleset = load_rules(rules)
@@ -102,7 +102,7 @@ def explain(
     if errors or item.document is None:
         sys.exit(PROBLEM)
     evaluation = ruleset.evaluate(item.document, as_of)
-    explainer = Explainer(ruleset._exact, item.document, as_of)
+    explainer = Explainer(ruleset.exact, item.document, as_of)
     factors: list[dict[str, Any]] = []
     for factor in evaluation.factors.values():
         if factor_ids and factor.id not in factor_ids:
@@ -156,7 +156,7 @@ def explain(
 
 
 def municipality_name_of(item: Any, namer: Any) -> str:
-    from modenhet.run import Outcome
+    from modenhet.run.outcome import Outcome
 
     return str(namer(Outcome(item, None, [])))
 

@@ -1,7 +1,7 @@
 """`modenhet impact OLD NEW EVIDENCE...`: what a revision of the rules would do to real
 submissions, before it is adopted.
 
-The assessment itself is `modenhet.impact`; this module loads the two rule sets, reads the
+The assessment itself is `modenhet.analyses.impact`; this module loads the two rule sets, reads the
 evidence, reports the problems and writes the table or the JSON.
 """
 
@@ -16,6 +16,7 @@ import click
 from tabulate import tabulate
 
 from modenhet import __version__
+from modenhet.analyses.impact import NEW, OLD, Change, DocumentImpact, Impact, Rules, assess
 from modenhet.cli.common import (
     AS_OF,
     LANG,
@@ -33,7 +34,6 @@ from modenhet.cli.common import (
     stderr,
 )
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.impact import NEW, OLD, Change, DocumentImpact, Impact, Rules, assess
 from modenhet.report.table import ARROWS, Translate, status_word
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ def impact(
         modenhet impact old.rules new.rules submissions/ -f json -o impact.json
     """
     from modenhet.errors import RuleFileError
-    from modenhet.evidence import iter_evidence
-    from modenhet.loader import load_rule_files
+    from modenhet.evidence.reader import iter_evidence
+    from modenhet.language.loader import load_rule_files
 
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")

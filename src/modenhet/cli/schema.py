@@ -38,7 +38,7 @@ def schema(*, format_: str, report: bool) -> None:
         modenhet schema > evidence.schema.json
         modenhet schema --format markdown > evidence.md
     """
-    from modenhet.schemawalk import markdown
+    from modenhet.evidence.schemawalk import markdown
 
     loaded = _schema(report)
     if format_ == "markdown":
@@ -65,8 +65,8 @@ def template(*, municipality: str | None) -> None:
         modenhet template --municipality 4601 > 4601-bergen.json
         modenhet template --municipality 4601 | modenhet validate -
     """
-    from modenhet.municipalities import municipalities
-    from modenhet.schemawalk import template as build
+    from modenhet.evidence.municipalities import municipalities
+    from modenhet.evidence.schemawalk import template as build
 
     if municipality is not None and municipality not in municipalities():
         fail(

@@ -10,6 +10,15 @@ from fractions import Fraction
 import click
 from tabulate import tabulate
 
+from modenhet.authoring.ruletests import (
+    STATUSES,
+    CaseResult,
+    Coverage,
+    Mismatch,
+    TestRun,
+    parse_threshold,
+    percent_text,
+)
 from modenhet.cli.common import (
     OK,
     OUTPUT,
@@ -19,15 +28,6 @@ from modenhet.cli.common import (
     output,
     rule_set_files,
     stderr,
-)
-from modenhet.ruletests import (
-    STATUSES,
-    CaseResult,
-    Coverage,
-    Mismatch,
-    TestRun,
-    parse_threshold,
-    percent_text,
 )
 
 
@@ -89,8 +89,8 @@ def test(
         modenhet test rules/ --coverage --fail-under 100
         modenhet test my.test.yaml -f junit -o test-results.xml
     """
+    from modenhet.authoring.ruletests import PathNotFound, discover, run_tests
     from modenhet.resources import default_rules_path
-    from modenhet.ruletests import PathNotFound, discover, run_tests
 
     default = default_rules_path()
     try:

@@ -63,11 +63,11 @@ def validate(
     """
     from jsonschema.exceptions import SchemaError
 
-    from modenhet.checker import schema_problem
-    from modenhet.evidence import iter_evidence
+    from modenhet.check.checker import schema_problem
+    from modenhet.engine.ruleset import schema_violations
+    from modenhet.evidence.reader import iter_evidence
+    from modenhet.evidence.validation import SchemaValidator
     from modenhet.resources import default_schema_path
-    from modenhet.ruleset import schema_violations
-    from modenhet.validation import SchemaValidator
 
     files = evidence_files(evidence, recursive=recursive)
     if schema_path is None and rules is not None:

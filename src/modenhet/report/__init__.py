@@ -13,10 +13,9 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from modenhet.run import Outcome, RunInfo
+from modenhet.run.outcome import Outcome, Render, RunInfo
 
 Reporter = Callable[[RunInfo, Iterable[Outcome], TextIO], None]
-Render = Callable[[RunInfo, Outcome], str]
 RecordWriter = Callable[[RunInfo, Iterable[str], TextIO], None]
 
 REPORTERS: dict[str, tuple[str, str]] = {

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from modenhet.i18n import translator
 from modenhet.report.table import ordered_gap
 from modenhet.results import Evaluation
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 # ColorBrewer's YlGnBu: sequential, readable in grey and for common colour-vision deficiencies.
 # The level's number is always written on the colour too.

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from modenhet.i18n import translator
 from modenhet.report.table import gap_note, ordered_gap, progress_text, run_header, status_word
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 
 def _cell(text: Any) -> str:

@@ -14,7 +14,7 @@ from tabulate import tabulate
 from modenhet.errors import visible
 from modenhet.i18n import translator
 from modenhet.results import CriterionResult, Evaluation, FactorResult
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 Translate = Callable[[str], str]
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from modenhet.errors import EvidenceError, Violation
+from modenhet.evidence.positions import escape_pointer, locate
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -51,8 +52,6 @@ class EvidenceItem:
         """Give each problem the line and column of its value in the text, sorted by them."""
         if self.text is None or not any(problem.pointer for problem in problems):
             return problems
-        from modenhet.jsonpositions import locate
-
         positions = locate(self.text)
         for problem in problems:
             pointer = problem.pointer
@@ -304,10 +303,6 @@ def _nfc_values(value: Any) -> Any:
     if isinstance(value, list):
         return [_nfc_values(item) for item in value]
     return value
-
-
-def escape_pointer(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 # ----------------------------------------------------------------------------------- sources

@@ -22,10 +22,10 @@ from typing import Any, Literal
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from modenhet.check.model import FactorDef
+from modenhet.engine.ruleset import RuleSet, load_ruleset
 from modenhet.errors import Diagnostic, RuleError, RuleFileError
-from modenhet.model import FactorDef
 from modenhet.results import Evaluation
-from modenhet.ruleset import RuleSet, load_ruleset
 
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
 STATUSES = ("met", "not_met", "unknown", "error")
@@ -454,11 +454,11 @@ class _Reasons:
         as_of: datetime.date,
         evaluation: Evaluation,
     ) -> None:
-        from modenhet.explain import Explainer
+        from modenhet.analyses.explain import Explainer
 
         self.ruleset = ruleset
         self.evaluation = evaluation
-        self.explainer = Explainer(ruleset._exact, doc, as_of)
+        self.explainer = Explainer(ruleset.exact, doc, as_of)
 
     def reason(self, factor_id: str, criterion_id: str) -> CriterionReason:
         result = _criterion(self.evaluation, factor_id, criterion_id)
@@ -838,7 +838,7 @@ class _FileReader:
     def evidence_file(
         self, name: str, path: tuple[Key, ...], problems: list[Problem]
     ) -> dict[str, Any] | None:
-        from modenhet.evidence import evidence_item
+        from modenhet.evidence.reader import evidence_item
 
         shown = os.path.normpath(os.path.join(self.folder, name))
         if shown not in self.evidence_files:
@@ -1217,7 +1217,7 @@ def unset_path(document: Any, parts: list[Key]) -> str | None:
 
 
 def pointer_of(parts: Sequence[Key]) -> str:
-    from modenhet.evidence import escape_pointer
+    from modenhet.evidence.positions import escape_pointer
 
     return "".join(f"/{escape_pointer(str(part))}" for part in parts)
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from modenhet import nodes as n
+from modenhet.language import nodes as n
 from modenhet.source import Source, Span
 
 OverallMode = Literal["min", "mean", "weighted"]

@@ -26,12 +26,12 @@ from lark.exceptions import (
 )
 from lark.visitors import Transformer_NonRecursive
 
-from modenhet import nodes as n
 from modenhet.errors import Diagnostic
-from modenhet.parsercache import cached_lark
+from modenhet.language import nodes as n
+from modenhet.language.parsercache import cached_lark
 from modenhet.source import Source, Span
+from modenhet.values import RESERVED
 
-RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
 STATEMENT_WORDS = frozenset(
     {
         "ruleset",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from modenhet.statictypes import ANY, Kinds
+from modenhet.language.statictypes import ANY, Kinds
 
 _TYPE_KINDS = {
     "boolean": "boolean",

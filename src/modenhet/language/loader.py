@@ -10,10 +10,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modenhet import nodes as n
 from modenhet.errors import Diagnostic, RuleFileError
+from modenhet.language import nodes as n
+from modenhet.language.parser import parse
 from modenhet.limits import Limits
-from modenhet.parser import parse
 from modenhet.source import Source, Span
 
 
@@ -92,7 +92,7 @@ def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) 
     display = os.fspath(path)
     real = Path(os.path.realpath(display))
     limits = limits or Limits.from_environment()
-    data = _read_top(display, real, limits)
+    data = read_top_file(display, real, limits)
     loaded = LoadedRules(root=real.parent)
     try:
         text = decode_rule_bytes(data)
@@ -100,11 +100,13 @@ def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) 
         raise RuleFileError(
             display, f"not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
         ) from None
-    _Loader(loaded, limits).load(Source.from_text(display, text, real), data, top=True, stack=[])
+    IncludeLoader(loaded, limits).load(
+        Source.from_text(display, text, real), data, top=True, stack=[]
+    )
     return loaded
 
 
-def _read_top(display: str, real: Path, limits: Limits) -> bytes:
+def read_top_file(display: str, real: Path, limits: Limits) -> bytes:
     if not os.path.exists(display):
         raise RuleFileError(display, "no such rule file")
     if os.path.isdir(display):
@@ -130,7 +132,7 @@ def _read_top(display: str, real: Path, limits: Limits) -> bytes:
     return data
 
 
-class _Loader:
+class IncludeLoader:
     def __init__(self, loaded: LoadedRules, limits: Limits) -> None:
         self.limits = limits
         self.loaded = loaded

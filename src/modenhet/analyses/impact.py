@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from modenhet.compare import Problem, RulesetInfo, display_name, municipality_of
+from modenhet.analyses.compare import Problem, RulesetInfo, display_name, municipality_of
 from modenhet.errors import Violation
-from modenhet.evidence import EvidenceItem
+from modenhet.evidence.reader import EvidenceItem
 
 if TYPE_CHECKING:
+    from modenhet.engine.ruleset import RuleSet
     from modenhet.results import Evaluation, FactorResult
-    from modenhet.ruleset import RuleSet
 
 Status = Literal["met", "not_met", "unknown", "error"]
 Change = Literal["up", "down", "same", "added", "removed"]

@@ -12,21 +12,22 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from modenhet.checker import check
-from modenhet.codegen import FastCompiler
-from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
-from modenhet.exact import (
+from modenhet.check.checker import check
+from modenhet.check.model import FactorDef, Level, RuleSetModel
+from modenhet.engine.codegen import FastCompiler
+from modenhet.engine.exact import (
     ExactCompiler,
     ExactRun,
     Failure,
     Known,
     Result,
+    Unknown,
     single_evidence_path,
 )
-from modenhet.loader import load_rule_files
-from modenhet.model import FactorDef, Level, RuleSetModel
+from modenhet.engine.runtime import floor_level
+from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
+from modenhet.language.loader import load_rule_files
 from modenhet.results import ERROR, Evaluation
-from modenhet.runtime import floor_level
 from modenhet.values import render_path
 
 
@@ -101,10 +102,13 @@ class RuleSet:
             )
         quick = self._levels(doc, as_of)
         if quick is not None:
-            return Evaluation(self, None, quick[0], quick[1], as_of, doc)
+            return Evaluation(
+                self.model, None, quick[0], quick[1], as_of, _Details(self, doc, as_of)
+            )
         statuses, run = self.statuses_of(doc, as_of)
         levels, overall = self.levels_of(statuses)
-        return Evaluation(self, statuses, levels, overall, as_of, doc, run)
+        details = _Details(self, doc, as_of, run)
+        return Evaluation(self.model, statuses, levels, overall, as_of, details)
 
     def statuses_of(
         self, doc: Any, as_of: datetime.date
@@ -121,8 +125,10 @@ class RuleSet:
             statuses = tuple(corrected)
         return statuses, run
 
-    def exact_run(self, doc: Any, as_of: datetime.date) -> ExactRun:
-        return ExactRun(self._exact, doc, as_of)
+    @property
+    def exact(self) -> ExactCompiler:
+        """The exact evaluator's compiled criteria (what `explain` walks again)."""
+        return self._exact
 
     def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Factor levels and the overall level from criterion statuses (spec section 6)."""
@@ -161,7 +167,7 @@ class RuleSet:
         return schema_violations(self._schema_validator, doc)
 
     def _schema_validator(self) -> Any:
-        from modenhet.validation import SchemaValidator
+        from modenhet.evidence.validation import SchemaValidator
 
         if self._validator is None:
             assert self.model.schema is not None
@@ -190,6 +196,47 @@ def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]
         else:
             raise
         return [Violation("", f"the rule set's schema cannot be applied: {reason}")]
+
+
+class _Details:
+    """The engine's side of an evaluation's lazy results (`results.Details`): the statuses the
+    levels did not need, missing paths and error messages, by the exact evaluator on demand."""
+
+    __slots__ = ("_ruleset", "_doc", "_as_of", "_run")
+
+    def __init__(
+        self, ruleset: RuleSet, doc: Any, as_of: datetime.date, run: ExactRun | None = None
+    ) -> None:
+        self._ruleset = ruleset
+        self._doc = doc
+        self._as_of = as_of
+        self._run = run
+
+    def statuses(self) -> tuple[Any, ...]:
+        statuses, run = self._ruleset.statuses_of(self._doc, self._as_of)
+        self._run = self._run or run
+        return statuses
+
+    def _result(self, index: int) -> Result:
+        if self._run is None:
+            self._run = ExactRun(self._ruleset.exact, self._doc, self._as_of)
+        return self._run.result(index)
+
+    def missing(self, index: int) -> list[str]:
+        ruleset = self._ruleset
+        known = ruleset.static_missing.get(index)
+        if known is not None:
+            return list(known)
+        result = self._result(index)
+        if not isinstance(result, Unknown):
+            return []
+        return [render_path(path, ruleset.hidden_roots) for path in result.missing]
+
+    def message(self, index: int) -> str:
+        criterion = next(c for c in self._ruleset.model.criteria if c.index == index)
+        result = self._result(index)
+        detail = result.message if isinstance(result, Failure) else "error"
+        return f"{criterion.factor_id}.{criterion.id}: {detail}"
 
 
 def _status(result: Result) -> Any:

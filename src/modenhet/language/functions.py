@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modenhet.statictypes import ANY, BOOLEAN, DATE_LIKE, LIST, NUMBER, ORDERABLE, Kinds
+from modenhet.language.statictypes import ANY, BOOLEAN, DATE_LIKE, LIST, NUMBER, ORDERABLE, Kinds
 
 
 @dataclass(frozen=True, slots=True)

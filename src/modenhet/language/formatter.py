@@ -11,9 +11,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from modenhet import nodes as n
 from modenhet.errors import Diagnostic, RuleError
-from modenhet.parser import lark_parser, parse
+from modenhet.language import nodes as n
+from modenhet.language.parser import lark_parser, parse
 from modenhet.source import Source, Span
 
 WIDTH = 100  # an and/or chain longer than this is broken, one operand a line

@@ -7,14 +7,16 @@ becomes an outcome with its problems, and the run goes on with the others.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modenhet.errors import Violation
-from modenhet.evidence import EvidenceItem
+from modenhet.evidence.reader import EvidenceItem
 from modenhet.results import Evaluation
-from modenhet.ruleset import RuleSet
+
+if TYPE_CHECKING:  # only the engine makes a RuleSet; reporters import this module without it
+    from modenhet.engine.ruleset import RuleSet
 
 PROBLEMS_IN_A_CELL = 10
 
@@ -59,6 +61,31 @@ class RunInfo:
     tool_version: str
     lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
     excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
+
+
+# How a streaming format renders one document's record (`modenhet.report.RECORDS`).
+Render = Callable[[RunInfo, Outcome], str]
+
+
+def record(outcome: Outcome) -> dict[str, Any]:
+    """One result object of the JSON report (spec section 8): the evaluation, or the problems
+    that stopped it. The report writes it; `--verify` derives it again and compares."""
+    result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
+    evaluation = outcome.evaluation
+    if evaluation is None:
+        if outcome.item.document is not None:
+            result["municipality"] = outcome.municipality
+        result["error"] = [problem.as_dict() for problem in outcome.problems]
+        return result
+    result["municipality"] = outcome.municipality
+    result["overall"] = evaluation.overall
+    result["overall_label"] = evaluation.overall_label
+    result["factors"] = evaluation.factors_dict()
+    result["legal_floor"] = [
+        {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
+        for c in evaluation.legal_floor
+    ]
+    return result
 
 
 def evaluate_items(

@@ -14,11 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
-from modenhet import nodes as n
-from modenhet.builtins import BUILTINS
-from modenhet.errors import Diagnostic
-from modenhet.loader import LoadedRules, Unreadable, read_bounded
-from modenhet.model import (
+from modenhet.check.model import (
     CriterionDef,
     FactorDef,
     LetDef,
@@ -27,10 +23,12 @@ from modenhet.model import (
     OverallMode,
     RuleSetModel,
 )
-from modenhet.parser import RESERVED
-from modenhet.schemapaths import OPEN, SchemaIndex, SchemaNode, UnknownKey, resolve_local
-from modenhet.source import Span
-from modenhet.statictypes import (
+from modenhet.check.schemapaths import OPEN, SchemaIndex, SchemaNode, UnknownKey, resolve_local
+from modenhet.errors import Diagnostic
+from modenhet.language import nodes as n
+from modenhet.language.functions import BUILTINS
+from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.language.statictypes import (
     ANY,
     BOOLEAN,
     DATE,
@@ -41,7 +39,8 @@ from modenhet.statictypes import (
     Kinds,
     describe_kinds,
 )
-from modenhet.values import EvalError, parse_date
+from modenhet.source import Span
+from modenhet.values import RESERVED, EvalError, parse_date
 
 OVERALL_MODES = ("min", "mean", "weighted")
 HEADER = (n.RulesetStmt, n.SchemaStmt, n.OverallStmt, n.LevelsStmt)

@@ -12,10 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from modenhet import nodes as n
-from modenhet.evidence import escape_pointer
-from modenhet.exact import ExactCompiler, Failure, Frame, Known, PathKey, Result, elements
-from modenhet.model import CriterionDef
+from modenhet.check.model import CriterionDef
+from modenhet.engine.exact import ExactCompiler, Failure, Frame, Known, PathKey, Result, elements
+from modenhet.evidence.positions import escape_pointer
+from modenhet.language import nodes as n
 from modenhet.values import render_path
 
 MAX_ELEMENTS = 20  # elements of a list shown under a quantifier

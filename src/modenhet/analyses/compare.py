@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from modenhet.errors import Severity, Violation
-from modenhet.evidence import (
+from modenhet.evidence.reader import (
     MAX_DOCUMENT_BYTES,
     EvidenceItem,
     collect_files,
@@ -29,8 +29,8 @@ from modenhet.i18n import N_, translator
 if TYPE_CHECKING:
     from gettext import NullTranslations
 
-    from modenhet.ruleset import RuleSet
-    from modenhet.validation import SchemaValidator
+    from modenhet.engine.ruleset import RuleSet
+    from modenhet.evidence.validation import SchemaValidator
 
 Kind = Literal["document", "collection", "report", "unreadable"]
 Change = Literal["up", "down", "same"]
@@ -244,7 +244,7 @@ def read_side(
 ) -> Side:
     """Read one side strictly and decide by its content what it is.
 
-    Raises `modenhet.evidence.InputError` for a path that does not exist. Evidence is only
+    Raises `modenhet.evidence.reader.InputError` for a path that does not exist. Evidence is only
     read here; `evaluate_side` evaluates it once the rule set is known.
     """
     files = collect_files([path], recursive=recursive)
@@ -297,8 +297,8 @@ def _reason(source: str, problems: Iterable[Violation]) -> str:
 
 
 def _report_validator() -> SchemaValidator:
+    from modenhet.evidence.validation import SchemaValidator
     from modenhet.resources import report_schema_path
-    from modenhet.validation import SchemaValidator
 
     schema = json.loads(report_schema_path().read_text(encoding="utf-8"))
     return SchemaValidator(schema)
@@ -361,8 +361,7 @@ def _recorded(errors: list[dict[str, str]]) -> list[Violation]:
 
 def evaluate_side(side: Side, ruleset: RuleSet, as_of: datetime.date) -> None:
     """Validate and evaluate the side's evidence like `modenhet evaluate` does."""
-    from modenhet.report.json_report import record
-    from modenhet.run import evaluate_items
+    from modenhet.run.outcome import evaluate_items, record
 
     side.as_of = as_of
     side.ruleset = RulesetInfo(ruleset.name, ruleset.version, ruleset.sha256)

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from modenhet import nodes as n
+from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
+from modenhet.engine.runtime import NAMESPACE
+from modenhet.language import nodes as n
+from modenhet.language.statictypes import ANY, DATE, Kinds
 from modenhet.limits import process_limits
-from modenhet.model import CriterionDef, FactorDef, RuleSetModel
-from modenhet.runtime import NAMESPACE
-from modenhet.statictypes import ANY, DATE, Kinds
 
 FastFunction = Callable[[dict[str, Any], datetime.date], tuple[Any, ...]]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from modenhet.municipalities import municipalities
+from modenhet.evidence.municipalities import municipalities
 
 
 def resolve(schema: dict[str, Any], node: Any) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from modenhet.errors import Violation
-from modenhet.evidence import escape_pointer
-from modenhet.fastschema import FastSchema, compile_fast
-from modenhet.municipalities import check_municipality
+from modenhet.evidence.fastschema import FastSchema, compile_fast
+from modenhet.evidence.municipalities import check_municipality
+from modenhet.evidence.positions import escape_pointer
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from modenhet import nodes as n
 from modenhet import values as v
+from modenhet.check.model import CriterionDef, RuleSetModel
+from modenhet.language import nodes as n
 from modenhet.limits import Budget, EvaluationLimit, process_limits
-from modenhet.model import CriterionDef, RuleSetModel
 
 LIST_LENGTH = process_limits().list_length
 

@@ -10,7 +10,11 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
-from modenhet.evidence import escape_pointer
+
+def escape_pointer(key: str) -> str:
+    """A key as one JSON Pointer segment (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
 
 _WHITESPACE = " \t\r\n"
 _DECODE_STRING = json.decoder.scanstring  # type: ignore[attr-defined]

@@ -26,12 +26,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any
 
+from modenhet.engine.ruleset import RuleSet, load_ruleset
 from modenhet.errors import Violation
-from modenhet.evidence import EvidenceItem, Pending
-from modenhet.report import Render, record_renderer
+from modenhet.evidence.reader import EvidenceItem, Pending
 from modenhet.results import Evaluation, Settled
-from modenhet.ruleset import RuleSet, load_ruleset
-from modenhet.run import Outcome, RunInfo, evaluate_items
+from modenhet.run.outcome import Outcome, Render, RunInfo, evaluate_items
 
 CHUNK = 100  # documents a worker is sent at a time
 WARM_UP = 1.0  # seconds of work in the main process first: starting workers takes about 0.4 s
@@ -51,7 +50,7 @@ class Plan:
     as_of: datetime.date
     validate: bool
     limit: int  # the largest document, in bytes
-    format: str
+    render: Render | None  # a streaming format's record renderer; None: outcomes come back
     version: str
     lang: str
     excel: bool
@@ -98,7 +97,7 @@ def _in_process(
     ruleset: RuleSet, sources: Iterable[Pending | EvidenceItem], plan: Plan
 ) -> Iterator[Done]:
     run = RunInfo(ruleset, plan.as_of, plan.version, plan.lang, plan.excel)
-    render = record_renderer(plan.format)
+    render = plan.render
     for outcome in _outcomes(ruleset, sources, plan):
         yield _done(outcome, outcome if render is None else render(run, outcome))
 
@@ -182,7 +181,7 @@ class Detached:
 
     def attach(self, ruleset: RuleSet) -> Outcome:
         settled = self.settled
-        evaluation = None if settled is None else Evaluation.from_settled(ruleset, settled)
+        evaluation = None if settled is None else Evaluation.from_settled(ruleset.model, settled)
         return Outcome(self.item, evaluation, self.problems)
 
 
@@ -213,7 +212,7 @@ def _start_worker(plan: Plan) -> None:
         _worker = BatchError(f"{plan.rules}: the rule set or its schema changed during the run")
         return
     run = RunInfo(ruleset, plan.as_of, plan.version, plan.lang, plan.excel)
-    _worker = _Worker(ruleset, plan, run, record_renderer(plan.format))
+    _worker = _Worker(ruleset, plan, run, plan.render)
 
 
 def _work(chunk: list[Pending | EvidenceItem]) -> list[Done]:

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modenhet.evidence import evidence_item
-from modenhet.report.json_report import record
-from modenhet.ruleset import RuleSet
-from modenhet.run import evaluate_items
+from modenhet.engine.ruleset import RuleSet
+from modenhet.evidence.reader import evidence_item
+from modenhet.run.outcome import evaluate_items, record
 
 
 class ReportError(Exception):

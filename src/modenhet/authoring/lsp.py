@@ -24,15 +24,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from modenhet import __version__
-from modenhet import nodes as n
-from modenhet.builtins import BUILTINS
-from modenhet.checker import check
+from modenhet.check.checker import check
+from modenhet.check.schemapaths import SchemaIndex, SchemaNode, UnknownKey
 from modenhet.errors import Diagnostic, RuleFileError
+from modenhet.language import nodes as n
+from modenhet.language.functions import BUILTINS
+from modenhet.language.loader import IncludeLoader, LoadedRules, decode_rule_bytes, read_top_file
+from modenhet.language.statictypes import describe_kinds
 from modenhet.limits import Limits
-from modenhet.loader import LoadedRules, _Loader, _read_top, decode_rule_bytes
-from modenhet.schemapaths import SchemaIndex, SchemaNode, UnknownKey
 from modenhet.source import Source
-from modenhet.statictypes import describe_kinds
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,7 +40,7 @@ T = TypeVar("T")
 # ------------------------------------------------------------------ rule sets from an editor
 
 
-class _OverlayLoader(_Loader):
+class _OverlayLoader(IncludeLoader):
     """The engine's loader, but a file the editor has open is read as the editor holds it.
 
     The engine still finds, guards and reads each include (so it must exist on disk); only the
@@ -71,7 +71,7 @@ def load_rule_text(
     text = texts.get(real)
     if text is None:
         try:
-            text = decode_rule_bytes(_read_top(display, real, limits))
+            text = decode_rule_bytes(read_top_file(display, real, limits))
         except UnicodeDecodeError as error:
             raise RuleFileError(
                 display, f"not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
