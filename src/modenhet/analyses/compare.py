@@ -16,7 +16,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-from modenhet.errors import Severity, Violation
+from modenhet.analyses.diff import (
+    CriterionChange,
+    FactorChange,
+    LevelChange,
+    Movement,
+    Problem,
+    RulesetInfo,
+    Status,
+    criterion_change,
+    display_name,
+    municipality_of,
+    paired,
+)
+from modenhet.errors import Violation
 from modenhet.evidence.reader import (
     MAX_DOCUMENT_BYTES,
     EvidenceItem,
@@ -33,63 +46,10 @@ if TYPE_CHECKING:
     from modenhet.evidence.validation import SchemaValidator
 
 Kind = Literal["document", "collection", "report", "unreadable"]
-Change = Literal["up", "down", "same"]
-Status = Literal["met", "not_met", "unknown", "error"]
-OLD, NEW = "OLD", "NEW"
 ENGLISH = translator("en")
 
 
-# ------------------------------------------------------------------------------ the findings
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An error or warning of the comparison: `FILE[:LINE][#POINTER]: severity: MESSAGE`.
-
-    `message` is English (stderr and JSON). A warning the table shows too keeps its message id
-    and values, so that the table can say it in the reader's language.
-    """
-
-    where: str  # "" for the comparison as a whole
-    severity: Severity
-    message: str
-    template: str = ""  # the message id, "" for a message that is not translated
-    values: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def at(cls, source: str, violation: Violation) -> Problem:
-        return cls(violation.where(source), violation.severity, violation.message)
-
-    @classmethod
-    def worded(cls, where: str, severity: Severity, template: str, **values: str) -> Problem:
-        """A problem whose message is `template % values`, a message id marked with `N_`."""
-        return cls(where, severity, template % values, template, tuple(values.items()))
-
-    def translated(self, translations: NullTranslations) -> str:
-        if not self.template:
-            return self.message
-        return translations.gettext(self.template) % dict(self.values)
-
-    def render(self) -> str:
-        if not self.where:
-            return f"{self.severity}: {self.message}"
-        return f"{self.where}: {self.severity}: {self.message}"
-
-
 # --------------------------------------------------------------------------- one side's results
-
-
-@dataclass(frozen=True)
-class RulesetInfo:
-    name: str
-    version: str | None
-    sha256: str
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.version}" if self.version else self.name
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
 
 @dataclass(frozen=True)
@@ -149,16 +109,6 @@ class Entry:
     def display(self) -> str:
         return display_name(self.number, self.name, self.source)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "sha256": self.sha256}
-
-
-def display_name(number: str | None, name: str | None, fallback: str) -> str:
-    """`Molde (1506)`, like `evaluate` names a municipality."""
-    if name and number:
-        return f"{name} ({number})"
-    return name or number or fallback
-
 
 @dataclass
 class Side:
@@ -209,26 +159,6 @@ class Side:
         if self.entries:
             return self.entries[0].number, self.entries[0].name
         return None, None
-
-    def info(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "documents": self.size,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "ruleset": self.ruleset.to_dict() if self.ruleset else None,
-        }
-
-
-def municipality_of(value: Any) -> tuple[str | None, str | None]:
-    """The number and name of a document's `municipality` value, where they are strings."""
-    if not isinstance(value, dict):
-        return None, None
-    number, name = value.get("number"), value.get("name")
-    return (
-        number if isinstance(number, str) and number else None,
-        name if isinstance(name, str) and name else None,
-    )
 
 
 # --------------------------------------------------------------------------------- reading
@@ -408,58 +338,6 @@ def mismatch(old: Side, new: Side) -> str | None:
 
 
 @dataclass(frozen=True)
-class LevelChange:
-    """A level then and now (None where a factor is absent on that side)."""
-
-    old: int | None
-    new: int | None
-    old_label: str | None = None
-    new_label: str | None = None
-
-    @property
-    def change(self) -> Change | None:
-        if self.old is None or self.new is None:
-            return None
-        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "old": self.old,
-            "old_label": self.old_label,
-            "new": self.new,
-            "new_label": self.new_label,
-            "change": self.change,
-        }
-
-
-@dataclass(frozen=True)
-class FactorChange:
-    id: str
-    title: str
-    levels: LevelChange
-
-
-@dataclass(frozen=True)
-class CriterionChange:
-    factor: str
-    id: str
-    title: str
-    level: int
-    old: Status | None  # None: the criterion is not in that side's rule set
-    new: Status | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "factor": self.factor,
-            "id": self.id,
-            "title": self.title,
-            "level": self.level,
-            "old": self.old,
-            "new": self.new,
-        }
-
-
-@dataclass(frozen=True)
 class MunicipalityChange:
     number: str
     name: str | None
@@ -472,17 +350,6 @@ class MunicipalityChange:
     @property
     def display(self) -> str:
         return display_name(self.number, self.name, self.new.source)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "name": self.name,
-            "old": self.old.to_dict(),
-            "new": self.new.to_dict(),
-            "overall": self.overall.to_dict(),
-            "factors": {f.id: {"title": f.title, **f.levels.to_dict()} for f in self.factors},
-            "criteria": [c.to_dict() for c in self.criteria],
-        }
 
 
 @dataclass(frozen=True)
@@ -498,15 +365,6 @@ class Uncompared:
     @property
     def display(self) -> str:
         return display_name(self.number, self.name, "(no municipality)")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "name": self.name,
-            "old": self.old.source if self.old else None,
-            "new": self.new.source if self.new else None,
-            "reason": self.reason,
-        }
 
 
 @dataclass
@@ -530,7 +388,7 @@ class Comparison:
 
     @property
     def regressed(self) -> list[MunicipalityChange]:
-        return [m for m in self.municipalities if m.overall.change == "down"]
+        return [m for m in self.municipalities if m.overall.moved == "down"]
 
     @property
     def has_errors(self) -> bool:
@@ -539,7 +397,7 @@ class Comparison:
     def summary(self) -> dict[str, Any]:
         """How many improved, regressed, stayed: overall and per factor."""
 
-        def count(changes: list[Change | None]) -> dict[str, int]:
+        def count(changes: list[Movement | None]) -> dict[str, int]:
             return {
                 "improved": changes.count("up"),
                 "regressed": changes.count("down"),
@@ -550,7 +408,7 @@ class Comparison:
         for factor_id in self.factor_ids:
             factors[factor_id] = count(
                 [
-                    f.levels.change
+                    f.levels.moved
                     for m in self.municipalities
                     for f in m.factors
                     if f.id == factor_id
@@ -558,29 +416,11 @@ class Comparison:
             )
         return {
             "compared": len(self.municipalities),
-            "overall": count([m.overall.change for m in self.municipalities]),
+            "overall": count([m.overall.moved for m in self.municipalities]),
             "factors": factors,
             "only_in_old": len(self.only_old),
             "only_in_new": len(self.only_new),
             "not_compared": len(self.not_compared),
-        }
-
-    def to_dict(self, tool_version: str) -> dict[str, Any]:
-        """The JSON report of `modenhet compare -f json`, its keys in a fixed order."""
-
-        def brief(entry: Entry) -> dict[str, Any]:
-            return {"number": entry.number, "name": entry.name, "source": entry.source}
-
-        return {
-            "tool": {"name": "modenhet", "version": tool_version},
-            "old": self.old.info(),
-            "new": self.new.info(),
-            "warnings": [w.message for w in self.warnings],
-            "municipalities": [m.to_dict() for m in self.municipalities],
-            "only_in_old": [brief(e) for e in self.only_old],
-            "only_in_new": [brief(e) for e in self.only_new],
-            "not_compared": [u.to_dict() for u in self.not_compared],
-            "summary": self.summary(),
         }
 
 
@@ -673,44 +513,26 @@ def _place(entry: Entry) -> str:
 def _change(number: str, name: str | None, old: Entry, new: Entry) -> MunicipalityChange:
     assert old.result is not None and new.result is not None
     before, after = old.result, new.result
-    factor_ids = list(dict.fromkeys([*after.factors, *before.factors]))
     factors: list[FactorChange] = []
     criteria: list[CriterionChange] = []
-    for factor_id in factor_ids:
-        then, now = before.factors.get(factor_id), after.factors.get(factor_id)
+    for factor_id, then, now in paired(before.factors, after.factors):
         shown = now or then
         assert shown is not None
-        factors.append(
-            FactorChange(
-                factor_id,
-                shown.title,
-                LevelChange(
-                    then.level if then else None,
-                    now.level if now else None,
-                    then.label if then else None,
-                    now.label if now else None,
-                ),
-            )
+        levels = LevelChange(
+            then.level if then else None,
+            now.level if now else None,
+            then.label if then else None,
+            now.label if now else None,
         )
+        factors.append(FactorChange(factor_id, shown.title, levels))
         old_criteria = then.criteria if then else {}
         new_criteria = now.criteria if now else {}
-        for criterion_id in dict.fromkeys([*new_criteria, *old_criteria]):
-            was, is_ = old_criteria.get(criterion_id), new_criteria.get(criterion_id)
+        for criterion_id, was, is_ in paired(old_criteria, new_criteria):
             old_status = was.status if was else None
             new_status = is_.status if is_ else None
             if old_status != new_status:
-                described = is_ or was
-                assert described is not None
-                criteria.append(
-                    CriterionChange(
-                        factor_id,
-                        criterion_id,
-                        described.title,
-                        described.level,
-                        old_status,
-                        new_status,
-                    )
-                )
+                change = criterion_change(factor_id, criterion_id, was, is_, old_status, new_status)
+                criteria.append(change)
     overall = LevelChange(before.overall, after.overall, before.overall_label, after.overall_label)
     return MunicipalityChange(number, name, old, new, overall, factors, criteria)
 

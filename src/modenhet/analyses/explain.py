@@ -9,14 +9,20 @@ explain` for one document, so clarity matters more than speed.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modenhet.check.model import CriterionDef
 from modenhet.engine.exact import ExactCompiler, Failure, Frame, Known, PathKey, Result, elements
 from modenhet.evidence.positions import escape_pointer
 from modenhet.language import nodes as n
 from modenhet.values import render_path
+
+if TYPE_CHECKING:
+    from modenhet.engine.ruleset import RuleSet
+    from modenhet.evidence.reader import EvidenceItem
+    from modenhet.results import Evaluation
 
 MAX_ELEMENTS = 20  # elements of a list shown under a quantifier
 
@@ -149,3 +155,62 @@ class Explainer:
             return "error", None, None, [], result.message
         missing = [render_path(path, self.hidden) for path in result.missing]
         return "unknown", None, None, missing, None
+
+
+def explain_document(
+    ruleset: RuleSet,
+    evaluation: Evaluation,
+    item: EvidenceItem,
+    factor_ids: Sequence[str] = (),
+    *,
+    everything: bool = False,
+) -> dict[str, Any]:
+    """The explanation of one document as data (what `explain -f json` writes): for each
+    factor asked for, its level and the criteria of its gap (or every criterion), each with
+    the tree of its condition."""
+    as_of = evaluation.as_of
+    explainer = Explainer(ruleset.exact, item.document, as_of)
+    factors: list[dict[str, Any]] = []
+    for factor in evaluation.factors.values():
+        if factor_ids and factor.id not in factor_ids:
+            continue
+        chosen = factor.criteria if everything else factor.gap
+        factors.append(
+            {
+                "id": factor.id,
+                "title": factor.title,
+                "level": factor.level,
+                "label": factor.label,
+                "next": None
+                if factor.progress is None
+                else {
+                    "level": factor.next_level,
+                    "met": factor.progress[0],
+                    "of": factor.progress[1],
+                },
+                "criteria": [
+                    {
+                        "id": c.id,
+                        "level": c.level,
+                        "title": c.title,
+                        "status": c.status,
+                        "legal": c.legal,
+                        "file": c.definition.span.file,
+                        "line": c.definition.span.line,
+                        "advice": c.advice,
+                        "ref": c.ref,
+                        "why": explainer.criterion(c.definition).to_dict(),
+                    }
+                    for c in chosen
+                ],
+            }
+        )
+    return {
+        "source": item.source,
+        "municipality": item.municipality,
+        "as_of": as_of.isoformat(),
+        "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
+        "overall": evaluation.overall,
+        "overall_label": evaluation.overall_label,
+        "factors": factors,
+    }

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from modenhet.analyses.compare import Problem, RulesetInfo, display_name, municipality_of
+from modenhet.analyses import diff
 from modenhet.errors import Violation
 from modenhet.evidence.reader import EvidenceItem
 
@@ -21,13 +21,8 @@ if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
     from modenhet.results import Evaluation, FactorResult
 
-Status = Literal["met", "not_met", "unknown", "error"]
-Change = Literal["up", "down", "same", "added", "removed"]
-CriterionChangeKind = Literal["added", "removed", "changed"]
 Side = Literal["OLD", "NEW", "both"]
-OLD: Side = "OLD"
-NEW: Side = "NEW"
-STATUS_ORDER: dict[Status | None, int] = {
+STATUS_ORDER: dict[diff.Status | None, int] = {
     None: 0,
     "met": 1,
     "not_met": 2,
@@ -48,93 +43,8 @@ class Rules:
     ruleset: RuleSet
 
     @property
-    def info(self) -> RulesetInfo:
-        return RulesetInfo(self.ruleset.name, self.ruleset.version, self.ruleset.sha256)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "ruleset": self.info.to_dict()}
-
-
-@dataclass(frozen=True)
-class LevelPair:
-    """A level under OLD and under NEW (None where the factor is in one rule set only)."""
-
-    old: int | None
-    new: int | None
-    old_label: str | None = None
-    new_label: str | None = None
-
-    @property
-    def change(self) -> Change:
-        if self.old is None:
-            return "added"
-        if self.new is None:
-            return "removed"
-        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "old": self.old,
-            "old_label": self.old_label,
-            "new": self.new,
-            "new_label": self.new_label,
-            "change": self.change,
-        }
-
-
-@dataclass(frozen=True)
-class FactorImpact:
-    id: str
-    title: str  # NEW's title, or OLD's for a factor NEW no longer has
-    levels: LevelPair
-
-
-class _MatchedCriterion:
-    """A criterion matched by factor ID and criterion ID across OLD and NEW; a level of None
-    means the criterion is not in that side's rule set."""
-
-    factor: str
-    id: str
-    old_level: int | None
-    new_level: int | None
-
-    @property
-    def key(self) -> str:
-        return f"{self.factor}.{self.id}"
-
-    @property
-    def change(self) -> CriterionChangeKind:
-        if self.old_level is None:
-            return "added"
-        if self.new_level is None:
-            return "removed"
-        return "changed"
-
-
-@dataclass(frozen=True)
-class CriterionImpact(_MatchedCriterion):
-    """A criterion, matched by factor ID and criterion ID, that differs between the two runs of
-    one document: it is in one rule set only, or its status or its level block differs."""
-
-    factor: str
-    id: str
-    title: str
-    old_level: int | None  # None: not in OLD's rule set
-    old: Status | None
-    new_level: int | None  # None: not in NEW's rule set
-    new: Status | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "factor": self.factor,
-            "id": self.id,
-            "title": self.title,
-            "change": self.change,
-            "old_level": self.old_level,
-            "old": self.old,
-            "new_level": self.new_level,
-            "new": self.new,
-        }
+    def info(self) -> diff.RulesetInfo:
+        return diff.RulesetInfo(self.ruleset.name, self.ruleset.version, self.ruleset.sha256)
 
 
 @dataclass(frozen=True)
@@ -145,27 +55,19 @@ class DocumentImpact:
     sha256: str | None
     number: str | None
     name: str | None
-    overall: LevelPair
-    factors: list[FactorImpact]  # every factor of either rule set: NEW's order, then OLD's others
-    criteria: list[CriterionImpact]  # what made the factors in both rule sets change
+    overall: diff.LevelChange
+    factors: list[
+        diff.FactorChange
+    ]  # every factor of either rule set: NEW's order, then OLD's others
+    criteria: list[diff.CriterionChange]  # what made the factors in both rule sets change
 
     @property
     def display(self) -> str:
-        return display_name(self.number, self.name, self.source)
+        return diff.display_name(self.number, self.name, self.source)
 
     @property
-    def changed_factors(self) -> list[FactorImpact]:
+    def changed_factors(self) -> list[diff.FactorChange]:
         return [f for f in self.factors if f.levels.change != "same"]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "sha256": self.sha256,
-            "municipality": {"number": self.number, "name": self.name},
-            "overall": self.overall.to_dict(),
-            "factors": {f.id: {"title": f.title, **f.levels.to_dict()} for f in self.factors},
-            "criteria": [c.to_dict() for c in self.criteria],
-        }
 
 
 @dataclass(frozen=True)
@@ -174,13 +76,6 @@ class SideProblem:
 
     side: Side
     violation: Violation
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "side": self.side.lower(),
-            "pointer": self.violation.pointer,
-            "message": self.violation.message,
-        }
 
 
 @dataclass(frozen=True)
@@ -195,7 +90,7 @@ class Uncompared:
 
     @property
     def display(self) -> str:
-        return display_name(self.number, self.name, self.source)
+        return diff.display_name(self.number, self.name, self.source)
 
     def reason(self) -> str:
         """`OLD and NEW: FILE[#POINTER]: MESSAGE` for the first error, and how many more."""
@@ -204,45 +99,19 @@ class Uncompared:
         more = f" (+{len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         return f"{who}: {first.violation.where(self.source)}: {first.violation.message}{more}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "sha256": self.sha256,
-            "municipality": {"number": self.number, "name": self.name},
-            "errors": [e.to_dict() for e in self.errors],
-        }
-
 
 @dataclass
-class CriterionTally(_MatchedCriterion):
+class CriterionTally:
     """Over every compared document: how a criterion's status moved from OLD to NEW."""
 
-    factor: str
-    id: str
-    title: str
-    old_level: int | None
-    new_level: int | None
-    moves: Counter[tuple[Status | None, Status | None]] = field(default_factory=Counter)
+    criterion: diff.CriterionChange  # its place in each rule set (the statuses are not used)
+    moves: Counter[tuple[diff.Status | None, diff.Status | None]] = field(default_factory=Counter)
 
-    def sorted_moves(self) -> list[tuple[Status | None, Status | None, int]]:
+    def sorted_moves(self) -> list[tuple[diff.Status | None, diff.Status | None, int]]:
         return sorted(
             ((old, new, n) for (old, new), n in self.moves.items()),
             key=lambda move: (STATUS_ORDER[move[0]], STATUS_ORDER[move[1]]),
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "factor": self.factor,
-            "id": self.id,
-            "title": self.title,
-            "change": self.change,
-            "old_level": self.old_level,
-            "new_level": self.new_level,
-            "documents": sum(self.moves.values()),
-            "statuses": [
-                {"old": old, "new": new, "documents": n} for old, new, n in self.sorted_moves()
-            ],
-        }
 
 
 @dataclass
@@ -252,7 +121,7 @@ class FactorTally:
 
     title: str
     criteria: list[CriterionTally]
-    changes: Counter[Change] = field(default_factory=Counter)
+    changes: Counter[diff.Change] = field(default_factory=Counter)
 
 
 @dataclass
@@ -267,8 +136,8 @@ class Impact:
     compared: int = 0
     changed: list[DocumentImpact] = field(default_factory=list)
     not_compared: list[Uncompared] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    overall: Counter[Change] = field(default_factory=Counter)
+    problems: list[diff.Problem] = field(default_factory=list)
+    overall: Counter[diff.Change] = field(default_factory=Counter)
     factors: dict[str, FactorTally] = field(default_factory=dict)
 
     @property
@@ -284,7 +153,7 @@ class Impact:
         ]
 
     def summary(self) -> dict[str, Any]:
-        def counts(counter: Counter[Change]) -> dict[str, int]:
+        def counts(counter: Counter[diff.Change]) -> dict[str, int]:
             return {change: counter[change] for change in ("up", "down", "same")}
 
         factors = {}
@@ -303,19 +172,6 @@ class Impact:
             "unchanged": self.compared - len(self.changed),
             "overall": counts(self.overall),
             "factors": factors,
-            "criteria": [tally.to_dict() for tally in self.criteria_changed],
-        }
-
-    def to_dict(self, tool_version: str) -> dict[str, Any]:
-        """The JSON report of `modenhet impact -f json`, its keys in a fixed order."""
-        return {
-            "tool": {"name": "modenhet", "version": tool_version},
-            "as_of": self.as_of.isoformat(),
-            "old": self.old.to_dict(),
-            "new": self.new.to_dict(),
-            "documents": [d.to_dict() for d in self.changed],
-            "not_compared": [u.to_dict() for u in self.not_compared],
-            "summary": self.summary(),
         }
 
 
@@ -330,9 +186,9 @@ def assess(old: Rules, new: Rules, items: Iterable[EvidenceItem], as_of: datetim
     same_schema = old.ruleset.schema == new.ruleset.schema
     for item in items:
         impact.documents += 1
-        number, name = municipality_of(item.municipality)
+        number, name = diff.municipality_of(item.municipality)
         if item.problems or item.document is None:  # could not be read: the same for both
-            impact.problems += [Problem.at(item.source, p) for p in item.problems]
+            impact.problems += [diff.Problem.at(item.source, p) for p in item.problems]
             errors = [SideProblem("both", p) for p in item.problems if p.severity == "error"]
             impact.not_compared.append(Uncompared(item.source, item.sha256, number, name, errors))
             continue
@@ -363,26 +219,14 @@ def _prepare(impact: Impact) -> None:
     """The factors and criteria of either rule set, in the order the report lists them."""
     old_factors = {f.id: f for f in impact.old.ruleset.factors}
     new_factors = {f.id: f for f in impact.new.ruleset.factors}
-    for factor_id in dict.fromkeys([*new_factors, *old_factors]):
-        then, now = old_factors.get(factor_id), new_factors.get(factor_id)
+    for factor_id, then, now in diff.paired(old_factors, new_factors):
         shown = now or then
         assert shown is not None
         tallies: list[CriterionTally] = []
         old_criteria = {c.id: c for c in then.criteria} if then else {}
         new_criteria = {c.id: c for c in now.criteria} if now else {}
-        for criterion_id in dict.fromkeys([*new_criteria, *old_criteria]):
-            was, is_ = old_criteria.get(criterion_id), new_criteria.get(criterion_id)
-            described = is_ or was
-            assert described is not None
-            tallies.append(
-                CriterionTally(
-                    factor_id,
-                    criterion_id,
-                    described.title,
-                    was.level if was else None,
-                    is_.level if is_ else None,
-                )
-            )
+        for criterion_id, was, is_ in diff.paired(old_criteria, new_criteria):
+            tallies.append(CriterionTally(diff.criterion_change(factor_id, criterion_id, was, is_)))
         impact.factors[factor_id] = FactorTally(shown.title, tallies)
 
 
@@ -397,45 +241,47 @@ def _merge(old: list[Violation], new: list[Violation]) -> list[SideProblem]:
 
     new_keys = {key(v) for v in new}
     old_keys = {key(v) for v in old}
-    merged = [SideProblem("both" if key(v) in new_keys else OLD, v) for v in old]
-    merged += [SideProblem(NEW, v) for v in new if key(v) not in old_keys]
+    merged = [SideProblem("both" if key(v) in new_keys else diff.OLD, v) for v in old]
+    merged += [SideProblem(diff.NEW, v) for v in new if key(v) not in old_keys]
     return merged
 
 
-def _render(source: str, problem: SideProblem) -> Problem:
+def _render(source: str, problem: SideProblem) -> diff.Problem:
     """`FILE[:LINE][#POINTER]: error: MESSAGE`, saying which side's schema found it when only
     one did."""
     violation = problem.violation
     message = violation.message
     if problem.side != "both":
         message += f" (under {problem.side}'s schema only)"
-    return Problem(violation.where(source), violation.severity, message)
+    return diff.Problem(violation.where(source), violation.severity, message)
 
 
 def _compare(
     impact: Impact, before: Evaluation, after: Evaluation
-) -> tuple[LevelPair, list[FactorImpact], list[CriterionImpact]] | None:
+) -> tuple[diff.LevelChange, list[diff.FactorChange], list[diff.CriterionChange]] | None:
     """Count the document's changes into the summary; return its levels and causes when a
     level changes (None when none does)."""
     old_factors, new_factors = before.factors, after.factors
-    factors: list[FactorImpact] = []
-    criteria: list[CriterionImpact] = []
+    factors: list[diff.FactorChange] = []
+    criteria: list[diff.CriterionChange] = []
     for factor_id, tally in impact.factors.items():
         then, now = old_factors.get(factor_id), new_factors.get(factor_id)
-        levels = LevelPair(
+        levels = diff.LevelChange(
             then.level if then else None,
             now.level if now else None,
             then.label if then else None,
             now.label if now else None,
         )
         tally.changes[levels.change] += 1
-        factors.append(FactorImpact(factor_id, tally.title, levels))
+        factors.append(diff.FactorChange(factor_id, tally.title, levels))
         differences = _differences(tally, then, now)
         # A factor only one rule set has is itself the cause: its criteria are not listed.
         if levels.change in ("up", "down"):
             bound = max(_deciding_bound(then), _deciding_bound(now))
             criteria += [c for c in differences if _lowest_level(c) <= bound]
-    overall = LevelPair(before.overall, after.overall, before.overall_label, after.overall_label)
+    overall = diff.LevelChange(
+        before.overall, after.overall, before.overall_label, after.overall_label
+    )
     impact.overall[overall.change] += 1
     if overall.change == "same" and all(f.levels.change == "same" for f in factors):
         return None
@@ -444,33 +290,24 @@ def _compare(
 
 def _differences(
     factor: FactorTally, then: FactorResult | None, now: FactorResult | None
-) -> list[CriterionImpact]:
+) -> list[diff.CriterionChange]:
     """The factor's criteria that differ for this document, tallied for the summary."""
     old_criteria = {c.id: c for c in then.criteria} if then else {}
     new_criteria = {c.id: c for c in now.criteria} if now else {}
-    found: list[CriterionImpact] = []
+    found: list[diff.CriterionChange] = []
     for tally in factor.criteria:
-        was, is_ = old_criteria.get(tally.id), new_criteria.get(tally.id)
+        place = tally.criterion
+        was, is_ = old_criteria.get(place.id), new_criteria.get(place.id)
         old_status = was.status if was else None
         new_status = is_.status if is_ else None
-        if old_status == new_status and tally.old_level == tally.new_level:
+        if old_status == new_status and place.old_level == place.new_level:
             continue
         tally.moves[old_status, new_status] += 1
-        found.append(
-            CriterionImpact(
-                tally.factor,
-                tally.id,
-                tally.title,
-                tally.old_level,
-                old_status,
-                tally.new_level,
-                new_status,
-            )
-        )
+        found.append(replace(place, old=old_status, new=new_status))
     return found
 
 
-def _lowest_level(criterion: CriterionImpact) -> int:
+def _lowest_level(criterion: diff.CriterionChange) -> int:
     levels = [criterion.old_level, criterion.new_level]
     return min(level for level in levels if level is not None)
 

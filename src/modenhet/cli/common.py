@@ -8,9 +8,9 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 
 import click
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
 
 OK, PROBLEM, CANNOT_RUN = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def stderr(text: str) -> None:
@@ -81,6 +82,25 @@ OUTPUT = click.option(
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+
+
+def format_option(what: str, help: str = "The report format.") -> Callable[[F], F]:
+    """`-f/--format`: the formats the report table (`modenhet.report.RENDERERS`) has for a
+    command, its first the default."""
+    from modenhet.report import formats
+
+    choices = formats(what)
+    return click.option(
+        "-f",
+        "--format",
+        "format_",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 MAX_BYTES = click.option(
     "--max-bytes",
     type=click.IntRange(min=1),

@@ -23,13 +23,14 @@ from modenhet.cli.common import (
     check_output,
     evidence_files,
     fail,
+    format_option,
     load_rules,
     output,
     rule_set_files,
     stderr,
 )
 from modenhet.cli.progress import Progress
-from modenhet.report import REPORTERS, record_renderer, writer
+from modenhet.report import record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
 if TYPE_CHECKING:
@@ -56,15 +57,7 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
 @click.argument("evidence", nargs=-1)
 @RULES
 @AS_OF
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(list(REPORTERS)),
-    default="table",
-    show_default=True,
-    help="The report format.",
-)
+@format_option("evaluate")
 @OUTPUT
 @click.option(
     "--fail-under",

@@ -9,7 +9,8 @@ from typing import Any, TextIO
 from tabulate import tabulate
 
 from modenhet.i18n import translator
-from modenhet.report.table import gap_note, ordered_gap, progress_text, run_header, status_word
+from modenhet.report.table import gap_note, ordered_gap, progress_text, run_header
+from modenhet.report.words import status_word
 from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 

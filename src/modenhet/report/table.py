@@ -6,25 +6,16 @@ municipality and how many stand at each level. The report's own words are transl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from tabulate import tabulate
 
 from modenhet.errors import visible
 from modenhet.i18n import translator
+from modenhet.report.words import Translate, status_word
 from modenhet.results import CriterionResult, Evaluation, FactorResult
 from modenhet.run.outcome import Outcome, RunInfo, municipality_name
-
-Translate = Callable[[str], str]
-
-
-ARROWS = {"up": "↑", "down": "↓", "same": "="}  # a level then and now (compare, impact)
-
-
-def status_word(status: str, _: Translate) -> str:
-    words = {"met": _("met"), "not_met": _("not met"), "unknown": _("unknown"), "error": _("error")}
-    return words[status]
 
 
 def run_header(run: RunInfo) -> str:
