@@ -242,7 +242,7 @@ def _lark() -> tuple[Lark, list[Token]]:
     # condition on a NAME callback compares with a late-bound loop variable, lexer.py CallChain.)
     comments: list[Token] = []
     parser = Lark.open_from_package(
-        "modenhet",
+        "modenhet.language",
         "grammar.lark",
         parser="lalr",
         lexer="contextual",
