@@ -10,15 +10,9 @@ from fractions import Fraction
 import click
 from tabulate import tabulate
 
-from modenhet.authoring.ruletests import (
-    STATUSES,
-    CaseResult,
-    Coverage,
-    Mismatch,
-    TestRun,
-    parse_threshold,
-    percent_text,
-)
+from modenhet.authoring.ruletests.coverage import Coverage, parse_threshold, percent_text
+from modenhet.authoring.ruletests.model import STATUSES, CaseResult, Mismatch
+from modenhet.authoring.ruletests.runner import TestRun
 from modenhet.cli.common import (
     OK,
     OUTPUT,
@@ -89,7 +83,8 @@ def test(
         modenhet test rules/ --coverage --fail-under 100
         modenhet test my.test.yaml -f junit -o test-results.xml
     """
-    from modenhet.authoring.ruletests import PathNotFound, discover, run_tests
+    from modenhet.authoring.ruletests.discover import PathNotFound, discover
+    from modenhet.authoring.ruletests.runner import run_tests
     from modenhet.resources import default_rules_path
 
     default = default_rules_path()
