@@ -677,7 +677,7 @@ def rule_files() -> list[Path]:
 def test_in_memory_loading_finds_what_check_finds(path: Path) -> None:
     """The editor's adapter, with every file of the rule set given as unsaved text, finds
     exactly the diagnostics `modenhet check` finds on disk."""
-    from modenhet.authoring.lsp import load_rule_text
+    from modenhet.authoring.lsp.overlay import load_rule_text
 
     def found(loaded: Any) -> list[tuple[str, str, int, int, int, int, str]]:
         _, diagnostics = check(loaded)
@@ -696,7 +696,9 @@ def test_in_memory_loading_finds_what_check_finds(path: Path) -> None:
 def test_a_key_that_is_not_a_name_is_completed_in_backticks() -> None:
     from lsprotocol import types as lsp
 
-    from modenhet.authoring.lsp import Completer, RuleContext, Text
+    from modenhet.authoring.lsp.completion import Completer
+    from modenhet.authoring.lsp.context import RuleContext
+    from modenhet.authoring.lsp.positions import Text
     from modenhet.check.schemapaths import SchemaIndex
 
     schema = {

@@ -1,8 +1,9 @@
 """The checker: everything that can be known about a rule set without evidence.
 
 It reads the loaded statements and reports every problem it finds, not only the first: the
-order and uniqueness of statements, levels, factor and criterion IDs, lets and their cycles,
-functions, the schema's paths and static types. Without errors it yields the `RuleSetModel`.
+order and uniqueness of statements, levels, factor and criterion IDs, lets and their cycles, the
+schema; then the expressions' static types and paths (`check.expressions`). Without errors it
+yields the `RuleSetModel`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
+from modenhet.check.expressions import ExpressionChecker
 from modenhet.check.model import (
     CriterionDef,
     FactorDef,
@@ -23,24 +25,14 @@ from modenhet.check.model import (
     OverallMode,
     RuleSetModel,
 )
-from modenhet.check.schemapaths import OPEN, SchemaIndex, SchemaNode, UnknownKey, resolve_local
+from modenhet.check.schemapaths import SchemaIndex
 from modenhet.errors import Diagnostic
+from modenhet.evidence.schemacheck import schema_problem, structural_problem
 from modenhet.language import nodes as n
-from modenhet.language.functions import BUILTINS
 from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
-from modenhet.language.statictypes import (
-    ANY,
-    BOOLEAN,
-    DATE,
-    LIST,
-    NUMBER,
-    OBJECT,
-    STRING,
-    Kinds,
-    describe_kinds,
-)
+from modenhet.language.statictypes import ANY
 from modenhet.source import Span
-from modenhet.values import RESERVED, EvalError, parse_date
+from modenhet.values import RESERVED
 
 OVERALL_MODES = ("min", "mean", "weighted")
 HEADER = (n.RulesetStmt, n.SchemaStmt, n.OverallStmt, n.LevelsStmt)
@@ -68,123 +60,9 @@ def check(
     return model, diagnostics
 
 
-def structural_problem(schema: dict[str, Any]) -> str | None:
-    """What makes a schema unusable, found without jsonschema: a `$schema` that is not a
-    string (jsonschema would crash picking the draft), and loops or an explosion of `$ref`s."""
-    if not isinstance(schema.get("$schema", ""), str):
-        return "its '$schema' is not a string"
-    return _expansion_problem(schema)
-
-
-def schema_problem(schema: dict[str, Any]) -> str | None:
-    """`structural_problem`, and whether jsonschema can apply the schema (checked against its
-    draft's metaschema); None when it can. Imported here: only this needs jsonschema."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-    from jsonschema.validators import validator_for
-
-    if not isinstance(schema.get("$schema", ""), str):
-        return "its '$schema' is not a string"
-    try:
-        validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except SchemaError as error:
-        where = "".join(f"/{part}" for part in error.absolute_path)
-        message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-        return f"{message} (at #{where})"
-    except RecursionError:
-        return "it is nested too deeply"
-    return _expansion_problem(schema)
-
-
-# Keywords whose schemas apply to the same place of the document as the schema holding them:
-# validating one value walks all of them (a `$ref` included), however the document looks.
-_SAME_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref")
-_SAME_PLACE_MAPS = ("dependentSchemas", "dependencies")
-SCHEMA_EXPANSION_LIMIT = 10_000
-
-
-def _expansion_problem(schema: dict[str, Any]) -> str | None:
-    """A schema whose `$ref`s and `allOf`/`anyOf`/`oneOf` loop, or multiply, without reading
-    deeper into the document would make validating each value endless or take minutes
-    (sixteen definitions each naming the next four times: 4**16 schemas for every value).
-    Count, for every sub-schema, the schemas that apply at its place; refuse a loop or more
-    than `SCHEMA_EXPANSION_LIMIT`."""
-    cost: dict[int, int] = {}
-    active: set[int] = set()
-
-    def same_place(node: dict[str, Any]) -> list[Any]:
-        found: list[Any] = []
-        for keyword in _SAME_PLACE:
-            value = node.get(keyword)
-            if keyword == "$ref":
-                found.append(resolve_local(schema, value))
-            elif isinstance(value, list):
-                found.extend(value)
-            else:
-                found.append(value)
-        for keyword in _SAME_PLACE_MAPS:
-            value = node.get(keyword)
-            if isinstance(value, dict):
-                found.extend(value.values())
-        return [item for item in found if isinstance(item, dict)]
-
-    def count(node: dict[str, Any]) -> int:
-        key = id(node)
-        if key in cost:
-            return cost[key]
-        if key in active:
-            raise _Loop
-        active.add(key)
-        total = 1 + sum(count(child) for child in same_place(node))
-        active.discard(key)
-        cost[key] = min(total, SCHEMA_EXPANSION_LIMIT + 1)
-        return cost[key]
-
-    stack: list[Any] = [schema]
-    try:
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                if count(node) > SCHEMA_EXPANSION_LIMIT:
-                    return (
-                        f"its $ref, allOf, anyOf and oneOf bring more than "
-                        f"{SCHEMA_EXPANSION_LIMIT:,} schemas to one place of the document"
-                    )
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-    except _Loop:
-        return "its $ref, allOf, anyOf or oneOf lead back to themselves at the same place"
-    except RecursionError:
-        return "it is nested too deeply"
-    return None
-
-
-class _Loop(Exception):
-    pass
-
-
 def _order_in(loaded: LoadedRules) -> Any:
     rank = {source.name: i for i, source in enumerate(loaded.files)}
     return lambda d: (rank.get(d.file, len(rank)), d.line, d.column, d.message)
-
-
-def edit_distance_at_most_one(a: str, b: str) -> bool:
-    """True when one insertion, deletion, substitution or swap of neighbours turns a into b."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 class _Checker:
@@ -193,15 +71,10 @@ class _Checker:
         self.metaschema = metaschema
         self.diagnostics = list(loaded.diagnostics)
         self.lets: dict[str, LetDef] = {}
-        self.let_types: dict[str, Kinds] = {}
-        self.let_nodes: dict[str, SchemaNode] = {}
-        self.in_progress: set[str] = set()
         self.schema: dict[str, Any] | None = None
         self.schema_path: Path | None = None
         self.index: SchemaIndex | None = None
         self.evidence_roots: frozenset[str] = frozenset()
-        self.expr_kinds: dict[int, Kinds] = {}
-        self.var_nodes: dict[str, list[SchemaNode | None]] = {}
         self.cyclic: set[str] = set()  # lets in a cycle: already an error
 
     # -- reporting
@@ -219,11 +92,15 @@ class _Checker:
         self.collect_lets()
         self.check_let_cycles()
         factors = self.check_factors(header.get("levels", ()))
+        settled = dict.fromkeys(self.cyclic, ANY)  # a let in a cycle: reported, no type
+        types = ExpressionChecker(
+            self.lets, self.index, self.evidence_roots, self.diagnostics, settled
+        )
         for let in self.lets.values():
-            self.let_type(let.name)
+            types.let_type(let.name)
         for factor in factors:
             for criterion in factor.criteria:
-                self.boolean(criterion.when, {}, "the condition of a criterion")
+                types.boolean(criterion.when, {}, "the condition of a criterion")
                 self.constant_criterion(criterion)
         self.unused_lets(factors)
         if self.loaded.files and not self.loaded.files[0].text.strip():
@@ -243,7 +120,7 @@ class _Checker:
             schema_path=self.schema_path,
             schema=self.schema,
             sha256=self.loaded.sha256(),
-            expr_kinds=self.expr_kinds,
+            expr_kinds=types.expr_kinds,
         )
 
     # -- header: ruleset, schema, overall, levels
@@ -464,9 +341,7 @@ class _Checker:
                     let.span,
                     f"let '{first}' refers to itself through " + " -> ".join(ordered[1:]),
                 )
-            for name in cycle:
-                self.let_types[name] = ANY
-                self.cyclic.add(name)
+            self.cyclic.update(cycle)
 
     def unused_lets(self, factors: list[FactorDef]) -> None:
         """Warn about lets that no criterion uses, directly or through other lets."""
@@ -498,17 +373,6 @@ class _Checker:
                 f"criterion '{criterion.id}' is {outcome}: '{criterion.when.span.text()}' does "
                 "not depend on the evidence",
             )
-
-    def let_type(self, name: str) -> Kinds:
-        if name in self.let_types:
-            return self.let_types[name]
-        if name in self.in_progress:
-            return ANY
-        self.in_progress.add(name)
-        kinds = self.infer(self.lets[name].expr, {})
-        self.in_progress.discard(name)
-        self.let_types[name] = kinds
-        return kinds
 
     # -- factors, levels, criteria
 
@@ -637,377 +501,6 @@ class _Checker:
                 )
             seen.add(option.keyword)
 
-    # -- expressions
-
-    def boolean(self, expr: n.Expr, scope: dict[str, Kinds], what: str) -> None:
-        kinds = self.infer(expr, scope)
-        if not kinds & BOOLEAN:
-            self.error(
-                "M406",
-                expr.span,
-                f"{what} must be true or false, but '{expr.span.text()}' is "
-                f"{describe_kinds(kinds)}",
-            )
-
-    def require(
-        self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str, code: str = "M405"
-    ) -> bool:
-        if kinds & needed:
-            return True
-        self.error(
-            code,
-            expr.span,
-            f"{what} needs {describe_kinds(needed)}, but '{expr.span.text()}' "
-            f"is {describe_kinds(kinds)}",
-        )
-        return False
-
-    def infer(self, expr: n.Expr, scope: dict[str, Kinds]) -> Kinds:
-        """The kinds `expr` can have; reports what can never work. Each node is inferred once
-        and its kinds recorded for the compilers."""
-        kinds = self._infer(expr, scope)
-        self.expr_kinds[id(expr)] = kinds
-        return kinds
-
-    def _infer(self, expr: n.Expr, scope: dict[str, Kinds]) -> Kinds:
-        match expr:
-            case n.Number():
-                return NUMBER
-            case n.String():
-                return STRING
-            case n.DateLiteral() | n.AsOf():
-                return DATE
-            case n.Boolean():
-                return BOOLEAN
-            case n.Invalid():
-                return ANY
-            case n.Null():
-                self.error(
-                    "M404",
-                    expr.span,
-                    "'null' is not a value",
-                    "to test for a missing or null value write exists(PATH) or not exists(PATH)",
-                )
-                return ANY
-            case n.ListLiteral(items=items):
-                for item in items:
-                    self.infer(item, scope)
-                return LIST
-            case n.Path():
-                return self.path_kinds(expr, scope)
-            case n.KeyRead(base=base, key=key):
-                base_kinds = self.infer(base, scope)
-                self.require(base, base_kinds, OBJECT, f"reading key '{key}'", "M408")
-                return ANY
-            case n.Call():
-                return self.call(expr, scope)
-            case n.Negate(operand=operand):
-                self.require(operand, self.infer(operand, scope), NUMBER, "'-'")
-                return NUMBER
-            case n.Not(operand=operand):
-                self.boolean(operand, scope, "the operand of 'not'")
-                return BOOLEAN
-            case n.And(operands=operands) | n.Or(operands=operands):
-                word = "and" if isinstance(expr, n.And) else "or"
-                for operand in operands:
-                    self.boolean(operand, scope, f"an operand of '{word}'")
-                return BOOLEAN
-            case n.Arithmetic():
-                return self.arithmetic(expr, scope)
-            case n.Comparison():
-                self.comparison(expr, scope)
-                return BOOLEAN
-            case n.Membership(item=item, collection=collection):
-                item_kinds = self.infer(item, scope)
-                kinds = self.infer(collection, scope)
-                if self.require(collection, kinds, LIST, "'in'"):
-                    self.membership_values(item, item_kinds, collection)
-                return BOOLEAN
-            case n.Quantifier():
-                kinds = self.infer(expr.collection, scope)
-                self.require(expr.collection, kinds, LIST, f"'{expr.kind}'")
-                inner = {**scope, expr.variable: self.element_kinds(expr.collection, scope)}
-                stack = self.var_nodes.setdefault(expr.variable, [])
-                stack.append(self.element_node(expr.collection, scope))
-                self.boolean(expr.body, inner, f"the body of '{expr.kind}'")
-                stack.pop()
-                return BOOLEAN
-        raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
-
-    def arithmetic(self, expr: n.Arithmetic, scope: dict[str, Kinds]) -> Kinds:
-        left = self.infer(expr.left, scope)
-        right = self.infer(expr.right, scope)
-        for side, kinds in ((expr.left, left), (expr.right, right)):
-            if not kinds & NUMBER:
-                self.error(
-                    "M405",
-                    expr.op_span,
-                    f"'{expr.op}' needs two numbers, but "
-                    f"'{side.span.text()}' is {describe_kinds(kinds)}",
-                    "there is no '+' for strings, dates or lists" if expr.op == "+" else None,
-                )
-                break
-        if expr.op == "/" and isinstance(expr.right, n.Number) and expr.right.value == 0:
-            self.warning(
-                "M605",
-                expr.right.span,
-                f"division by zero: '{expr.span.text()}' is an error whenever "
-                f"'{expr.left.span.text()}' is known",
-                "divide by a number other than 0",
-            )
-        return NUMBER
-
-    def comparison(self, expr: n.Comparison, scope: dict[str, Kinds]) -> None:
-        left = self.infer(expr.left, scope)
-        right = self.infer(expr.right, scope)
-        for other, kinds in ((expr.right, left), (expr.left, right)):
-            if kinds == DATE and isinstance(other, n.String):
-                self.date_string(other)
-        if expr.op in ("==", "!="):
-            if left != ANY and right != ANY and not _may_equal(left, right):
-                self.warning(
-                    "M603",
-                    expr.op_span,
-                    f"'{expr.span.text()}' compares "
-                    f"{describe_kinds(left)} with {describe_kinds(right)}: "
-                    f"always {'false' if expr.op == '==' else 'true'}",
-                )
-            self.enum_values(expr.left, expr.right, scope, expr.op)
-            self.enum_values(expr.right, expr.left, scope, expr.op)
-            return
-        if not _may_order(left, right):
-            self.error(
-                "M405",
-                expr.op_span,
-                f"cannot order {describe_kinds(left)} and {describe_kinds(right)} with '{expr.op}'",
-                "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates",
-            )
-
-    def date_string(self, literal: n.String) -> None:
-        try:
-            parse_date(literal.value)
-        except EvalError as error:
-            self.error("M407", literal.span, str(error))
-
-    def membership_values(self, item: n.Expr, item_kinds: Kinds, collection: n.Expr) -> None:
-        if isinstance(collection, n.ListLiteral) and item_kinds == DATE:
-            for element in collection.items:
-                if isinstance(element, n.String):
-                    self.date_string(element)
-        if isinstance(collection, n.ListLiteral):
-            for element in collection.items:
-                self.enum_values(item, element, {}, "in")
-        elif isinstance(item, n.String | n.Number | n.Boolean):
-            node = self.schema_node(collection, {})
-            if node is not None and not node.is_open and self.index is not None:
-                self.enum_check(self.index.items(node), item, collection, "in")
-
-    def enum_values(self, path: n.Expr, literal: n.Expr, scope: dict[str, Kinds], op: str) -> None:
-        if not isinstance(literal, n.String | n.Number | n.Boolean):
-            return
-        node = self.schema_node(path, scope)
-        if node is not None:
-            self.enum_check(node, literal, path, op)
-
-    def enum_check(self, node: SchemaNode, literal: n.Expr, path: n.Expr, op: str) -> None:
-        allowed = node.enum()
-        if allowed is None or not isinstance(literal, n.String | n.Number | n.Boolean):
-            return
-        if any(_json_equal(literal.value, value) for value in allowed):
-            return
-        shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in allowed if v is not None)
-        outcome = "true" if op == "!=" else "false"
-        close = difflib.get_close_matches(
-            str(literal.value), [str(v) for v in allowed if v is not None], n=1
-        )
-        self.warning(
-            "M604",
-            literal.span,
-            f"{json.dumps(literal.value, ensure_ascii=False)} is never "
-            f"a value of '{path.span.text()}' (the schema allows {shown}): always "
-            f"{outcome}",
-            f'did you mean "{close[0]}"?' if close else None,
-        )
-
-    def element_kinds(self, collection: n.Expr, scope: dict[str, Kinds]) -> Kinds:
-        if isinstance(collection, n.ListLiteral) and collection.items:
-            kinds: frozenset[str] = frozenset()
-            for item in collection.items:
-                kinds |= self.expr_kinds.get(id(item), ANY)
-            return kinds
-        node = self.element_node(collection, scope)
-        return node.kinds() if node is not None and not node.is_open else ANY
-
-    def element_node(self, collection: n.Expr, scope: dict[str, Kinds]) -> SchemaNode | None:
-        """The schema of the elements of a list the schema describes."""
-        node = self.schema_node(collection, scope)
-        if node is None or self.index is None or node.is_open:
-            return None
-        return self.index.items(node)
-
-    def call(self, expr: n.Call, scope: dict[str, Kinds]) -> Kinds:
-        builtin = BUILTINS.get(expr.name)
-        if builtin is None:
-            close = difflib.get_close_matches(expr.name, list(BUILTINS), n=1)
-            self.error(
-                "M401",
-                expr.name_span,
-                f"unknown function '{expr.name}'"
-                + (f" (did you mean '{close[0]}'?)" if close else ""),
-                "the functions are " + ", ".join(BUILTINS),
-            )
-            for arg in expr.args:
-                self.infer(arg, scope)
-            return ANY
-        if len(expr.args) != len(builtin.params):
-            count = len(builtin.params)
-            self.error(
-                "M402",
-                expr.span,
-                f"{expr.name}() takes {count} argument{'s' * (count != 1)}, not {len(expr.args)}",
-                f"write {builtin.signature}",
-            )
-            for arg in expr.args:
-                self.infer(arg, scope)
-            return builtin.result
-        if builtin.takes_path:
-            arg = expr.args[0]
-            if not isinstance(arg, n.Path):
-                self.error(
-                    "M403",
-                    arg.span,
-                    f"{expr.name}() takes a path, like exists(evidence.economy.budget_nok)",
-                )
-            self.infer(arg, scope)
-            return builtin.result
-        for arg, needed in zip(expr.args, builtin.params, strict=True):
-            kinds = self.infer(arg, scope)
-            if self.require(arg, kinds, needed, f"{expr.name}()") and needed == DATE | STRING:
-                if isinstance(arg, n.String):
-                    self.date_string(arg)
-        return builtin.result
-
-    # -- paths
-
-    def path_kinds(self, path: n.Path, scope: dict[str, Kinds]) -> Kinds:
-        if not path.root_is_key and path.root in scope:
-            node = self.var_nodes.get(path.root, [None])[-1]
-            if node is not None and path.keys:
-                return self.evidence_kinds(path, node, path.keys, (path.root,))
-            return self.read_keys(path, scope[path.root], path.keys)
-        if not path.root_is_key and path.root in self.lets:
-            if not path.keys:
-                return self.let_type(path.root)
-            node = self.let_schema_node(path.root)
-            if node is not None and self.index is not None:
-                prefix = self.let_path(path.root) or ()
-                return self.evidence_kinds(path, node, path.keys, prefix)
-            return self.read_keys(path, self.let_type(path.root), path.keys)
-        if not path.root_is_key:
-            self.near_let(path)
-        if self.index is None:
-            return ANY
-        return self.evidence_kinds(path, self.index.root(), (path.root, *path.keys))
-
-    def read_keys(self, path: n.Path, kinds: Kinds, keys: tuple[str, ...]) -> Kinds:
-        if keys and not kinds & OBJECT:
-            self.error(
-                "M408",
-                path.span,
-                f"cannot read key '{keys[0]}' from '{path.root}', which is {describe_kinds(kinds)}",
-            )
-        return ANY if keys else kinds
-
-    def evidence_kinds(
-        self, path: n.Path, node: SchemaNode, keys: tuple[str, ...], prefix: tuple[str, ...] = ()
-    ) -> Kinds:
-        """Walk `keys` from `node` (reached by the evidence path `prefix`) in the schema."""
-        assert self.index is not None
-        walked: list[str] = list(prefix)
-        for key in keys:
-            if not node.is_open and not node.kinds() & OBJECT:
-                self.error(
-                    "M502",
-                    path.span,
-                    f"'{'.'.join(walked)}' is {describe_kinds(node.kinds())} "
-                    f"in the schema; it has no key '{key}'",
-                )
-                return ANY
-            child = self.index.child(node, key)
-            if isinstance(child, UnknownKey):
-                close = difflib.get_close_matches(key, child.known, n=1, cutoff=0.6)
-                where = ".".join(walked) or "the evidence document"
-                self.error(
-                    "M501",
-                    path.span,
-                    f"'{'.'.join([*walked, key])}' is not in the schema: "
-                    f"{where} has no key '{key}'"
-                    + (f" (did you mean '{close[0]}'?)" if close else ""),
-                    None if close else "keys there: " + ", ".join(child.known[:12]),
-                )
-                return ANY
-            node = child
-            walked.append(key)
-        return node.kinds()
-
-    def near_let(self, path: n.Path) -> None:
-        if path.root in self.evidence_roots:
-            return
-        if len(path.root) < 3:
-            return  # one edit away from a two-letter let is everything
-        for name in self.lets:
-            if len(name) >= 3 and edit_distance_at_most_one(path.root, name):
-                self.warning(
-                    "M601",
-                    path.span,
-                    f"'{path.root}' is not a let, so it reads the evidence "
-                    f"key '{path.root}'; did you mean the let '{name}'?",
-                    f"write `{path.root}` if you mean the evidence key",
-                )
-                return
-
-    def schema_node(self, expr: n.Expr, scope: dict[str, Kinds]) -> SchemaNode | None:
-        """The schema node an evidence path reaches, or None when unknown or not a path."""
-        if self.index is None or not isinstance(expr, n.Path):
-            return None
-        if not expr.root_is_key and expr.root in scope:
-            node: SchemaNode | None = self.var_nodes.get(expr.root, [None])[-1]
-            keys: tuple[str, ...] = expr.keys
-        elif not expr.root_is_key and expr.root in self.lets:
-            node = self.let_schema_node(expr.root)
-            keys = expr.keys
-        else:
-            node, keys = self.index.root(), (expr.root, *expr.keys)
-        for key in keys:
-            if node is None:
-                return None
-            child = self.index.child(node, key)
-            node = None if isinstance(child, UnknownKey) else child
-        return node
-
-    def let_path(self, name: str, depth: int = 0) -> tuple[str, ...] | None:
-        """The evidence path a let stands for when it is only a path (`let e = evidence.x`)."""
-        expr = self.lets[name].expr
-        if not isinstance(expr, n.Path) or depth > len(self.lets):
-            return None
-        if expr.root_is_key or expr.root not in self.lets:
-            return (expr.root, *expr.keys)
-        base = self.let_path(expr.root, depth + 1)
-        return None if base is None else (*base, *expr.keys)
-
-    def let_schema_node(self, name: str) -> SchemaNode | None:
-        """The schema node of a let that is itself an evidence path (`let e = evidence.x`)."""
-        if name in self.let_nodes:
-            return self.let_nodes[name]
-        if name in self.in_progress:
-            return None
-        self.in_progress.add(name)
-        node = self.schema_node(self.lets[name].expr, {})
-        self.in_progress.discard(name)
-        if node is not None:
-            self.let_nodes[name] = node
-        return node
-
 
 def constant_truth(expr: n.Expr) -> bool | None:
     """True or False when `expr` has that value whatever the evidence, else None.
@@ -1066,27 +559,6 @@ def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def _may_equal(left: Kinds, right: Kinds) -> bool:
-    if left & right:
-        return True
-    return bool((left & DATE and right & STRING) or (left & STRING and right & DATE))
-
-
-def _may_order(left: Kinds, right: Kinds) -> bool:
-    pairs = {
-        ("number", "number"),
-        ("string", "string"),
-        ("date", "date"),
-        ("date", "string"),
-        ("string", "date"),
-    }
-    return any((a, b) in pairs for a in left for b in right)
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return bool(a == b)
-
-
-__all__ = ["check", "OPEN"]
+# `modenhet validate` checks a schema it is given as `check` does; its home is
+# evidence.schemacheck, re-exported here until cli/validate.py imports it from there.
+__all__ = ["check", "schema_problem"]

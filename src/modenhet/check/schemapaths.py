@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from modenhet.evidence.schemacheck import resolve_local
 from modenhet.language.statictypes import ANY, Kinds
 
 _TYPE_KINDS = {
@@ -171,23 +172,6 @@ class SchemaIndex:
         for keyword in ("allOf", "anyOf", "oneOf"):
             for branch in schema.get(keyword, []):
                 yield from self._walk(branch, depth + 1, active, budget)
-
-
-def resolve_local(schema: Any, reference: Any) -> Any:
-    """The part of `schema` a `$ref` such as `#/$defs/date` names, or None: a reference to
-    another document (validation reports it per document) or to nothing."""
-    if not isinstance(reference, str) or not reference.startswith("#"):
-        return None
-    target: Any = schema
-    for part in reference[1:].split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(target, dict) and part in target:
-            target = target[part]
-        elif isinstance(target, list) and part.isdecimal() and int(part) < len(target):
-            target = target[int(part)]
-        else:
-            return None
-    return target
 
 
 def _may_be_object(schema: dict[str, Any]) -> bool:

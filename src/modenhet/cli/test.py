@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import click
 
-from modenhet.authoring.ruletests import parse_threshold, percent_text
+from modenhet.authoring.ruletests.coverage import parse_threshold, percent_text
 from modenhet.cli.common import (
     OK,
     OUTPUT,
@@ -77,7 +77,8 @@ def test(
         modenhet test rules/ --coverage --fail-under 100
         modenhet test my.test.yaml -f junit -o test-results.xml
     """
-    from modenhet.authoring.ruletests import PathNotFound, discover, run_tests
+    from modenhet.authoring.ruletests.discover import PathNotFound, discover
+    from modenhet.authoring.ruletests.runner import run_tests
     from modenhet.resources import default_rules_path
 
     default = default_rules_path()

@@ -61,9 +61,9 @@ def validate(
     """
     from jsonschema.exceptions import SchemaError
 
-    from modenhet.check.checker import schema_problem
     from modenhet.engine.ruleset import schema_violations
     from modenhet.evidence.reader import iter_evidence
+    from modenhet.evidence.schemacheck import schema_problem
     from modenhet.evidence.validation import SchemaValidator
     from modenhet.resources import default_schema_path
 

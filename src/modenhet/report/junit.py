@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from modenhet.authoring.ruletests import TestRun
+from modenhet.authoring.ruletests.runner import TestRun
 from modenhet.report.ruletests_text import mismatch_lines
 
 _XML_INVALID = dict.fromkeys(

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from modenhet.authoring.ruletests import (
-    STATUSES,
-    CaseResult,
-    Coverage,
-    Mismatch,
-    TestRun,
-    percent_text,
-)
+from modenhet.authoring.ruletests.coverage import Coverage, percent_text
+from modenhet.authoring.ruletests.model import STATUSES, CaseResult, Mismatch
+from modenhet.authoring.ruletests.runner import TestRun
 from modenhet.report.explain_text import tree
 
 
