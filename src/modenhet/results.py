@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
 STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown", ERROR: "error"}
+DECIDED = (True, False)  # the status codes of decided criteria: met and not met (spec 9.1)
 
 
 class CriterionResult:
@@ -97,21 +98,46 @@ class CriterionResult:
 
 
 class FactorResult:
-    """One factor of one document: its level and label, its criteria and the gap."""
+    """One factor of one document: its level (proven) and `level_max` (possible), its label,
+    its criteria and the gap."""
 
-    __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria")
+    __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria", "_number")
 
-    def __init__(self, evaluation: Evaluation, definition: FactorDef, level: int) -> None:
+    def __init__(
+        self, evaluation: Evaluation, definition: FactorDef, level: int, number: int
+    ) -> None:
         self._evaluation = evaluation
         self.definition = definition
         self.level = level
         self.id = definition.id
         self.title = definition.title
         self._criteria: list[CriterionResult] | None = None
+        self._number = number  # the factor's place in the rule set
 
     @property
     def label(self) -> str:
         return self._evaluation.model.label(self.level)
+
+    @property
+    def level_max(self) -> int:
+        """The level the factor would reach were every unknown criterion met (spec 9.1)."""
+        return self._evaluation.levels_max[self._number]
+
+    @property
+    def label_max(self) -> str:
+        return self._evaluation.model.label(self.level_max)
+
+    @property
+    def bounded(self) -> bool:
+        """True when the proven level and `level_max` differ: the level is not settled."""
+        return self.level_max != self.level
+
+    @property
+    def decided(self) -> tuple[int, int]:
+        """How many of the factor's criteria are met or not met, of how many (spec 9.1)."""
+        statuses = self._evaluation.statuses
+        criteria = self.definition.criteria
+        return sum(statuses[c.index] in DECIDED for c in criteria), len(criteria)
 
     @property
     def criteria(self) -> list[CriterionResult]:
@@ -152,10 +178,14 @@ class FactorResult:
 
     def to_dict(self) -> dict[str, Any]:
         progress = self.progress
+        decided, of = self.decided
         return {
             "title": self.title,
             "level": self.level,
             "label": self.label,
+            "level_max": self.level_max,
+            "label_max": self.label_max,
+            "decided": {"criteria": decided, "of": of},
             "criteria": [c.to_dict() for c in self.criteria],
             "gap": [c.gap_entry() for c in self.gap],
             "next": None
@@ -164,7 +194,7 @@ class FactorResult:
         }
 
     def __repr__(self) -> str:
-        return f"<FactorResult {self.id} level {self.level}>"
+        return f"<FactorResult {self.id} level {level_text(self.level, self.level_max)}>"
 
 
 @dataclass(frozen=True)
@@ -178,10 +208,13 @@ class Settled:
     as_of: datetime.date
     missing: dict[int, list[str]]  # of each unknown criterion, by index
     messages: dict[int, str]  # of each criterion in error, by index
+    levels_max: tuple[int, ...]
+    overall_max: int
 
 
 class Evaluation:
-    """The result of `RuleSet.evaluate`: `.overall`, `.factors` (by ID, in rule-file order)."""
+    """The result of `RuleSet.evaluate`: `.overall` and `.overall_max`, `.decided`, `.factors`
+    (by ID, in rule-file order)."""
 
     __slots__ = (
         "model",
@@ -194,6 +227,7 @@ class Evaluation:
         "_run",
         "_factors",
         "_settled",
+        "_bounds",
     )
 
     def __init__(
@@ -205,6 +239,8 @@ class Evaluation:
         as_of: datetime.date,
         doc: Any,
         run: ExactRun | None = None,
+        *,
+        bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
         self.model = ruleset.model
         self._statuses = statuses
@@ -216,12 +252,20 @@ class Evaluation:
         self._run = run
         self._factors: dict[str, FactorResult] | None = None
         self._settled: Settled | None = None
+        # (levels_max, overall_max) when known in advance; else computed from the statuses.
+        self._bounds = bounds
 
     @classmethod
     def from_settled(cls, ruleset: RuleSet, settled: Settled) -> Evaluation:
         """An evaluation made elsewhere with the same rule set, as `settle` recorded it."""
         evaluation = cls(
-            ruleset, settled.statuses, settled.levels, settled.overall, settled.as_of, None
+            ruleset,
+            settled.statuses,
+            settled.levels,
+            settled.overall,
+            settled.as_of,
+            None,
+            bounds=(settled.levels_max, settled.overall_max),
         )
         evaluation._settled = settled
         return evaluation
@@ -231,11 +275,49 @@ class Evaluation:
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
-        return Settled(statuses, self.levels, self.overall, self.as_of, missing, errors)
+        return Settled(
+            statuses,
+            self.levels,
+            self.overall,
+            self.as_of,
+            missing,
+            errors,
+            self.levels_max,
+            self.overall_max,
+        )
 
     @property
     def overall_label(self) -> str:
         return self.model.label(self.overall)
+
+    @property
+    def levels_max(self) -> tuple[int, ...]:
+        """Each factor's `level_max` (spec 9.1), in rule-file order."""
+        if self._bounds is None:
+            self._bounds = self._ruleset.bounds_of(self.statuses)
+        return self._bounds[0]
+
+    @property
+    def overall_max(self) -> int:
+        """The `overall` rule applied to the `level_max` values (spec 9.1)."""
+        if self._bounds is None:
+            self._bounds = self._ruleset.bounds_of(self.statuses)
+        return self._bounds[1]
+
+    @property
+    def overall_label_max(self) -> str:
+        return self.model.label(self.overall_max)
+
+    @property
+    def bounded(self) -> bool:
+        """True when some factor's level is not settled (its `level_max` exceeds it)."""
+        return self.levels_max != self.levels
+
+    @property
+    def decided(self) -> tuple[int, int]:
+        """How many criteria are met or not met, of how many (spec 9.1)."""
+        statuses = self.statuses
+        return sum(status in DECIDED for status in statuses), len(statuses)
 
     @property
     def statuses(self) -> tuple[Any, ...]:
@@ -252,8 +334,10 @@ class Evaluation:
     def factors(self) -> Mapping[str, FactorResult]:
         if self._factors is None:
             self._factors = {
-                factor.id: FactorResult(self, factor, level)
-                for factor, level in zip(self.model.factors, self.levels, strict=True)
+                factor.id: FactorResult(self, factor, level, number)
+                for number, (factor, level) in enumerate(
+                    zip(self.model.factors, self.levels, strict=True)
+                )
             }
         return self._factors
 
@@ -298,5 +382,14 @@ class Evaluation:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}
 
     def __repr__(self) -> str:
-        levels = ", ".join(f"{f.id}={f.level}" for f in self.factors.values())
-        return f"<Evaluation overall {self.overall}: {levels}>"
+        levels = ", ".join(
+            f"{f.id}={level_text(f.level, f.level_max)}" for f in self.factors.values()
+        )
+        overall = level_text(self.overall, self.overall_max)
+        return f"<Evaluation overall {overall}: {levels}>"
+
+
+def level_text(level: int, level_max: int) -> str:
+    """A level as people read it (spec 9.4): `2–4` (an en dash) where `level_max` exceeds the
+    proven level, else the single number."""
+    return f"{level}–{level_max}" if level_max != level else str(level)
