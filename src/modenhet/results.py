@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from modenhet.exact import ExactRun, Failure, Result, Unknown
 from modenhet.model import CriterionDef, FactorDef
-from modenhet.values import render_path
+from modenhet.schemawalk import field_title
+from modenhet.values import parse_path, render_path
 
 if TYPE_CHECKING:
     from modenhet.ruleset import RuleSet
@@ -176,6 +177,56 @@ class FactorResult:
         block = [c for c in self.criteria if c.level == target]
         return sum(c.status == "met" for c in block), len(block)
 
+    def to_collect(self) -> list[ToCollect]:
+        """The missing paths that stand between the proven level and `level_max`, the ones
+        that could unlock the most levels first (docs/auditing.md, "What to collect next").
+
+        They are the missing paths of the unknown criteria in the blocks above the proven
+        level, up to `level_max`. A path could unlock the levels from the highest one the
+        factor can still reach without it (its unknown criteria taken as not met, every
+        other unknown criterion as met) up to `level_max`: counted on the rule set's scale of
+        levels, it is how many levels cannot be proven until the path is filled in."""
+        if self.level_max == self.level:
+            return []
+        evaluation = self._evaluation
+        first_block: dict[str, int] = {}  # the lowest block whose unknown criteria name it
+        below: dict[int, int] = {}  # each block: the highest level reachable under it
+        named: dict[str, int] = {}  # how many unknown criteria name it
+        partial: set[str] = set()
+        reachable = self.level
+        for block in self.definition.blocks:
+            if block.number <= self.level:
+                continue
+            if block.number > self.level_max:
+                break
+            below[block.number] = reachable
+            for criterion in block.criteria:
+                if evaluation.statuses[criterion.index] is not None:
+                    continue
+                partly = evaluation.partly_known(criterion.index)
+                for path in evaluation.missing(criterion.index):
+                    first_block.setdefault(path, block.number)
+                    named[path] = named.get(path, 0) + 1
+                    if path in partly:
+                        partial.add(path)
+            reachable = block.number
+        declared = [level.number for level in evaluation.model.levels]
+        found: list[ToCollect] = []
+        for path, block_number in first_block.items():
+            without = below[block_number]
+            unlocks = sum(without < number <= self.level_max for number in declared)
+            found.append(
+                ToCollect(
+                    path,
+                    evaluation.field_title(path),
+                    path in partial,
+                    unlocks,
+                    ((self.id, unlocks),),
+                    named[path],
+                )
+            )
+        return sorted_to_collect(found)
+
     def to_dict(self) -> dict[str, Any]:
         progress = self.progress
         decided, of = self.decided
@@ -195,6 +246,34 @@ class FactorResult:
 
     def __repr__(self) -> str:
         return f"<FactorResult {self.id} level {level_text(self.level, self.level_max)}>"
+
+
+@dataclass(frozen=True)
+class ToCollect:
+    """An evidence path to fill in: what it could unlock (`FactorResult.to_collect`)."""
+
+    path: str  # as a rule writes it, from the document root
+    title: str | None  # the field's title in the evidence schema
+    partial: bool  # the path holds a partial value ("partly known"), not nothing
+    levels: int  # how many levels it could unlock, over all the factors below
+    factors: tuple[tuple[str, int], ...]  # (factor ID, levels it could unlock there)
+    criteria: int  # the unknown criteria between the bounds that name it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "partial": self.partial,
+            "levels": self.levels,
+            "factors": dict(self.factors),
+            "criteria": self.criteria,
+        }
+
+
+def sorted_to_collect(found: list[ToCollect]) -> list[ToCollect]:
+    """Most levels first, then the path named by more unknown criteria; ties keep the order
+    in which the rule set first reads them (stable sort)."""
+    return sorted(found, key=lambda item: (-item.levels, -item.criteria))
 
 
 @dataclass(frozen=True)
@@ -358,6 +437,40 @@ class Evaluation:
         if not isinstance(result, Unknown):
             return []
         return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        """Of an unknown criterion's missing paths, those that hold a partial value (spec 9.2:
+        `{"at_least": ...}`, a year-only date) rather than nothing. Hook for partial evidence
+        (issue 12, items 3 and 4): until the evaluators report them, there are none."""
+        return frozenset()
+
+    def field_title(self, path: str) -> str | None:
+        """The title the rule set's evidence schema gives the field at a rendered path."""
+        schema = self._ruleset.schema
+        segments = parse_path(path)
+        if schema is None or segments is None:
+            return None
+        return field_title(schema, segments)
+
+    def to_collect(self) -> list[ToCollect]:
+        """Every factor's `to_collect` in one list: a path that several factors need counts
+        the levels it could unlock in each."""
+        merged: dict[str, ToCollect] = {}
+        for factor in self.factors.values():
+            for item in factor.to_collect():
+                seen = merged.get(item.path)
+                if seen is None:
+                    merged[item.path] = item
+                    continue
+                merged[item.path] = ToCollect(
+                    item.path,
+                    seen.title,
+                    seen.partial or item.partial,
+                    seen.levels + item.levels,
+                    seen.factors + item.factors,
+                    seen.criteria + item.criteria,
+                )
+        return sorted_to_collect(list(merged.values()))
 
     def message(self, index: int) -> str:
         """What went wrong in a criterion in error, naming it, the expression and the values."""
