@@ -20,7 +20,8 @@ from modenhet.run import Outcome, RunInfo, municipality_name
 Translate = Callable[[str], str]
 
 
-ARROWS = {"up": "↑", "down": "↓", "same": "="}  # a level then and now (compare, impact)
+# A level then and now (compare, impact); "bounds": the proven level stayed, level_max moved.
+ARROWS = {"up": "↑", "down": "↓", "same": "=", "bounds": "↕"}
 COLLECT_SHOWN = 10  # paths the one-document table lists under "what to collect next"
 
 
@@ -68,6 +69,19 @@ def ordered_gap(factor: FactorResult) -> list[CriterionResult]:
 def level_with_label(level: int, level_max: int, label: str, label_max: str) -> str:
     """`3 Etablert`, or `2–4 Grunnleggjande – Integrert` for a level that is not settled."""
     return f"{level_text(level, level_max)} {label_text(label, label_max, level_max != level)}"
+
+
+def level_then_or_now(
+    level: int | None, label: str | None, level_max: int | None, label_max: str | None
+) -> str:
+    """One side's level in compare and impact: `—` where there is none, the bounds where
+    they are recorded and differ, then the label(s) where known."""
+    if level is None:
+        return "—"
+    high = level if level_max is None else level_max
+    if label is None:
+        return level_text(level, high)
+    return level_with_label(level, high, label, label_max or label)
 
 
 def label_text(label: str, label_max: str, bounded: bool) -> str:
