@@ -178,7 +178,7 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
         rows,
         headers=[_("Factor / gap to the next level"), _("Level"), _("Status"), _("Advice")],
         disable_numparse=True,
-        maxcolwidths=[46, 24, None, 56],
+        maxcolwidths=[46, 30, None, 56],
     )
     text = "\n".join(lines) + "\n" + table + "\n"
     if evaluation.bounded:
