@@ -240,6 +240,30 @@ def make_report(
     return path
 
 
+def test_a_report_from_before_level_bounds_compares_by_the_proven_level(
+    molde_pair: tuple[str, str],
+) -> None:
+    """A report without level_max (written before spec 9.4) is still a valid side: levels
+    compare as before, and no change of bounds is claimed where one side has none."""
+    path = Path(make_report("old.report.json", molde_pair[0]))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for result in data["results"]:
+        for key in ("overall_max", "overall_label_max", "decided"):
+            del result[key]
+        for factor in result["factors"].values():
+            for key in ("level_max", "label_max", "decided"):
+                del factor[key]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = as_json(str(path), molde_pair[1])
+    assert report["warnings"] == [] and report["not_compared"] == []
+    (molde,) = report["municipalities"]
+    changes = {fid: factor["change"] for fid, factor in molde["factors"].items()}
+    assert changes["economy"] == "same"  # 4 then, 4–5 now: OLD does not record its bound
+    assert molde["factors"]["economy"]["old_max"] is None
+    assert molde["factors"]["economy"]["new_max"] == 5
+    assert levels(molde, "new") == BETTER_LEVELS
+
+
 def test_two_reports_compare_as_their_evidence_does(molde_pair: tuple[str, str]) -> None:
     old = make_report("old.report.json", molde_pair[0])
     new = make_report("new.report.json", molde_pair[1])
