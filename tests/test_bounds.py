@@ -425,3 +425,20 @@ def test_a_partly_known_path_is_marked(monkeypatch: pytest.MonkeyPatch) -> None:
     args = ("evaluate", str(SAMPLES / "1820-alstahaug.json"), "--as-of", "2025-06-30")
     out = cli(*args, "--lang", "en").stdout
     assert "evidence.economy.housing_social_fte (partly known)" in out
+
+
+def test_a_settled_overall_beside_a_factor_that_is_not(
+    ladder: Callable[[str], modenhet.RuleSet], tmp_path: Path
+) -> None:
+    # one: a, b met, c not met: settled at 2. two: f met, g unknown: 2–4. min: 2, settled.
+    rs = ladder("min")
+    res = rs.evaluate({"a": True, "b": True, "c": False, "f": True}, as_of=AS_OF)
+    assert (res.overall, res.overall_max, res.bounded, res.overall_bounded) == (2, 2, True, False)
+    rules = next(tmp_path.glob("*.rules"))
+    (tmp_path / "d.json").write_text('{"a": true, "b": true, "c": false, "f": true}', "utf-8")
+    args = ["-r", str(rules), str(tmp_path / "d.json"), "--as-of", "2025-06-30", "--lang", "en"]
+    out = cli("evaluate", *args).stdout
+    assert "Overall level: 2 To · 4 of 7 decided\n" in out
+    assert "2–4 To – Fire" in out
+    page = cli("evaluate", *args, "-f", "html").stdout
+    assert "Overall level</th><td class=\"num\"><span class=\"chip lvl-1\">2</span>" in page
