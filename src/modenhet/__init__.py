@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from modenhet.evidence.reader import read_evidence
     from modenhet.resources import default_rules_path, default_schema_path
-    from modenhet.results import CriterionResult, Evaluation, FactorResult
+    from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect
 
 _LAZY = {
     "Diagnostic": "modenhet.errors",
@@ -44,6 +44,7 @@ _LAZY = {
     "CriterionResult": "modenhet.results",
     "Evaluation": "modenhet.results",
     "FactorResult": "modenhet.results",
+    "ToCollect": "modenhet.results",
     "RuleSet": "modenhet.engine.ruleset",
     "load_ruleset": "modenhet.engine.ruleset",
 }
@@ -58,6 +59,7 @@ __all__ = [
     "RuleError",
     "RuleFileError",
     "RuleSet",
+    "ToCollect",
     "Violation",
     "__version__",
     "default_rules_path",

@@ -67,6 +67,8 @@ class FactorSnapshot:
     level: int
     label: str | None
     criteria: dict[str, CriterionSnapshot]  # by ID, in rule-file order
+    level_max: int | None = None  # None: a report from before level bounds
+    label_max: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Snapshot:
     overall: int
     overall_label: str | None
     factors: dict[str, FactorSnapshot]  # by ID, in rule-file order
+    overall_max: int | None = None  # None: a report from before level bounds
+    overall_label_max: str | None = None
 
     @classmethod
     def from_result(cls, result: Mapping[str, Any]) -> Snapshot:
@@ -87,9 +91,25 @@ class Snapshot:
                 for c in factor["criteria"]
             }
             factors[factor_id] = FactorSnapshot(
-                factor_id, factor["title"], int(factor["level"]), factor.get("label"), criteria
+                factor_id,
+                factor["title"],
+                int(factor["level"]),
+                factor.get("label"),
+                criteria,
+                _optional_level(factor.get("level_max")),
+                factor.get("label_max"),
             )
-        return cls(int(result["overall"]), result.get("overall_label"), factors)
+        return cls(
+            int(result["overall"]),
+            result.get("overall_label"),
+            factors,
+            _optional_level(result.get("overall_max")),
+            result.get("overall_label_max"),
+        )
+
+
+def _optional_level(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -402,6 +422,7 @@ class Comparison:
                 "improved": changes.count("up"),
                 "regressed": changes.count("down"),
                 "unchanged": changes.count("same"),
+                "bounds_changed": changes.count("bounds"),
             }
 
         factors = {}
@@ -523,6 +544,10 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
             now.level if now else None,
             then.label if then else None,
             now.label if now else None,
+            then.level_max if then else None,
+            now.level_max if now else None,
+            then.label_max if then else None,
+            now.label_max if now else None,
         )
         factors.append(FactorChange(factor_id, shown.title, levels))
         old_criteria = then.criteria if then else {}
@@ -533,7 +558,16 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
             if old_status != new_status:
                 change = criterion_change(factor_id, criterion_id, was, is_, old_status, new_status)
                 criteria.append(change)
-    overall = LevelChange(before.overall, after.overall, before.overall_label, after.overall_label)
+    overall = LevelChange(
+        before.overall,
+        after.overall,
+        before.overall_label,
+        after.overall_label,
+        before.overall_max,
+        after.overall_max,
+        before.overall_label_max,
+        after.overall_label_max,
+    )
     return MunicipalityChange(number, name, old, new, overall, factors, criteria)
 
 

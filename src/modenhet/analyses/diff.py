@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from gettext import NullTranslations
 
 Status = Literal["met", "not_met", "unknown", "error"]
-Movement = Literal["up", "down", "same"]
-Change = Literal["up", "down", "same", "added", "removed"]
+# "bounds": the proven level is the same, its level_max is not (spec 9.4: a change in either
+# bound is a change; it is neither an improvement nor a regression).
+Movement = Literal["up", "down", "same", "bounds"]
+Change = Literal["up", "down", "same", "bounds", "added", "removed"]
 CriterionChangeKind = Literal["added", "removed", "changed"]
 OLD: Literal["OLD"] = "OLD"
 NEW: Literal["NEW"] = "NEW"
@@ -76,19 +78,29 @@ class RulesetInfo:
 
 @dataclass(frozen=True)
 class LevelChange:
-    """A level under OLD and under NEW (None where that side has no such factor)."""
+    """A level under OLD and under NEW (None where that side has no such factor), with its
+    `level_max` (None where the side does not record it: a report from before bounds)."""
 
     old: int | None
     new: int | None
     old_label: str | None = None
     new_label: str | None = None
+    old_max: int | None = None
+    new_max: int | None = None
+    old_label_max: str | None = None
+    new_label_max: str | None = None
 
     @property
     def moved(self) -> Movement | None:
-        """up, down or same; None where one side has no level to compare."""
+        """By the proven level; where it is the same, "bounds" when level_max moved. None
+        where one side has no level to compare."""
         if self.old is None or self.new is None:
             return None
-        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
+        if self.new != self.old:
+            return "up" if self.new > self.old else "down"
+        if self.old_max is not None and self.new_max is not None and self.old_max != self.new_max:
+            return "bounds"
+        return "same"
 
     @property
     def change(self) -> Change:

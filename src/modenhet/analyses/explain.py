@@ -22,7 +22,7 @@ from modenhet.values import render_path
 if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
     from modenhet.evidence.reader import EvidenceItem
-    from modenhet.results import Evaluation
+    from modenhet.results import Evaluation, ToCollect
 
 MAX_ELEMENTS = 20  # elements of a list shown under a quantifier
 
@@ -175,12 +175,17 @@ def explain_document(
         if factor_ids and factor.id not in factor_ids:
             continue
         chosen = factor.criteria if everything else factor.gap
+        decided, of = factor.decided
         factors.append(
             {
                 "id": factor.id,
                 "title": factor.title,
                 "level": factor.level,
                 "label": factor.label,
+                "level_max": factor.level_max,
+                "label_max": factor.label_max,
+                "decided": {"criteria": decided, "of": of},
+                "to_collect": [_collect_entry(item) for item in factor.to_collect()],
                 "next": None
                 if factor.progress is None
                 else {
@@ -212,5 +217,19 @@ def explain_document(
         "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
         "overall": evaluation.overall,
         "overall_label": evaluation.overall_label,
+        "overall_max": evaluation.overall_max,
+        "overall_label_max": evaluation.overall_label_max,
+        "decided": {"criteria": evaluation.decided[0], "of": evaluation.decided[1]},
         "factors": factors,
+    }
+
+
+def _collect_entry(item: ToCollect) -> dict[str, Any]:
+    """One path of a factor's "what to collect next" (`FactorResult.to_collect`)."""
+    return {
+        "path": item.path,
+        "title": item.title,
+        "partial": item.partial,
+        "levels": item.levels,
+        "criteria": item.criteria,
     }

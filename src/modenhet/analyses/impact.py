@@ -154,7 +154,7 @@ class Impact:
 
     def summary(self) -> dict[str, Any]:
         def counts(counter: Counter[diff.Change]) -> dict[str, int]:
-            return {change: counter[change] for change in ("up", "down", "same")}
+            return {change: counter[change] for change in ("up", "down", "same", "bounds")}
 
         factors = {}
         for factor_id, factor in self.factors.items():
@@ -271,16 +271,29 @@ def _compare(
             now.level if now else None,
             then.label if then else None,
             now.label if now else None,
+            then.level_max if then else None,
+            now.level_max if now else None,
+            then.label_max if then else None,
+            now.label_max if now else None,
         )
         tally.changes[levels.change] += 1
         factors.append(diff.FactorChange(factor_id, tally.title, levels))
         differences = _differences(tally, then, now)
         # A factor only one rule set has is itself the cause: its criteria are not listed.
-        if levels.change in ("up", "down"):
+        if levels.change in ("up", "down", "bounds"):
             bound = max(_deciding_bound(then), _deciding_bound(now))
+            if levels.old_max != levels.new_max:
+                bound = max(bound, _deciding_bound_max(then), _deciding_bound_max(now))
             criteria += [c for c in differences if _lowest_level(c) <= bound]
     overall = diff.LevelChange(
-        before.overall, after.overall, before.overall_label, after.overall_label
+        before.overall,
+        after.overall,
+        before.overall_label,
+        after.overall_label,
+        before.overall_max,
+        after.overall_max,
+        before.overall_label_max,
+        after.overall_label_max,
     )
     impact.overall[overall.change] += 1
     if overall.change == "same" and all(f.levels.change == "same" for f in factors):
@@ -320,3 +333,13 @@ def _deciding_bound(factor: FactorResult | None) -> float:
         return float("-inf")
     following = factor.next_level
     return float("inf") if following is None else following
+
+
+def _deciding_bound_max(factor: FactorResult | None) -> float:
+    """Likewise for `level_max`: the block just above it decides it (not met or error)."""
+    if factor is None:
+        return float("-inf")
+    for block in factor.definition.blocks:
+        if block.number > factor.level_max:
+            return block.number
+    return float("inf")

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from modenhet.language import nodes as n
 from modenhet.source import Source, Span
+from modenhet.values import floor_level
 
 OverallMode = Literal["min", "mean", "weighted"]
 
@@ -89,6 +90,40 @@ class RuleSetModel:
     @property
     def criteria(self) -> tuple[CriterionDef, ...]:
         return tuple(c for factor in self.factors for c in factor.criteria)
+
+    def factor_levels(
+        self, statuses: tuple[Any, ...], *, reaching: tuple[Any, ...]
+    ) -> tuple[int, ...]:
+        """Each factor's highest level whose criteria, and those of every block below, all have
+        a status code (True, False, None, "error") in `reaching` (spec section 6)."""
+        levels: list[int] = []
+        for factor in self.factors:
+            level = self.floor
+            for block in factor.blocks:
+                if not all(statuses[c.index] in reaching for c in block.criteria):
+                    break
+                level = block.number
+            levels.append(level)
+        return tuple(levels)
+
+    def overall_of(self, levels: tuple[int, ...]) -> int:
+        """The overall level from the factor levels, by the rule set's `overall` (section 3),
+        computed exactly."""
+        declared = tuple(level.number for level in self.levels)
+        if not levels:
+            return self.floor
+        if self.overall == "min":
+            return min(levels)
+        weights = [f.weight if self.overall == "weighted" else Fraction(1) for f in self.factors]
+        total = sum((w * level for w, level in zip(weights, levels, strict=True)), Fraction(0))
+        mean = total / sum(weights, Fraction(0))
+        return floor_level(mean.numerator, mean.denominator, declared)
+
+    def bounds_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
+        """Each factor's `level_max` and the document's `overall_max` (spec 9.1): the levels
+        reached were every unknown criterion met; not met and error stay as they are."""
+        levels = self.factor_levels(statuses, reaching=(True, None))
+        return levels, self.overall_of(levels)
 
     def label(self, level: int) -> str:
         for declared in self.levels:

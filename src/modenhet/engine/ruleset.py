@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 from modenhet.check.checker import check
@@ -24,7 +23,6 @@ from modenhet.engine.exact import (
     Unknown,
     single_evidence_path,
 )
-from modenhet.engine.runtime import floor_level
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
 from modenhet.language.loader import load_rule_files
 from modenhet.results import ERROR, Evaluation
@@ -102,9 +100,12 @@ class RuleSet:
             )
         quick = self._levels(doc, as_of)
         if quick is not None:
-            return Evaluation(
-                self.model, None, quick[0], quick[1], as_of, _Details(self, doc, as_of)
-            )
+            levels, overall, unsettled = quick
+            # Settled: every factor stopped at a criterion not met or at its top, so each
+            # level_max is its level; else the bounds wait for the statuses (read lazily).
+            bounds = None if unsettled else (levels, overall)
+            details = _Details(self, doc, as_of)
+            return Evaluation(self.model, None, levels, overall, as_of, details, bounds=bounds)
         statuses, run = self.statuses_of(doc, as_of)
         levels, overall = self.levels_of(statuses)
         details = _Details(self, doc, as_of, run)
@@ -132,24 +133,12 @@ class RuleSet:
 
     def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Factor levels and the overall level from criterion statuses (spec section 6)."""
-        model = self.model
-        levels: list[int] = []
-        for factor in model.factors:
-            level = model.floor
-            for block in factor.blocks:
-                if not all(statuses[c.index] is True for c in block.criteria):
-                    break
-                level = block.number
-            levels.append(level)
-        declared = tuple(level.number for level in model.levels)
-        if not levels:
-            return (), model.floor
-        if model.overall == "min":
-            return tuple(levels), min(levels)
-        weights = [f.weight if model.overall == "weighted" else Fraction(1) for f in model.factors]
-        total = sum((w * level for w, level in zip(weights, levels, strict=True)), Fraction(0))
-        mean = total / sum(weights, Fraction(0))
-        return tuple(levels), floor_level(mean.numerator, mean.denominator, declared)
+        levels = self.model.factor_levels(statuses, reaching=(True,))
+        return levels, self.model.overall_of(levels)
+
+    def bounds_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
+        """Each factor's `level_max` and the document's `overall_max` (spec 9.1)."""
+        return self.model.bounds_of(statuses)
 
     # -- validation
 

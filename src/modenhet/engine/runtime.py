@@ -210,14 +210,6 @@ def years_since(value: Any, as_of: datetime.date) -> int:
     return v.years_since(v.as_date(value), as_of)
 
 
-def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> int:
-    """The highest declared level not above numerator/denominator (exactly)."""
-    for level in reversed(levels):
-        if level * denominator <= numerator:
-            return level
-    return levels[0]
-
-
 NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
     "_not_object": not_object,
@@ -233,7 +225,7 @@ NAMESPACE: dict[str, Any] = {
     "_aggregate": aggregate,
     "_items": items_or_none,
     "_years_since": years_since,
-    "_floor_level": floor_level,
+    "_floor_level": v.floor_level,
     "_as_date": v.as_date,
     "_equal": equal,
     "_order": order,

@@ -10,7 +10,13 @@ from tabulate import tabulate
 from modenhet.analyses.compare import Comparison, MunicipalityChange, Side
 from modenhet.analyses.diff import display_name
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.difftext import criteria_table, level_text, overall_line, status_move
+from modenhet.report.difftext import (
+    criteria_table,
+    new_level,
+    old_level,
+    overall_line,
+    status_move,
+)
 from modenhet.report.words import ARROWS, Translate
 
 if TYPE_CHECKING:
@@ -66,8 +72,8 @@ def _municipality(change: MunicipalityChange, _: Translate) -> str:
     rows = [
         [
             factor.title,
-            level_text(factor.levels.old, factor.levels.old_label),
-            level_text(factor.levels.new, factor.levels.new_label),
+            old_level(factor.levels),
+            new_level(factor.levels),
             ARROWS.get(factor.levels.moved or "", "—"),
         ]
         for factor in change.factors
@@ -105,20 +111,24 @@ def _summary(comparison: Comparison, translations: NullTranslations) -> str:
         )
         % {"count": summary["compared"], **overall},
     ]
+    if overall["bounds_changed"]:
+        lines[0] += " · " + _(
+            "%(count)s with the same proven level and another highest possible level (↕)"
+        ) % {"count": overall["bounds_changed"]}
     if comparison.municipalities:
+        columns = ("improved", "regressed", "unchanged", "bounds_changed")
         rows = [
-            [factor_id, str(c["improved"]), str(c["regressed"]), str(c["unchanged"])]
+            [factor_id, *(str(c[column]) for column in columns)]
             for factor_id, c in summary["factors"].items()
         ]
-        rows.append(
-            [
-                _("overall"),
-                str(overall["improved"]),
-                str(overall["regressed"]),
-                str(overall["unchanged"]),
-            ]
-        )
-        headers = [_("Level change"), _("improved"), _("regressed"), _("unchanged")]
+        rows.append([_("overall"), *(str(overall[column]) for column in columns)])
+        headers = [
+            _("Level change"),
+            _("improved"),
+            _("regressed"),
+            _("unchanged"),
+            _("bounds changed"),
+        ]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
     lines.append("")
     none = _("none")

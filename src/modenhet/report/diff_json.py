@@ -20,8 +20,10 @@ def _levels(levels: LevelChange, change: str | None) -> dict[str, Any]:
     return {
         "old": levels.old,
         "old_label": levels.old_label,
+        "old_max": levels.old_max,
         "new": levels.new,
         "new_label": levels.new_label,
+        "new_max": levels.new_max,
         "change": change,
     }
 

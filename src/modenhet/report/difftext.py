@@ -1,5 +1,6 @@
-"""What the two-sided tables (`compare_table`, `impact_table`) say the same way: a level with
-its label, a status or a dash for a side without the criterion, and the overall line."""
+"""What the two-sided tables (`compare_table`, `impact_table`) say the same way: a side's level
+with its bounds and label, a status or a dash for a side without the criterion, the overall
+line and the table of criteria that changed."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from collections.abc import Sequence
 from tabulate import tabulate
 
 from modenhet.analyses.diff import LevelChange
+from modenhet.report.table import level_then_or_now
 from modenhet.report.words import Translate, status_word
 
 
-def level_text(level: int | None, label: str | None) -> str:
-    if level is None:
-        return "—"
-    return f"{level} {label}" if label else str(level)
+def old_level(levels: LevelChange) -> str:
+    return level_then_or_now(levels.old, levels.old_label, levels.old_max, levels.old_label_max)
+
+
+def new_level(levels: LevelChange) -> str:
+    return level_then_or_now(levels.new, levels.new_label, levels.new_max, levels.new_label_max)
 
 
 def status_text(status: str | None, _: Translate) -> str:
@@ -26,10 +30,7 @@ def status_move(old: str | None, new: str | None, _: Translate) -> str:
 
 
 def overall_line(overall: LevelChange, arrow: str, _: Translate) -> str:
-    levels = {
-        "old": level_text(overall.old, overall.old_label),
-        "new": level_text(overall.new, overall.new_label),
-    }
+    levels = {"old": old_level(overall), "new": new_level(overall)}
     return (_("Overall level: %(old)s → %(new)s") % levels + f" {arrow}").rstrip()
 
 

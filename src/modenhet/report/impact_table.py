@@ -10,11 +10,19 @@ from tabulate import tabulate
 from modenhet.analyses.diff import Change
 from modenhet.analyses.impact import DocumentImpact, Impact
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.difftext import criteria_table, level_text, overall_line, status_move
+from modenhet.report.difftext import (
+    criteria_table,
+    new_level,
+    old_level,
+    overall_line,
+    status_move,
+)
 from modenhet.report.words import ARROWS, Translate
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
+
+COUNTED = ("up", "down", "same", "bounds")  # the summary's columns of level changes
 
 
 def write_table(
@@ -59,8 +67,8 @@ def _document(document: DocumentImpact, _: Translate) -> str:
     rows = [
         [
             factor.title,
-            level_text(factor.levels.old, factor.levels.old_label),
-            level_text(factor.levels.new, factor.levels.new_label),
+            old_level(factor.levels),
+            new_level(factor.levels),
             _arrow(factor.levels.change, _),
         ]
         for factor in document.changed_factors
@@ -123,13 +131,11 @@ def _summary(result: Impact, translations: NullTranslations) -> str:
             if counts["added"] or counts["removed"]:
                 side = "NEW" if counts["added"] else "OLD"
                 only = _("%(factor)s (only in %(side)s)") % {"factor": factor_id, "side": side}
-                rows.append([only, "—", "—", "—"])
+                rows.append([only, "—", "—", "—", "—"])
             else:
-                rows.append(
-                    [factor_id, str(counts["up"]), str(counts["down"]), str(counts["same"])]
-                )
-        rows.append([_("overall"), str(overall["up"]), str(overall["down"]), str(overall["same"])])
-        headers = [_("Level change"), _("up"), _("down"), _("unchanged")]
+                rows.append([factor_id, *(str(counts[column]) for column in COUNTED)])
+        rows.append([_("overall"), *(str(overall[column]) for column in COUNTED)])
+        headers = [_("Level change"), _("up"), _("down"), _("unchanged"), _("bounds changed")]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
         lines += ["", *_criteria_summary(result, _)]
     lines.append("")

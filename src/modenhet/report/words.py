@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 Translate = Callable[[str], str]
 
-ARROWS = {"up": "↑", "down": "↓", "same": "="}  # a level then and now (compare, impact)
+# A level then and now (compare, impact); "bounds": the proven level stayed, level_max moved.
+ARROWS = {"up": "↑", "down": "↓", "same": "=", "bounds": "↕"}
 
 
 def status_word(status: str, _: Translate) -> str:
