@@ -557,8 +557,3 @@ def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str] | None:
                 visited.add(target)
                 stack.append((target, [*trail, target]))
     return None
-
-
-# `modenhet validate` checks a schema it is given as `check` does; its home is
-# evidence.schemacheck, re-exported here until cli/validate.py imports it from there.
-__all__ = ["check", "schema_problem"]
