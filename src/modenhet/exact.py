@@ -504,12 +504,12 @@ class ExactCompiler:
             combine = conjunction if name == "contains_all" else disjunction
 
             def contains(frame: Frame) -> Result:
-                a, b = first(frame), second(frame)
-                early = strict((a, b))
+                left, right = first(frame), second(frame)
+                early = strict((left, right))
                 if early is not None:
                     return early
-                haystack = elements(a, texts[0], frame.budget)
-                needles = elements(b, texts[1], frame.budget)
+                haystack = elements(left, texts[0], frame.budget)
+                needles = elements(right, texts[1], frame.budget)
                 for side in (haystack, needles):
                     if not isinstance(side, list):
                         return side
@@ -519,7 +519,8 @@ class ExactCompiler:
                 if isinstance(needles, PartialMembers):  # more needles may come (spec 9.3)
                     if name == "contains_any" and not haystack and type(haystack) is list:
                         return FALSE
-                    return open_ended(found, name == "contains_any", needles.sources)
+                    also = haystack.sources if isinstance(haystack, PartialMembers) else ()
+                    return open_ended(found, name == "contains_any", b.join(needles.sources, also))
                 return combine(found, text)
 
             return contains
