@@ -93,7 +93,8 @@ def documents(draw: Any) -> dict[str, Any]:
         "d": field(
             st.sampled_from(
                 ["2024-02-29", "2025-06-30", "2020-07-01", "2026-07-01", "2023-02-30", "30.06.2025"]
-            ) | PARTIAL_DATES
+            )
+            | PARTIAL_DATES
         ),  # fmt: skip
         "l": field(st.one_of(LISTS, PARTIAL_LISTS)),
         "o": field(st.one_of(OBJECT_LISTS, PARTIAL_OBJECT_LISTS)),

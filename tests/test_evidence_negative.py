@@ -45,7 +45,8 @@ EXPECTED = {
     ),
     "13-no-such-day.json": (
         ":23#/evidence/strategy/needs_overview_date",
-        'is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or the month is known; got "2024-02-30"',
+        "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or "
+        'the month is known; got "2024-02-30"',
     ),
     "14-unknown-municipality.json": (
         ":4#/municipality/number",

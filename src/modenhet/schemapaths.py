@@ -180,6 +180,8 @@ class SchemaIndex:
 
 
 PARTIAL_MARK = "x-modenhet-partial"  # a `$defs` entry for a partial value's form (spec 9.2)
+
+
 def _without_partial_form(schema: dict[str, Any]) -> dict[str, Any]:
     out = {
         k: v
