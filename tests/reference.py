@@ -825,6 +825,10 @@ class Outcome:
     levels: dict[str, int]
     overall: int
     gaps: dict[str, list[tuple[str, str, frozenset[str]]]]
+    # Spec 9.1: the levels reached were every unknown criterion met, and the decided counts.
+    levels_max: dict[str, int]
+    overall_max: int
+    decided: dict[str, tuple[int, int]]
 
 
 def status_of(result: Result) -> str:
@@ -846,6 +850,8 @@ def evaluate(model: RuleSetModel, doc: dict[str, Any], as_of: datetime.date) -> 
         paths = result.missing if isinstance(result, Unk) else frozenset()
         missing[criterion.index] = frozenset(render(p, lets) for p in paths)
     levels: dict[str, int] = {}
+    levels_max: dict[str, int] = {}
+    decided: dict[str, tuple[int, int]] = {}
     gaps: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
     for factor in model.factors:
         level = model.floor
@@ -857,6 +863,20 @@ def evaluate(model: RuleSetModel, doc: dict[str, Any], as_of: datetime.date) -> 
                 break
             level = block.number
         levels[factor.id] = level
+        level_max = model.floor
+        for block in factor.blocks:  # unknown counts as met; not met and error stay
+            if any(statuses[c.index] in ("not_met", "error") for c in block.criteria):
+                break
+            level_max = block.number
+        levels_max[factor.id] = level_max
+        settled = [c for c in factor.criteria if statuses[c.index] in ("met", "not_met")]
+        decided[factor.id] = (len(settled), len(factor.criteria))
+    overall = overall_level(model, levels)
+    overall_max = overall_level(model, levels_max)
+    return Outcome(statuses, missing, levels, overall, gaps, levels_max, overall_max, decided)
+
+
+def overall_level(model: RuleSetModel, levels: dict[str, int]) -> int:
     declared = [level.number for level in model.levels]
     values = list(levels.values())
     if not values:
@@ -867,5 +887,4 @@ def evaluate(model: RuleSetModel, doc: dict[str, Any], as_of: datetime.date) -> 
         weights = [f.weight if model.overall == "weighted" else Fraction(1) for f in model.factors]
         overall = sum((w * v for w, v in zip(weights, values, strict=True)), Fraction(0))
         overall /= sum(weights)
-    reached = max(level for level in declared if level <= overall)
-    return Outcome(statuses, missing, levels, reached, gaps)
+    return max(level for level in declared if level <= overall)

@@ -88,10 +88,16 @@ def test_summary_table_of_the_samples() -> None:
         "competence",
         "participation",
         "overall",
+        "decided",
     ]
-    rows = {line.split("  ")[0]: line.split()[-7:] for line in lines[4:12]}
-    assert rows["Bergen (4601)"] == ["5"] * 7
-    assert rows["Lærdal (4642)"] == ["2", "1", "2", "2", "2", "2", "1"]
+    rows = {line.split("  ")[0]: line.split()[-8:] for line in lines[4:12]}
+    total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
+    assert rows["Bergen (4601)"] == ["5"] * 7 + [f"{total}/{total}"]
+    # Lærdal leaves one field out (last_user_survey_year): one criterion unknown, above a
+    # block that is not met, so every level is settled.
+    assert rows["Lærdal (4642)"] == ["2", "1", "2", "2", "2", "2", "1", f"{total - 1}/{total}"]
+    # Utsira records no anchoring evidence at all: every anchoring criterion is unknown.
+    assert rows["Utsira (1151)"][0] == "1–5"
     assert "8 documents: 8 evaluated, 0 failed" in result.stdout
 
 
@@ -99,7 +105,9 @@ def test_single_document_shows_levels_and_the_gap_with_advice() -> None:
     result = cli("evaluate", "samples/1506-molde.json", *AS_OF, "--lang", "en")
     assert result.exit_code == 0
     out = result.stdout
-    assert "Molde (1506) · samples/1506-molde.json\nOverall level: 3 Definert\n" in out
+    total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
+    head = f"Molde (1506) · samples/1506-molde.json\nOverall level: 3 Definert · {total} of "
+    assert head + f"{total} decided\n" in out
     economy = out[out.index("Økonomiske ressursar") : out.index("Kompetanse")]
     assert economy.split()[:4] == ["Økonomiske", "ressursar", "4", "Styrt"]
     assert "→ 5: Minst 20 kommunalt disponerte" in economy and "not met" in economy
@@ -143,8 +151,26 @@ def test_json_report_follows_spec_section_8() -> None:
     assert doc["municipality"] == json.loads(data)["municipality"]
     assert doc["overall"] == 2
     economy = doc["factors"]["economy"]
-    # The spec's keys first, in its order; modenhet adds `legal` and the next level's progress.
-    assert list(economy) == ["title", "level", "label", "criteria", "gap", "next"]
+    # The spec's keys first, in its order (section 8, then the bounds of 9.4); modenhet adds
+    # the labels of the bounds, `legal` and the next level's progress.
+    assert list(economy) == [
+        "title",
+        "level",
+        "label",
+        "level_max",
+        "label_max",
+        "decided",
+        "criteria",
+        "gap",
+        "next",
+    ]
+    # By hand from the sample: level 3 has housing_social_fte null (unknown), level 4 is met
+    # (four instruments, among them tilskot_utleigebustader), level 5 is not met (four
+    # instruments, not five); municipal_dwellings_per_1000 is null: 6 of 8 decided.
+    assert (economy["level_max"], economy["label_max"]) == (4, "Styrt")
+    assert economy["decided"] == {"criteria": 6, "of": 8}
+    assert doc["overall_max"] == min(f["level_max"] for f in doc["factors"].values())
+    assert doc["decided"]["of"] == sum(f["decided"]["of"] for f in doc["factors"].values())
     assert economy["title"] == "Økonomiske ressursar" and economy["level"] == 2
     assert list(economy["criteria"][0]) == [
         "id",
@@ -201,7 +227,9 @@ def test_jsonl_csv_markdown(tmp_path: Path) -> None:
     csv_out = target.read_bytes().decode("utf-8")
     assert csv_out.startswith("source,municipality_number,municipality_name,anchoring,")
     assert csv_out.count("\r\n") == 9 and "\n" not in csv_out.replace("\r\n", "")
-    assert "samples/4601-bergen.json,4601,Bergen,5,5,5,5,5,5,5,\r\n" in csv_out
+    total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
+    bergen = ",".join(["5"] * 14 + [str(total), str(total)])  # levels, their maxima, decided
+    assert f"samples/4601-bergen.json,4601,Bergen,{bergen},\r\n" in csv_out
 
     markdown = cli("evaluate", "samples/", *AS_OF, "-f", "markdown").stdout
     assert markdown.startswith("# Modenheitsrapport")  # nynorsk by default
@@ -375,7 +403,8 @@ def test_a_rule_set_from_a_pipe() -> None:
     done = real("evaluate", "samples/1151-utsira.json", "-r", "/dev/stdin", "-f", "csv",
                 "--as-of", "2025-06-30", stdin=rules)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[1] == "samples/1151-utsira.json,1151,Utsira,1,1,"
+    # x.y is absent: f is 1 (proven), 2 at most; overall likewise; 0 of 1 criteria decided.
+    assert done.stdout.splitlines()[1] == "samples/1151-utsira.json,1151,Utsira,1,1,2,2,0,1,"
 
 
 def test_check_the_default_rule_set() -> None:
@@ -499,7 +528,9 @@ def test_excel_csv(tmp_path: Path) -> None:
     assert result.exit_code == 0
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfsource;municipality_number;municipality_name;anchoring;")
-    assert "samples/4642-laerdal.json;4642;Lærdal;2;1;2;2;2;2;1;\r\n" in data.decode("utf-8-sig")
+    total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
+    laerdal = f"2;1;2;2;2;2;1;2;1;2;2;2;2;1;{total - 1};{total}"  # settled: maxima = levels
+    assert f"samples/4642-laerdal.json;4642;Lærdal;{laerdal};\r\n" in data.decode("utf-8-sig")
     assert cli("evaluate", "samples/", "--excel").exit_code == 2  # only with -f csv
 
 

@@ -353,8 +353,18 @@ def compare(rs: modenhet.RuleSet, doc: dict[str, Any], as_of: datetime.date) -> 
         assert got.level == ref.levels[factor.id], factor.id
         gap = [(c.id, c.status, frozenset(c.missing)) for c in got.gap]
         assert gap == ref.gaps[factor.id], factor.id
+        assert got.decided == ref.decided[factor.id], factor.id
     assert list(result.factors) == list(ref.levels)
     assert result.overall == ref.overall
+    assert result.decided == (
+        sum(d for d, _ in ref.decided.values()),
+        sum(t for _, t in ref.decided.values()),
+    )
+    # The bounds, from a fresh evaluation: the fast path's own account (settled, or left to
+    # the statuses), not the statuses the loop above has already computed.
+    fresh = rs.evaluate(doc, as_of=as_of)
+    assert {f.id: f.level_max for f in fresh.factors.values()} == ref.levels_max
+    assert fresh.overall_max == ref.overall_max
 
 
 # MODENHET_DIFFERENTIAL_EXAMPLES=5000 for a longer hunt; the default keeps the file quick.

@@ -172,7 +172,33 @@ def test_single_document_radar_has_one_axis_per_factor(one_page: str) -> None:
     assert len(svg.find_all("circle", "dot")) == 6
     assert svg.attrs["role"] == "img" and svg.find_all("title")
     labels = [text.text().split() for text in svg.find_all("text", "axis-label")]
-    assert labels[0] == ["Forankring", "og", "eigarskap", "2", "·", "Grunnleggjande"]
+    # A level that is not settled is written as its bounds; a settled one with its label.
+    assert labels[0] == ["Forankring", "og", "eigarskap", "2–3"]
+    assert labels[2] == ["Organisering", "og", "samordning", "3", "·", "Definert"]
+
+
+def test_single_document_radar_draws_the_possible_levels_as_an_outline(one_page: str) -> None:
+    """Alstahaug leaves evidence out: five of its six factors are not settled (all but
+    coordination), so the radar has a second, outlined polygon and a hollow dot on each of
+    those five axes, at the level_max the JSON report gives."""
+    svg = parse(one_page).find_all("svg", "radar")[0]
+    (shape,) = svg.find_all("polygon", "shape")
+    (outline,) = svg.find_all("polygon", "shape-max")
+    assert shape.attrs["points"] != outline.attrs["points"]
+    assert len(svg.find_all("circle", "dot-max")) == 5
+    titles = [circle.find_all("title")[0].text() for circle in svg.find_all("circle", "dot")]
+    # Economy by hand (test_cli's section 8 test): 2 proven, at most 4.
+    assert titles[3] == "Økonomiske ressursar: 2–4 Grunnleggjande – Styrt"
+    assert titles[2] == "Organisering og samordning: 3 Definert"
+    report = json.loads(evaluate_json(str(ONE)))["results"][0]
+    maxima = [f["level_max"] for f in report["factors"].values()]
+    levels = [f["level"] for f in report["factors"].values()]
+    assert sum(high > low for low, high in zip(levels, maxima, strict=True)) == 5
+
+
+def test_a_settled_document_has_no_outline() -> None:
+    svg = parse(evaluate_html(str(SAMPLES / "4601-bergen.json"))).find_all("svg", "radar")[0]
+    assert svg.find_all("polygon", "shape-max") == [] and svg.find_all("circle", "dot-max") == []
 
 
 def test_single_document_factor_table_and_gaps(one_page: str) -> None:
@@ -182,11 +208,19 @@ def test_single_document_factor_table_and_gaps(one_page: str) -> None:
         [cell.text().strip() for cell in row.iter() if cell.tag in ("th", "td")]
         for row in table.find_all("tbody")[0].find_all("tr")
     ]
-    assert rows[0][:3] == ["Forankring og eigarskap", "2", "Grunnleggjande"]
+    assert rows[0][:3] == ["Forankring og eigarskap", "2–3", "Grunnleggjande – Definert"]
     assert rows[0][3] == "1 of 2 met for level 3"
-    assert [row[1] for row in rows] == ["2", "2", "3", "2", "3", "2"]
+    assert rows[3][1:3] == ["2–4", "Grunnleggjande – Styrt"]  # economy, by hand
+    assert rows[3][4] == "6 of 8 decided"
+    report = json.loads(evaluate_json(str(ONE)))["results"][0]
+    assert [row[1] for row in rows] == [
+        str(f["level"]) if f["level"] == f["level_max"] else f"{f['level']}–{f['level_max']}"
+        for f in report["factors"].values()
+    ]
     overall = table.find_all("tfoot")[0].text()
-    assert "Overall level" in overall and "Grunnleggjande" in overall
+    assert "Overall level" in overall and "Grunnleggjande – Definert" in overall
+    decided = report["decided"]
+    assert "2–3" in overall and f"{decided['criteria']} of {decided['of']} decided" in overall
     # The strategy gap: the legal duty first, marked §, with its missing path, advice and ref.
     gap = dom.by_id("doc-1-gap-2")
     items = gap.find_all("li", "criterion")
@@ -235,9 +269,50 @@ def test_heatmap_has_a_row_per_document_linking_to_its_section(all_page: str) ->
     assert [cell.text() for cell in cells] == ["5", "3", "5", "3", "4", "5", "3"]
     assert [cell.attrs["data-value"] for cell in cells] == ["5", "3", "5", "3", "4", "5", "3"]
     assert cells[1].attrs["title"] == "Overordna strategi: 3 Definert"
-    assert "lvl-2" in cells[1].classes
+    assert "lvl-2" in cells[1].classes and "bounded" not in cells[1].classes
+    # Utsira records almost nothing: its cells show bounds, hatched, and say so in the title.
+    utsira = [row for row in rows if "Utsira" in row.text()][0].find_all("td")
+    assert utsira[0].text() == "1–5" and "bounded" in utsira[0].classes
+    assert utsira[0].attrs["data-value"] == "1" and utsira[0].attrs["data-max"] == "5"
+    assert utsira[0].attrs["title"].endswith("1–5 Innleiande – Leiande (not settled)")
     assert len(dom.find_all("section", "document")) == 8
     assert dom.by_id("heatmap-filter").tag == "input"
+
+
+def test_the_distribution_counts_levels_that_are_not_settled_apart(all_page: str) -> None:
+    table = parse(all_page).find_all("table", "distribution")[0]
+    head = [th.text().strip() for th in table.find_all("thead")[0].find_all("th")]
+    assert head[-1] == "not settled"
+    rows = {
+        row.find_all("th")[0].text(): [td.text() for td in row.find_all("td")]
+        for row in table.find_all("tbody")[0].find_all("tr")
+    }
+    # Overall: Lærdal 1, Tynset 2, Molde and Tromsø 3, Stavanger 4, Bergen 5; Utsira (1–3)
+    # and Alstahaug (2–3) are not settled and count at no level.
+    assert rows["Overall level"] == ["1", "1", "2", "1", "1", "2"]
+
+
+def test_an_empty_document_reads_floor_to_top_in_html(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text("{}", encoding="utf-8")
+    page = evaluate_html(str(tmp_path / "empty.json"), "--no-validate")
+    dom = parse(page)
+    total = sum(len(f.criteria) for f in load_default().factors)
+    overall = dom.find_all("p", "overall-level")[0].text()
+    assert "1–5" in overall and f"0 of {total} decided" in overall
+    table = dom.find_all("table", "factors")[0]
+    cells = [
+        [cell.text().strip() for cell in row.iter() if cell.tag in ("th", "td")][1]
+        for row in table.find_all("tbody")[0].find_all("tr")
+    ]
+    assert cells == ["1–5"] * 6
+    assert dom.find_all("polygon", "shape-max")
+    assert "What to collect next" in dom.text()
+
+
+def load_default() -> Any:
+    import modenhet
+
+    return modenhet.load_ruleset(modenhet.default_rules_path())
 
 
 def test_a_failed_document_gets_a_row_with_its_problems(tmp_path: Path) -> None:
@@ -360,6 +435,22 @@ def test_the_reports_own_words_go_through_gettext(monkeypatch: pytest.MonkeyPatc
     )
     assert messages is not None
     assert json.loads(messages.group(1)) == {"shown": "«{shown} of {total} shown»"}
+
+
+def test_radar_bounds_geometry() -> None:
+    """The possible polygon: each factor's level_max on its axis; the outline only where some
+    factor is not settled."""
+    factors = [("a", "A", 1, "one"), ("b", "B", 2, "two"), ("c", "C", 3, "three")]
+    settled = html_report.radar(factors, [1, 2, 3], [(1, "one"), (2, "two"), (3, "three")])
+    assert settled.shape_max == "" and not any(axis.bounded for axis in settled.axes)
+    chart = html_report.radar(factors, [1, 2, 3], [(3, "three"), (2, "two"), (3, "three")])
+    assert [axis.bounded for axis in chart.axes] == [True, False, False]
+    # a reaches the outer ring at its level_max 3, where c (at 3) also stands on its own axis.
+    assert (chart.axes[0].max_x, chart.axes[0].max_y) == (chart.axes[0].x, chart.axes[0].y)
+    assert chart.shape_max.split()[1:] == chart.shape.split()[1:]
+    assert chart.shape_max.split()[0] != chart.shape.split()[0]
+    assert chart.axes[0].lines[-1].text == "1–3"
+    assert chart.axes[1].lines[-1].text == "2 · two"
 
 
 def test_radar_for_other_levels_and_factor_counts() -> None:
@@ -569,6 +660,18 @@ def test_single_page_in_chromium(browser: DevTools, pages: Path) -> None:
     assert box[0] > 50 and box[1] > 50
     assert browser.evaluate("document.querySelectorAll('svg.radar text.axis-label').length") == 6
     assert browser.evaluate("document.title") == "Maturity report: Alstahaug (1820)"
+    # The possible levels: an outline, not filled, drawn dashed around the proven shape.
+    outline = browser.evaluate(
+        "(() => { const s = document.querySelector('svg.radar .shape').getBoundingClientRect();"
+        " const m = document.querySelector('svg.radar .shape-max');"
+        " const b = m.getBoundingClientRect(); const style = getComputedStyle(m);"
+        " return [b.width >= s.width, b.height >= s.height, b.width * b.height > s.width * s.height,"
+        " style.fill, style.strokeDasharray, style.stroke !== 'none']; })()"
+    )
+    assert outline[:3] == [True, True, True]
+    assert outline[3] == "none" and outline[4] not in ("none", "") and outline[5] is True
+    filled = browser.evaluate("getComputedStyle(document.querySelector('svg.radar .shape')).fill")
+    assert filled not in ("none", "")
     assert browser.problems() == []
 
 
@@ -585,6 +688,17 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
     assert browser.evaluate("document.querySelectorAll('svg.radar').length") == 8
     assert browser.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 48
     assert browser.evaluate("document.getElementById('heatmap-controls').hidden") is False
+    # A cell that is not settled is visibly different: hatched and outlined with a dashed line;
+    # a settled cell of the same colour is neither.
+    looks = (
+        "(cell => { const s = getComputedStyle(cell);"
+        " return [cell.textContent, s.backgroundImage.includes('repeating-linear-gradient'),"
+        " s.outlineStyle]; })"
+    )
+    utsira = "[...document.querySelectorAll('#heatmap tbody tr')][1].cells[1]"
+    lardal = "[...document.querySelectorAll('#heatmap tbody tr')][6].cells[2]"
+    assert browser.evaluate(f"{looks}({utsira})") == ["1–5", True, "dashed"]
+    assert browser.evaluate(f"{looks}({lardal})") == ["1", False, "none"]
     # Sort by the overall level: ascending, then descending; ties keep the input order.
     browser.evaluate("document.querySelector('#heatmap thead th:last-child button').click()")
     assert browser.evaluate(overall) == ["1", "1", "2", "2", "3", "3", "4", "5"]

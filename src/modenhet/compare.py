@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from modenhet.validation import SchemaValidator
 
 Kind = Literal["document", "collection", "report", "unreadable"]
-Change = Literal["up", "down", "same"]
+# "bounds": the proven level is the same, its level_max is not (spec 9.4: a change in either
+# bound is a change; it is neither an improvement nor a regression).
+Change = Literal["up", "down", "same", "bounds"]
 Status = Literal["met", "not_met", "unknown", "error"]
 OLD, NEW = "OLD", "NEW"
 ENGLISH = translator("en")
@@ -107,6 +109,8 @@ class FactorSnapshot:
     level: int
     label: str | None
     criteria: dict[str, CriterionSnapshot]  # by ID, in rule-file order
+    level_max: int | None = None  # None: a report from before level bounds
+    label_max: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class Snapshot:
     overall: int
     overall_label: str | None
     factors: dict[str, FactorSnapshot]  # by ID, in rule-file order
+    overall_max: int | None = None  # None: a report from before level bounds
+    overall_label_max: str | None = None
 
     @classmethod
     def from_result(cls, result: Mapping[str, Any]) -> Snapshot:
@@ -127,9 +133,25 @@ class Snapshot:
                 for c in factor["criteria"]
             }
             factors[factor_id] = FactorSnapshot(
-                factor_id, factor["title"], int(factor["level"]), factor.get("label"), criteria
+                factor_id,
+                factor["title"],
+                int(factor["level"]),
+                factor.get("label"),
+                criteria,
+                _optional_level(factor.get("level_max")),
+                factor.get("label_max"),
             )
-        return cls(int(result["overall"]), result.get("overall_label"), factors)
+        return cls(
+            int(result["overall"]),
+            result.get("overall_label"),
+            factors,
+            _optional_level(result.get("overall_max")),
+            result.get("overall_label_max"),
+        )
+
+
+def _optional_level(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -416,19 +438,30 @@ class LevelChange:
     new: int | None
     old_label: str | None = None
     new_label: str | None = None
+    old_max: int | None = None  # level_max; None where the side does not record it
+    new_max: int | None = None
+    old_label_max: str | None = None
+    new_label_max: str | None = None
 
     @property
     def change(self) -> Change | None:
+        """By the proven level; where it is the same, "bounds" when level_max moved."""
         if self.old is None or self.new is None:
             return None
-        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
+        if self.new != self.old:
+            return "up" if self.new > self.old else "down"
+        if self.old_max is not None and self.new_max is not None and self.old_max != self.new_max:
+            return "bounds"
+        return "same"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": self.old,
             "old_label": self.old_label,
+            "old_max": self.old_max,
             "new": self.new,
             "new_label": self.new_label,
+            "new_max": self.new_max,
             "change": self.change,
         }
 
@@ -545,6 +578,7 @@ class Comparison:
                 "improved": changes.count("up"),
                 "regressed": changes.count("down"),
                 "unchanged": changes.count("same"),
+                "bounds_changed": changes.count("bounds"),
             }
 
         factors = {}
@@ -690,6 +724,10 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
                     now.level if now else None,
                     then.label if then else None,
                     now.label if now else None,
+                    then.level_max if then else None,
+                    now.level_max if now else None,
+                    then.label_max if then else None,
+                    now.label_max if now else None,
                 ),
             )
         )
@@ -712,7 +750,16 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
                         new_status,
                     )
                 )
-    overall = LevelChange(before.overall, after.overall, before.overall_label, after.overall_label)
+    overall = LevelChange(
+        before.overall,
+        after.overall,
+        before.overall_label,
+        after.overall_label,
+        before.overall_max,
+        after.overall_max,
+        before.overall_label_max,
+        after.overall_label_max,
+    )
     return MunicipalityChange(number, name, old, new, overall, factors, criteria)
 
 

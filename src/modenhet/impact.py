@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from modenhet.ruleset import RuleSet
 
 Status = Literal["met", "not_met", "unknown", "error"]
-Change = Literal["up", "down", "same", "added", "removed"]
+# "bounds": the proven level is the same, its level_max is not (spec 9.4).
+Change = Literal["up", "down", "same", "bounds", "added", "removed"]
 CriterionChangeKind = Literal["added", "removed", "changed"]
 Side = Literal["OLD", "NEW", "both"]
 OLD: Side = "OLD"
@@ -63,21 +64,30 @@ class LevelPair:
     new: int | None
     old_label: str | None = None
     new_label: str | None = None
+    old_max: int | None = None  # level_max (spec 9.1)
+    new_max: int | None = None
+    old_label_max: str | None = None
+    new_label_max: str | None = None
 
     @property
     def change(self) -> Change:
+        """By the proven level; where it is the same, "bounds" when level_max moved."""
         if self.old is None:
             return "added"
         if self.new is None:
             return "removed"
-        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
+        if self.new != self.old:
+            return "up" if self.new > self.old else "down"
+        return "bounds" if self.old_max != self.new_max else "same"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": self.old,
             "old_label": self.old_label,
+            "old_max": self.old_max,
             "new": self.new,
             "new_label": self.new_label,
+            "new_max": self.new_max,
             "change": self.change,
         }
 
@@ -285,7 +295,7 @@ class Impact:
 
     def summary(self) -> dict[str, Any]:
         def counts(counter: Counter[Change]) -> dict[str, int]:
-            return {change: counter[change] for change in ("up", "down", "same")}
+            return {change: counter[change] for change in ("up", "down", "same", "bounds")}
 
         factors = {}
         for factor_id, factor in self.factors.items():
@@ -427,15 +437,30 @@ def _compare(
             now.level if now else None,
             then.label if then else None,
             now.label if now else None,
+            then.level_max if then else None,
+            now.level_max if now else None,
+            then.label_max if then else None,
+            now.label_max if now else None,
         )
         tally.changes[levels.change] += 1
         factors.append(FactorImpact(factor_id, tally.title, levels))
         differences = _differences(tally, then, now)
         # A factor only one rule set has is itself the cause: its criteria are not listed.
-        if levels.change in ("up", "down"):
+        if levels.change in ("up", "down", "bounds"):
             bound = max(_deciding_bound(then), _deciding_bound(now))
+            if levels.old_max != levels.new_max:
+                bound = max(bound, _deciding_bound_max(then), _deciding_bound_max(now))
             criteria += [c for c in differences if _lowest_level(c) <= bound]
-    overall = LevelPair(before.overall, after.overall, before.overall_label, after.overall_label)
+    overall = LevelPair(
+        before.overall,
+        after.overall,
+        before.overall_label,
+        after.overall_label,
+        before.overall_max,
+        after.overall_max,
+        before.overall_label_max,
+        after.overall_label_max,
+    )
     impact.overall[overall.change] += 1
     if overall.change == "same" and all(f.levels.change == "same" for f in factors):
         return None
@@ -483,3 +508,13 @@ def _deciding_bound(factor: FactorResult | None) -> float:
         return float("-inf")
     following = factor.next_level
     return float("inf") if following is None else following
+
+
+def _deciding_bound_max(factor: FactorResult | None) -> float:
+    """Likewise for `level_max`: the block just above it decides it (not met or error)."""
+    if factor is None:
+        return float("-inf")
+    for block in factor.definition.blocks:
+        if block.number > factor.level_max:
+            return block.number
+    return float("inf")

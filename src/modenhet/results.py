@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from modenhet.exact import ExactRun, Failure, Result, Unknown
 from modenhet.model import CriterionDef, FactorDef
-from modenhet.values import render_path
+from modenhet.schemawalk import field_title
+from modenhet.values import parse_path, render_path
 
 if TYPE_CHECKING:
     from modenhet.ruleset import RuleSet
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
 STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown", ERROR: "error"}
+DECIDED = (True, False)  # the status codes of decided criteria: met and not met (spec 9.1)
 
 
 class CriterionResult:
@@ -97,21 +99,46 @@ class CriterionResult:
 
 
 class FactorResult:
-    """One factor of one document: its level and label, its criteria and the gap."""
+    """One factor of one document: its level (proven) and `level_max` (possible), its label,
+    its criteria and the gap."""
 
-    __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria")
+    __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria", "_number")
 
-    def __init__(self, evaluation: Evaluation, definition: FactorDef, level: int) -> None:
+    def __init__(
+        self, evaluation: Evaluation, definition: FactorDef, level: int, number: int
+    ) -> None:
         self._evaluation = evaluation
         self.definition = definition
         self.level = level
         self.id = definition.id
         self.title = definition.title
         self._criteria: list[CriterionResult] | None = None
+        self._number = number  # the factor's place in the rule set
 
     @property
     def label(self) -> str:
         return self._evaluation.model.label(self.level)
+
+    @property
+    def level_max(self) -> int:
+        """The level the factor would reach were every unknown criterion met (spec 9.1)."""
+        return self._evaluation.levels_max[self._number]
+
+    @property
+    def label_max(self) -> str:
+        return self._evaluation.model.label(self.level_max)
+
+    @property
+    def bounded(self) -> bool:
+        """True when the proven level and `level_max` differ: the level is not settled."""
+        return self.level_max != self.level
+
+    @property
+    def decided(self) -> tuple[int, int]:
+        """How many of the factor's criteria are met or not met, of how many (spec 9.1)."""
+        statuses = self._evaluation.statuses
+        criteria = self.definition.criteria
+        return sum(statuses[c.index] in DECIDED for c in criteria), len(criteria)
 
     @property
     def criteria(self) -> list[CriterionResult]:
@@ -150,12 +177,66 @@ class FactorResult:
         block = [c for c in self.criteria if c.level == target]
         return sum(c.status == "met" for c in block), len(block)
 
+    def to_collect(self) -> list[ToCollect]:
+        """The missing paths that stand between the proven level and `level_max`, the ones
+        that could unlock the most levels first (docs/auditing.md, "What to collect next").
+
+        They are the missing paths of the unknown criteria in the blocks above the proven
+        level, up to `level_max`. A path could unlock the levels from the highest one the
+        factor can still reach without it (its unknown criteria taken as not met, every
+        other unknown criterion as met) up to `level_max`: counted on the rule set's scale of
+        levels, it is how many levels cannot be proven until the path is filled in."""
+        if self.level_max == self.level:
+            return []
+        evaluation = self._evaluation
+        first_block: dict[str, int] = {}  # the lowest block whose unknown criteria name it
+        below: dict[int, int] = {}  # each block: the highest level reachable under it
+        named: dict[str, int] = {}  # how many unknown criteria name it
+        partial: set[str] = set()
+        reachable = self.level
+        for block in self.definition.blocks:
+            if block.number <= self.level:
+                continue
+            if block.number > self.level_max:
+                break
+            below[block.number] = reachable
+            for criterion in block.criteria:
+                if evaluation.statuses[criterion.index] is not None:
+                    continue
+                partly = evaluation.partly_known(criterion.index)
+                for path in evaluation.missing(criterion.index):
+                    first_block.setdefault(path, block.number)
+                    named[path] = named.get(path, 0) + 1
+                    if path in partly:
+                        partial.add(path)
+            reachable = block.number
+        declared = [level.number for level in evaluation.model.levels]
+        found: list[ToCollect] = []
+        for path, block_number in first_block.items():
+            without = below[block_number]
+            unlocks = sum(without < number <= self.level_max for number in declared)
+            found.append(
+                ToCollect(
+                    path,
+                    evaluation.field_title(path),
+                    path in partial,
+                    unlocks,
+                    ((self.id, unlocks),),
+                    named[path],
+                )
+            )
+        return sorted_to_collect(found)
+
     def to_dict(self) -> dict[str, Any]:
         progress = self.progress
+        decided, of = self.decided
         return {
             "title": self.title,
             "level": self.level,
             "label": self.label,
+            "level_max": self.level_max,
+            "label_max": self.label_max,
+            "decided": {"criteria": decided, "of": of},
             "criteria": [c.to_dict() for c in self.criteria],
             "gap": [c.gap_entry() for c in self.gap],
             "next": None
@@ -164,7 +245,35 @@ class FactorResult:
         }
 
     def __repr__(self) -> str:
-        return f"<FactorResult {self.id} level {self.level}>"
+        return f"<FactorResult {self.id} level {level_text(self.level, self.level_max)}>"
+
+
+@dataclass(frozen=True)
+class ToCollect:
+    """An evidence path to fill in: what it could unlock (`FactorResult.to_collect`)."""
+
+    path: str  # as a rule writes it, from the document root
+    title: str | None  # the field's title in the evidence schema
+    partial: bool  # the path holds a partial value ("partly known"), not nothing
+    levels: int  # how many levels it could unlock, over all the factors below
+    factors: tuple[tuple[str, int], ...]  # (factor ID, levels it could unlock there)
+    criteria: int  # the unknown criteria between the bounds that name it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "partial": self.partial,
+            "levels": self.levels,
+            "factors": dict(self.factors),
+            "criteria": self.criteria,
+        }
+
+
+def sorted_to_collect(found: list[ToCollect]) -> list[ToCollect]:
+    """Most levels first, then the path named by more unknown criteria; ties keep the order
+    in which the rule set first reads them (stable sort)."""
+    return sorted(found, key=lambda item: (-item.levels, -item.criteria))
 
 
 @dataclass(frozen=True)
@@ -178,10 +287,13 @@ class Settled:
     as_of: datetime.date
     missing: dict[int, list[str]]  # of each unknown criterion, by index
     messages: dict[int, str]  # of each criterion in error, by index
+    levels_max: tuple[int, ...]
+    overall_max: int
 
 
 class Evaluation:
-    """The result of `RuleSet.evaluate`: `.overall`, `.factors` (by ID, in rule-file order)."""
+    """The result of `RuleSet.evaluate`: `.overall` and `.overall_max`, `.decided`, `.factors`
+    (by ID, in rule-file order)."""
 
     __slots__ = (
         "model",
@@ -194,6 +306,7 @@ class Evaluation:
         "_run",
         "_factors",
         "_settled",
+        "_bounds",
     )
 
     def __init__(
@@ -205,6 +318,8 @@ class Evaluation:
         as_of: datetime.date,
         doc: Any,
         run: ExactRun | None = None,
+        *,
+        bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
         self.model = ruleset.model
         self._statuses = statuses
@@ -216,12 +331,20 @@ class Evaluation:
         self._run = run
         self._factors: dict[str, FactorResult] | None = None
         self._settled: Settled | None = None
+        # (levels_max, overall_max) when known in advance; else computed from the statuses.
+        self._bounds = bounds
 
     @classmethod
     def from_settled(cls, ruleset: RuleSet, settled: Settled) -> Evaluation:
         """An evaluation made elsewhere with the same rule set, as `settle` recorded it."""
         evaluation = cls(
-            ruleset, settled.statuses, settled.levels, settled.overall, settled.as_of, None
+            ruleset,
+            settled.statuses,
+            settled.levels,
+            settled.overall,
+            settled.as_of,
+            None,
+            bounds=(settled.levels_max, settled.overall_max),
         )
         evaluation._settled = settled
         return evaluation
@@ -231,11 +354,49 @@ class Evaluation:
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
-        return Settled(statuses, self.levels, self.overall, self.as_of, missing, errors)
+        return Settled(
+            statuses,
+            self.levels,
+            self.overall,
+            self.as_of,
+            missing,
+            errors,
+            self.levels_max,
+            self.overall_max,
+        )
 
     @property
     def overall_label(self) -> str:
         return self.model.label(self.overall)
+
+    @property
+    def levels_max(self) -> tuple[int, ...]:
+        """Each factor's `level_max` (spec 9.1), in rule-file order."""
+        if self._bounds is None:
+            self._bounds = self._ruleset.bounds_of(self.statuses)
+        return self._bounds[0]
+
+    @property
+    def overall_max(self) -> int:
+        """The `overall` rule applied to the `level_max` values (spec 9.1)."""
+        if self._bounds is None:
+            self._bounds = self._ruleset.bounds_of(self.statuses)
+        return self._bounds[1]
+
+    @property
+    def overall_label_max(self) -> str:
+        return self.model.label(self.overall_max)
+
+    @property
+    def bounded(self) -> bool:
+        """True when some factor's level is not settled (its `level_max` exceeds it)."""
+        return self.levels_max != self.levels
+
+    @property
+    def decided(self) -> tuple[int, int]:
+        """How many criteria are met or not met, of how many (spec 9.1)."""
+        statuses = self.statuses
+        return sum(status in DECIDED for status in statuses), len(statuses)
 
     @property
     def statuses(self) -> tuple[Any, ...]:
@@ -252,8 +413,10 @@ class Evaluation:
     def factors(self) -> Mapping[str, FactorResult]:
         if self._factors is None:
             self._factors = {
-                factor.id: FactorResult(self, factor, level)
-                for factor, level in zip(self.model.factors, self.levels, strict=True)
+                factor.id: FactorResult(self, factor, level, number)
+                for number, (factor, level) in enumerate(
+                    zip(self.model.factors, self.levels, strict=True)
+                )
             }
         return self._factors
 
@@ -274,6 +437,40 @@ class Evaluation:
         if not isinstance(result, Unknown):
             return []
         return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        """Of an unknown criterion's missing paths, those that hold a partial value (spec 9.2:
+        `{"at_least": ...}`, a year-only date) rather than nothing. Hook for partial evidence
+        (issue 12, items 3 and 4): until the evaluators report them, there are none."""
+        return frozenset()
+
+    def field_title(self, path: str) -> str | None:
+        """The title the rule set's evidence schema gives the field at a rendered path."""
+        schema = self._ruleset.schema
+        segments = parse_path(path)
+        if schema is None or segments is None:
+            return None
+        return field_title(schema, segments)
+
+    def to_collect(self) -> list[ToCollect]:
+        """Every factor's `to_collect` in one list: a path that several factors need counts
+        the levels it could unlock in each."""
+        merged: dict[str, ToCollect] = {}
+        for factor in self.factors.values():
+            for item in factor.to_collect():
+                seen = merged.get(item.path)
+                if seen is None:
+                    merged[item.path] = item
+                    continue
+                merged[item.path] = ToCollect(
+                    item.path,
+                    seen.title,
+                    seen.partial or item.partial,
+                    seen.levels + item.levels,
+                    seen.factors + item.factors,
+                    seen.criteria + item.criteria,
+                )
+        return sorted_to_collect(list(merged.values()))
 
     def message(self, index: int) -> str:
         """What went wrong in a criterion in error, naming it, the expression and the values."""
@@ -298,5 +495,14 @@ class Evaluation:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}
 
     def __repr__(self) -> str:
-        levels = ", ".join(f"{f.id}={f.level}" for f in self.factors.values())
-        return f"<Evaluation overall {self.overall}: {levels}>"
+        levels = ", ".join(
+            f"{f.id}={level_text(f.level, f.level_max)}" for f in self.factors.values()
+        )
+        overall = level_text(self.overall, self.overall_max)
+        return f"<Evaluation overall {overall}: {levels}>"
+
+
+def level_text(level: int, level_max: int) -> str:
+    """A level as people read it (spec 9.4): `2–4` (an en dash) where `level_max` exceeds the
+    proven level, else the single number."""
+    return f"{level}–{level_max}" if level_max != level else str(level)

@@ -101,7 +101,11 @@ class RuleSet:
             )
         quick = self._levels(doc, as_of)
         if quick is not None:
-            return Evaluation(self, None, quick[0], quick[1], as_of, doc)
+            levels, overall, unsettled = quick
+            # Settled: every factor stopped at a criterion not met or at its top, so each
+            # level_max is its level; else the bounds wait for the statuses (read lazily).
+            bounds = None if unsettled else (levels, overall)
+            return Evaluation(self, None, levels, overall, as_of, doc, bounds=bounds)
         statuses, run = self.statuses_of(doc, as_of)
         levels, overall = self.levels_of(statuses)
         return Evaluation(self, statuses, levels, overall, as_of, doc, run)
@@ -126,24 +130,43 @@ class RuleSet:
 
     def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Factor levels and the overall level from criterion statuses (spec section 6)."""
+        levels = self.factor_levels(statuses, reaching=(True,))
+        return levels, self.overall_of(levels)
+
+    def bounds_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
+        """Each factor's `level_max` and the document's `overall_max` (spec 9.1): the levels
+        reached were every unknown criterion met; not met and error stay as they are."""
+        levels = self.factor_levels(statuses, reaching=(True, None))
+        return levels, self.overall_of(levels)
+
+    def factor_levels(
+        self, statuses: tuple[Any, ...], *, reaching: tuple[Any, ...]
+    ) -> tuple[int, ...]:
+        """Each factor's highest level whose criteria, and those of every block below, all have
+        a status code in `reaching`."""
         model = self.model
         levels: list[int] = []
         for factor in model.factors:
             level = model.floor
             for block in factor.blocks:
-                if not all(statuses[c.index] is True for c in block.criteria):
+                if not all(statuses[c.index] in reaching for c in block.criteria):
                     break
                 level = block.number
             levels.append(level)
+        return tuple(levels)
+
+    def overall_of(self, levels: tuple[int, ...]) -> int:
+        """The overall level from the factor levels, by the rule set's `overall` (section 3)."""
+        model = self.model
         declared = tuple(level.number for level in model.levels)
         if not levels:
-            return (), model.floor
+            return model.floor
         if model.overall == "min":
-            return tuple(levels), min(levels)
+            return min(levels)
         weights = [f.weight if model.overall == "weighted" else Fraction(1) for f in model.factors]
         total = sum((w * level for w, level in zip(weights, levels, strict=True)), Fraction(0))
         mean = total / sum(weights, Fraction(0))
-        return tuple(levels), floor_level(mean.numerator, mean.denominator, declared)
+        return floor_level(mean.numerator, mean.denominator, declared)
 
     # -- validation
 

@@ -214,3 +214,29 @@ def markdown(schema: dict[str, Any]) -> str:
             "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def field_title(schema: dict[str, Any], segments: tuple[str | int, ...]) -> str | None:
+    """The `title` the schema gives the field at a path (list elements as integers), or None
+    where the schema does not reach or names no title. A field inside a list element is
+    named with the list: `Brukarorganisasjonar: Med i`."""
+    node = resolve(schema, schema)
+    within: str | None = None  # the title of the last list the path went into
+    for segment in segments:
+        if isinstance(segment, int):
+            within = _title(node)
+            node = resolve(schema, node.get("items", {}))
+        else:
+            properties = node.get("properties", {})
+            if not isinstance(properties, dict) or segment not in properties:
+                return None
+            node = resolve(schema, properties[segment])
+    title = _title(node)
+    if title is not None and within is not None and not isinstance(segments[-1], int):
+        return f"{within}: {title}"
+    return title
+
+
+def _title(node: dict[str, Any]) -> str | None:
+    title = node.get("title")
+    return title if isinstance(title, str) and title else None

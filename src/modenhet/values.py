@@ -440,3 +440,33 @@ def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = fr
         text = segment if plain else f"`{segment}`"
         out.append(text if position == 0 else "." + text)
     return "".join(out)
+
+
+_RENDERED_SEGMENT = re.compile(r"`([^`\n]*)`|(\w+)|\[([0-9]+)\]")
+
+
+def parse_path(text: str) -> tuple[str | int, ...] | None:
+    """The segments of a path as `render_path` writes it (`a.b[2].`c-d``), or None for text
+    that is not one."""
+    segments: list[str | int] = []
+    position = 0
+    while position < len(text):
+        dotted = bool(segments) and text[position] == "."
+        if dotted:
+            position += 1
+        elif segments and text[position] != "[":
+            return None
+        match = _RENDERED_SEGMENT.match(text, position)
+        if match is None:
+            return None
+        quoted, word, index = match.groups()
+        if index is not None:
+            if not segments or dotted:
+                return None
+            segments.append(int(index))
+        elif segments and not dotted:
+            return None
+        else:
+            segments.append(quoted if quoted is not None else word)
+        position = match.end()
+    return tuple(segments) if segments else None

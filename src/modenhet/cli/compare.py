@@ -47,7 +47,7 @@ from modenhet.compare import (
 )
 from modenhet.compare import compare as compare_sides
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.table import ARROWS, Translate, status_word
+from modenhet.report.table import ARROWS, Translate, level_then_or_now, status_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -202,12 +202,6 @@ def _side_line(side: Side, translations: NullTranslations) -> str:
     return " · ".join(parts)
 
 
-def _level(level: int | None, label: str | None) -> str:
-    if level is None:
-        return "—"
-    return f"{level} {label}" if label else str(level)
-
-
 def _status_word(status: str | None, _: Translate) -> str:
     return "—" if status is None else status_word(status, _)
 
@@ -216,8 +210,12 @@ def _municipality(change: MunicipalityChange, _: Translate) -> str:
     overall = change.overall
     arrow = ARROWS.get(overall.change or "", "")
     levels = {
-        "old": _level(overall.old, overall.old_label),
-        "new": _level(overall.new, overall.new_label),
+        "old": level_then_or_now(
+            overall.old, overall.old_label, overall.old_max, overall.old_label_max
+        ),
+        "new": level_then_or_now(
+            overall.new, overall.new_label, overall.new_max, overall.new_label_max
+        ),
     }
     lines = [
         f"{change.display} · {change.old.source} → {change.new.source}",
@@ -227,8 +225,18 @@ def _municipality(change: MunicipalityChange, _: Translate) -> str:
     rows = [
         [
             factor.title,
-            _level(factor.levels.old, factor.levels.old_label),
-            _level(factor.levels.new, factor.levels.new_label),
+            level_then_or_now(
+                factor.levels.old,
+                factor.levels.old_label,
+                factor.levels.old_max,
+                factor.levels.old_label_max,
+            ),
+            level_then_or_now(
+                factor.levels.new,
+                factor.levels.new_label,
+                factor.levels.new_max,
+                factor.levels.new_label_max,
+            ),
             ARROWS.get(factor.levels.change or "", "—"),
         ]
         for factor in change.factors
@@ -273,20 +281,24 @@ def _summary(comparison: Comparison, translations: NullTranslations) -> str:
         )
         % {"count": summary["compared"], **overall},
     ]
+    if overall["bounds_changed"]:
+        lines[0] += " · " + _(
+            "%(count)s with the same proven level and another highest possible level (↕)"
+        ) % {"count": overall["bounds_changed"]}
     if comparison.municipalities:
+        columns = ("improved", "regressed", "unchanged", "bounds_changed")
         rows = [
-            [factor_id, str(c["improved"]), str(c["regressed"]), str(c["unchanged"])]
+            [factor_id, *(str(c[column]) for column in columns)]
             for factor_id, c in summary["factors"].items()
         ]
-        rows.append(
-            [
-                _("overall"),
-                str(overall["improved"]),
-                str(overall["regressed"]),
-                str(overall["unchanged"]),
-            ]
-        )
-        headers = [_("Level change"), _("improved"), _("regressed"), _("unchanged")]
+        rows.append([_("overall"), *(str(overall[column]) for column in columns)])
+        headers = [
+            _("Level change"),
+            _("improved"),
+            _("regressed"),
+            _("unchanged"),
+            _("bounds changed"),
+        ]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
     lines.append("")
     none = _("none")

@@ -70,7 +70,10 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     "--fail-under",
     type=int,
     metavar="LEVEL",
-    help="Exit with status 1 when any document's overall level is below LEVEL.",
+    help=(
+        "Exit with status 1 when any document's overall level is below LEVEL (the proven "
+        "level: a document at 1–5 is below 2)."
+    ),
 )
 @click.option(
     "--no-validate",

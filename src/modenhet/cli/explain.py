@@ -21,7 +21,8 @@ from modenhet.cli.common import (
     stderr,
 )
 from modenhet.i18n import translator
-from modenhet.report.table import Translate, status_word
+from modenhet.report.table import Translate, decided_text, label_text, status_word
+from modenhet.results import level_text
 
 SYMBOLS = {"true": "✓", "false": "✗", "unknown": "?", "error": "!", "value": "="}
 
@@ -108,12 +109,17 @@ def explain(
         if factor_ids and factor.id not in factor_ids:
             continue
         chosen = factor.criteria if everything else factor.gap
+        decided, of = factor.decided
         factors.append(
             {
                 "id": factor.id,
                 "title": factor.title,
                 "level": factor.level,
                 "label": factor.label,
+                "level_max": factor.level_max,
+                "label_max": factor.label_max,
+                "decided": {"criteria": decided, "of": of},
+                "to_collect": [collect_entry(item) for item in factor.to_collect()],
                 "next": None
                 if factor.progress is None
                 else {
@@ -145,6 +151,9 @@ def explain(
         "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
         "overall": evaluation.overall,
         "overall_label": evaluation.overall_label,
+        "overall_max": evaluation.overall_max,
+        "overall_label_max": evaluation.overall_label_max,
+        "decided": {"criteria": evaluation.decided[0], "of": evaluation.decided[1]},
         "factors": factors,
     }
     if format_ == "json":
@@ -155,6 +164,17 @@ def explain(
     sys.exit(OK)
 
 
+def collect_entry(item: Any) -> dict[str, Any]:
+    """One path of a factor's "what to collect next" (`FactorResult.to_collect`)."""
+    return {
+        "path": item.path,
+        "title": item.title,
+        "partial": item.partial,
+        "levels": item.levels,
+        "criteria": item.criteria,
+    }
+
+
 def municipality_name_of(item: Any, namer: Any) -> str:
     from modenhet.run import Outcome
 
@@ -162,14 +182,30 @@ def municipality_name_of(item: Any, namer: Any) -> str:
 
 
 def render(report: dict[str, Any], name: str, everything: bool, _: Translate) -> str:
+    overall = {
+        "level": level_text(report["overall"], report["overall_max"]),
+        "label": label_text(
+            report["overall_label"],
+            report["overall_label_max"],
+            report["overall_max"] != report["overall"],
+        ),
+    }
+    decided = report["decided"]
     lines = [
         f"{name} · {report['source']} · " + _("as of %(date)s") % {"date": report["as_of"]},
-        _("Overall level: %(level)s %(label)s")
-        % {"level": report["overall"], "label": report["overall_label"]},
+        _("Overall level: %(level)s %(label)s") % overall
+        + " · "
+        + decided_text((decided["criteria"], decided["of"]), _),
     ]
     for factor in report["factors"]:
         lines.append("")
-        head = f"{factor['title']}: " + _("level %(level)s %(label)s") % factor
+        bounded = factor["level_max"] != factor["level"]
+        level = {
+            "level": level_text(factor["level"], factor["level_max"]),
+            "label": label_text(factor["label"], factor["label_max"], bounded),
+        }
+        head = f"{factor['title']}: " + _("level %(level)s %(label)s") % level
+        head += f" ({decided_text((factor['decided']['criteria'], factor['decided']['of']), _)})"
         following = factor["next"]
         if following is None:
             head += " — " + _("the highest level")
@@ -189,7 +225,26 @@ def render(report: dict[str, Any], name: str, everything: bool, _: Translate) ->
                 f"{status}  [{criterion['file']}:{criterion['line']}]"
             )
             lines += tree(criterion["why"], "    ", _)
+        lines += collect_lines(factor, _)
     return "\n".join(lines)
+
+
+def collect_lines(factor: dict[str, Any], _: Translate) -> list[str]:
+    """The factor's "what to collect next": each path, its schema title, the levels it could
+    unlock."""
+    if not factor["to_collect"]:
+        return []
+    lines = [
+        "  "
+        + _("To collect next, for up to level %(level)s (the most levels first):")
+        % {"level": factor["level_max"]}
+    ]
+    for item in factor["to_collect"]:
+        path = item["path"] + (" " + _("(partly known)") if item["partial"] else "")
+        title = f" «{item['title']}»" if item["title"] else ""
+        could = _("levels it could unlock: %(count)s") % {"count": item["levels"]}
+        lines.append(f"    + {path}{title} — {could}")
+    return lines
 
 
 def tree(step: dict[str, Any], indent: str, _: Translate = str) -> list[str]:

@@ -33,8 +33,8 @@ from modenhet.cli.common import (
     stderr,
 )
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.impact import NEW, OLD, Change, DocumentImpact, Impact, Rules, assess
-from modenhet.report.table import ARROWS, Translate, status_word
+from modenhet.impact import NEW, OLD, Change, DocumentImpact, Impact, LevelPair, Rules, assess
+from modenhet.report.table import ARROWS, Translate, level_then_or_now, status_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -166,10 +166,10 @@ def write_table(result: Impact, out: TextIO, lang: str = DEFAULT_LANGUAGE) -> No
     out.write("\n" + _summary(result, translations))
 
 
-def _level(level: int | None, label: str | None) -> str:
-    if level is None:
-        return "—"
-    return f"{level} {label}" if label else str(level)
+def _level(levels: LevelPair, side: str) -> str:
+    if side == "old":
+        return level_then_or_now(levels.old, levels.old_label, levels.old_max, levels.old_label_max)
+    return level_then_or_now(levels.new, levels.new_label, levels.new_max, levels.new_label_max)
 
 
 def _arrow(change: Change, _: Translate) -> str:
@@ -184,10 +184,7 @@ def _status_word(status: str | None, _: Translate) -> str:
 
 def _document(document: DocumentImpact, _: Translate) -> str:
     overall = document.overall
-    levels = {
-        "old": _level(overall.old, overall.old_label),
-        "new": _level(overall.new, overall.new_label),
-    }
+    levels = {"old": _level(overall, "old"), "new": _level(overall, "new")}
     lines = [
         f"{document.display} · {document.source}",
         _("Overall level: %(old)s → %(new)s") % levels + f" {_arrow(overall.change, _)}",
@@ -196,8 +193,8 @@ def _document(document: DocumentImpact, _: Translate) -> str:
     rows = [
         [
             factor.title,
-            _level(factor.levels.old, factor.levels.old_label),
-            _level(factor.levels.new, factor.levels.new_label),
+            _level(factor.levels, "old"),
+            _level(factor.levels, "new"),
             _arrow(factor.levels.change, _),
         ]
         for factor in document.changed_factors
@@ -267,13 +264,14 @@ def _summary(result: Impact, translations: NullTranslations) -> str:
             if counts["added"] or counts["removed"]:
                 side = "NEW" if counts["added"] else "OLD"
                 only = _("%(factor)s (only in %(side)s)") % {"factor": factor_id, "side": side}
-                rows.append([only, "—", "—", "—"])
+                rows.append([only, "—", "—", "—", "—"])
             else:
-                rows.append(
-                    [factor_id, str(counts["up"]), str(counts["down"]), str(counts["same"])]
-                )
-        rows.append([_("overall"), str(overall["up"]), str(overall["down"]), str(overall["same"])])
-        headers = [_("Level change"), _("up"), _("down"), _("unchanged")]
+                columns = ("up", "down", "same", "bounds")
+                rows.append([factor_id, *(str(counts[column]) for column in columns)])
+        rows.append(
+            [_("overall"), *(str(overall[column]) for column in ("up", "down", "same", "bounds"))]
+        )
+        headers = [_("Level change"), _("up"), _("down"), _("unchanged"), _("bounds changed")]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
         lines += ["", *_criteria_summary(result, _)]
     lines.append("")

@@ -1,4 +1,6 @@
-"""CSV (RFC 4180): one row per document with its factor levels and overall level."""
+"""CSV (RFC 4180): one row per document with its factor levels and overall level, then, in
+their own columns, the bounds (each factor's `level_max`, `overall_max`) and how many criteria
+are decided (spec 9.4)."""
 
 from __future__ import annotations
 
@@ -18,12 +20,17 @@ def summary_header(run: RunInfo) -> list[str]:
         "municipality_name",
         *[f.id for f in run.ruleset.factors],
         "overall",
+        *[f"{f.id}_max" for f in run.ruleset.factors],
+        "overall_max",
+        "decided",
+        "criteria",
         "error",
     ]
 
 
 def summary_row(outcome: Outcome, factors: int) -> list[Any]:
-    """Source, municipality, each factor's level, overall; for a failed document the error."""
+    """Source, municipality, each factor's level, overall, each factor's level_max,
+    overall_max, the decided criteria of how many; for a failed document the error."""
     municipality = outcome.municipality if isinstance(outcome.municipality, dict) else {}
     identity = [
         text_cell(outcome.source),
@@ -34,8 +41,9 @@ def summary_row(outcome: Outcome, factors: int) -> list[Any]:
     if evaluation is None:
         shown, more = outcome.problems_in_brief(pointers=True)
         error = "; ".join([*shown, f"(+{more} more)"] if more else shown)
-        return [*identity, *[""] * (factors + 1), text_cell(error)]
-    return [*identity, *evaluation.levels, evaluation.overall, ""]
+        return [*identity, *[""] * (2 * factors + 4), text_cell(error)]
+    bounds = [*evaluation.levels_max, evaluation.overall_max, *evaluation.decided]
+    return [*identity, *evaluation.levels, evaluation.overall, *bounds, ""]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

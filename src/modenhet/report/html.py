@@ -1,5 +1,7 @@
 """The HTML report: one self-contained page, with a radar chart per municipality and, for
-several, a sortable and filterable heatmap of municipality x factor.
+several, a sortable and filterable heatmap of municipality x factor. A level that is not
+settled (spec 9.4) shows as `2–4`: the radar draws the proven polygon filled and the possible
+one as an outline, and a heatmap cell is hatched.
 
 Jinja2 renders `templates/report.html` with autoescaping on, so evidence and rule text always
 arrive as text. The charts are SVG written here (geometry) and in the template (markup); the
@@ -22,8 +24,8 @@ import jinja2
 from markupsafe import Markup
 
 from modenhet.i18n import translator
-from modenhet.report.table import ordered_gap
-from modenhet.results import Evaluation
+from modenhet.report.table import collect_path, level_with_label, ordered_gap, settled_counts
+from modenhet.results import Evaluation, level_text
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 # ColorBrewer's YlGnBu: sequential, readable in grey and for common colour-vision deficiencies.
@@ -63,6 +65,21 @@ class Axis:
     dot_y: str
     anchor: str
     lines: tuple[LabelLine, ...]
+    level_max: int = 0  # the level the factor could reach (spec 9.1); 0: as `level`
+    label_max: str = ""
+    max_x: str = ""  # the point at `level_max` on the axis
+    max_y: str = ""
+
+    @property
+    def bounded(self) -> bool:
+        return self.level_max > self.level
+
+    @property
+    def level_text(self) -> str:
+        """`3 Etablert`, or `2–4 Grunnleggjande – Integrert`."""
+        if not self.bounded:
+            return f"{self.level} {self.label}"
+        return level_with_label(self.level, self.level_max, self.label, self.label_max)
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,7 @@ class Radar:
     rings: tuple[Ring, ...]
     axes: tuple[Axis, ...]
     shape: str
+    shape_max: str = ""  # the polygon of the level_max values; "" when every level is settled
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,10 @@ def render(run: RunInfo, outcomes: Sequence[Outcome]) -> str:
         "script": Markup(script),
         "csp": content_security_policy(style, script),
         "ordered_gap": ordered_gap,
+        "level_text": level_text,
+        "level_with_label": level_with_label,
+        "collect_path": lambda item: collect_path(item, _),
+        "bounded_any": any(e.bounded for e in evaluations),
     }
     return environment(run.lang).get_template("report.html").render(context)
 
@@ -170,24 +192,29 @@ def document(number: int, outcome: Outcome, levels: Sequence[int]) -> Document:
     chart = None
     if evaluation is not None:
         chart = radar(
-            [(f.id, f.title, f.level, f.label) for f in evaluation.factors.values()], levels
+            [(f.id, f.title, f.level, f.label) for f in evaluation.factors.values()],
+            levels,
+            [(f.level_max, f.label_max) for f in evaluation.factors.values()],
         )
     search = name if name == outcome.source else f"{name} {outcome.source}"
     return Document(f"doc-{number}", name, search, outcome, evaluation, chart)
 
 
 def distribution(run: RunInfo, evaluations: list[Evaluation]) -> list[dict[str, Any]]:
-    """How many documents stand at each level, per factor and overall."""
+    """How many documents stand at each level, per factor and overall; the last count is of
+    the levels that are not settled (`2–4`), which count at no level."""
     _ = translator(run.lang).gettext
     levels = [level.number for level in run.ruleset.levels]
     rows = [
         {
             "title": factor.title,
-            "counts": [sum(e.levels[index] == level for e in evaluations) for level in levels],
+            "counts": settled_counts(
+                [(e.levels[index], e.levels_max[index]) for e in evaluations], levels
+            ),
         }
         for index, factor in enumerate(run.ruleset.factors)
     ]
-    overall = [sum(e.overall == level for e in evaluations) for level in levels]
+    overall = settled_counts([(e.overall, e.overall_max) for e in evaluations], levels)
     rows.append({"title": _("Overall level"), "counts": overall})
     return rows
 
@@ -242,11 +269,18 @@ LINE_HEIGHT = 17
 WRAP = 16  # characters per line of an axis label
 
 
-def radar(factors: Sequence[tuple[str, str, int, str]], levels: Sequence[int]) -> Radar:
+def radar(
+    factors: Sequence[tuple[str, str, int, str]],
+    levels: Sequence[int],
+    bounds: Sequence[tuple[int, str]] | None = None,
+) -> Radar:
     """The radar of one document: `factors` is (id, title, level, label) in rule order,
-    `levels` the declared level numbers. The lowest level is the innermost ring (not the
-    centre, so a factor at the lowest level still shows), the highest the outer ring.
+    `levels` the declared level numbers, `bounds` each factor's (level_max, label_max). The
+    lowest level is the innermost ring (not the centre, so a factor at the lowest level still
+    shows), the highest the outer ring. The proven levels make the filled shape; where some
+    level_max is higher, the level_max values make a second, outlined shape.
     """
+    bounds = bounds or [(level, label) for _id, _title, level, label in factors]
     cx, cy = WIDTH / 2, HEIGHT / 2
     ordered = sorted(levels)
     step = RADIUS / max(len(ordered), 1)
@@ -267,11 +301,18 @@ def radar(factors: Sequence[tuple[str, str, int, str]], levels: Sequence[int]) -
         rings.append(Ring(level, _points(corners), _n(cx + 4), _n(cy - r - 3)))
     axes = []
     shape = []
-    for (factor_id, title, level, label), angle in zip(factors, angles, strict=True):
+    shape_max = []
+    for (factor_id, title, level, label), (level_max, label_max), angle in zip(
+        factors, bounds, angles, strict=True
+    ):
         end = point(angle, RADIUS)
         dot = point(angle, radius(level))
+        top = point(angle, radius(level_max))
         shape.append(dot)
-        anchor, lines = _axis_label(angle, point(angle, RADIUS + LABEL_GAP), title, level, label)
+        shape_max.append(top)
+        shown = level_text(level, level_max) if level_max != level else str(level)
+        at = point(angle, RADIUS + LABEL_GAP)
+        anchor, lines = _axis_label(angle, at, title, shown, label if level_max == level else "")
         axes.append(
             Axis(
                 factor_id,
@@ -284,18 +325,34 @@ def radar(factors: Sequence[tuple[str, str, int, str]], levels: Sequence[int]) -
                 _n(dot[1]),
                 anchor,
                 lines,
+                level_max,
+                label_max,
+                _n(top[0]),
+                _n(top[1]),
             )
         )
-    return Radar(WIDTH, HEIGHT, _n(cx), _n(cy), tuple(rings), tuple(axes), _points(shape))
+    bounded = any(level_max != f[2] for f, (level_max, _label) in zip(factors, bounds, strict=True))
+    return Radar(
+        WIDTH,
+        HEIGHT,
+        _n(cx),
+        _n(cy),
+        tuple(rings),
+        tuple(axes),
+        _points(shape),
+        _points(shape_max) if bounded else "",
+    )
 
 
 def _axis_label(
-    angle: float, at: tuple[float, float], title: str, level: int, label: str
+    angle: float, at: tuple[float, float], title: str, level: str, label: str
 ) -> tuple[str, tuple[LabelLine, ...]]:
-    """The label's anchor and lines: the title wrapped, then the level, away from the chart."""
+    """The label's anchor and lines: the title wrapped, then the level (`3 · Etablert`, or
+    `2–4` for a level that is not settled: the labels are in the dot's tooltip and the
+    table), away from the chart."""
     cos, sin = math.cos(angle), math.sin(angle)
     anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-    texts = [*wrap(title, WRAP), f"{level} · {label}"]
+    texts = [*wrap(title, WRAP), f"{level} · {label}" if label else level]
     height = LINE_HEIGHT * len(texts)
     if sin < -0.5:  # above the chart: the block ends at the point
         top = at[1] - height + LINE_HEIGHT * 0.8

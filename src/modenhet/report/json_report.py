@@ -34,6 +34,10 @@ def record(outcome: Outcome) -> dict[str, Any]:
     result["municipality"] = outcome.municipality
     result["overall"] = evaluation.overall
     result["overall_label"] = evaluation.overall_label
+    result["overall_max"] = evaluation.overall_max
+    result["overall_label_max"] = evaluation.overall_label_max
+    decided, of = evaluation.decided
+    result["decided"] = {"criteria": decided, "of": of}
     result["factors"] = evaluation.factors_dict()
     result["legal_floor"] = [
         {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}

@@ -1,5 +1,6 @@
-"""Markdown: the summary table (and, for one document, its legal floor and gaps) for wikis and
-pull requests. The report's own words are translated (`modenhet.i18n`)."""
+"""Markdown: the summary table (and, for one document, its legal floor, gaps and what to
+collect next) for wikis and pull requests. A level that is not settled shows as `2–4` (spec
+9.4). The report's own words are translated (`modenhet.i18n`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from typing import Any, TextIO
 from tabulate import tabulate
 
 from modenhet.i18n import translator
-from modenhet.report.table import gap_note, ordered_gap, progress_text, run_header, status_word
+from modenhet.report.table import (
+    Translate,
+    bounds_legend,
+    collect_path,
+    gap_note,
+    level_cells,
+    ordered_gap,
+    progress_text,
+    run_header,
+    status_word,
+)
+from modenhet.results import Evaluation
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 
@@ -34,13 +46,21 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
             if more:
                 shown.append(_("(+%(count)s more)") % {"count": more})
             reason = "; ".join(shown)
-            rows.append([name, *["" for _factor in factors], _("error"), _cell(reason)])
+            rows.append([name, *["" for _factor in factors], _("error"), "", _cell(reason)])
         else:
-            rows.append([name, *evaluation.levels, evaluation.overall, ""])
-    headers = [_("Municipality"), *[_cell(f.title) for f in factors], _("Overall"), _("Note")]
+            rows.append([name, *level_cells(evaluation), ""])
+    headers = [
+        _("Municipality"),
+        *[_cell(f.title) for f in factors],
+        _("Overall"),
+        _("Decided"),
+        _("Note"),
+    ]
     if not any(row[-1] for row in rows):
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
+    if any(o.evaluation is not None and o.evaluation.bounded for o in collected):
+        out.write("\n" + bounds_legend(_) + "\n")
     if len(collected) != 1 or collected[0].evaluation is None:
         return
     evaluation = collected[0].evaluation
@@ -68,3 +88,23 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         return
     headers = [_("Factor"), _("Next level"), _("Criterion"), _("Status"), _("Advice"), _("Ref")]
     out.write(tabulate(gap_rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
+    write_collect(evaluation, out, _)
+
+
+def write_collect(evaluation: Evaluation, out: TextIO, _: Translate) -> None:
+    """What to collect next: every path, the ones that could unlock the most levels first."""
+    items = evaluation.to_collect()
+    if not items:
+        return
+    out.write("\n## " + _("What to collect next") + "\n\n")
+    rows = [
+        [
+            _cell(collect_path(item, _)),
+            _cell(item.title or ""),
+            item.levels,
+            ", ".join(factor for factor, _levels in item.factors),
+        ]
+        for item in items
+    ]
+    headers = [_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")]
+    out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")

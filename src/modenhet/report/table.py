@@ -1,6 +1,7 @@
 """The terminal table: for one document the legal floor, each factor's level and, under it, the
-gap with each missing criterion's title, status and advice; for several, one summary row per
-municipality and how many stand at each level. The report's own words are translated
+gap with each missing criterion's title, status and advice, then what to collect next; for
+several, one summary row per municipality and how many stand at each level. A level that is not
+settled shows as `2–4` (spec 9.4). The report's own words are translated
 (`modenhet.i18n`); titles, labels and advice are shown as the rule set writes them.
 """
 
@@ -13,13 +14,15 @@ from tabulate import tabulate
 
 from modenhet.errors import visible
 from modenhet.i18n import translator
-from modenhet.results import CriterionResult, Evaluation, FactorResult
+from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect, level_text
 from modenhet.run import Outcome, RunInfo, municipality_name
 
 Translate = Callable[[str], str]
 
 
-ARROWS = {"up": "↑", "down": "↓", "same": "="}  # a level then and now (compare, impact)
+# A level then and now (compare, impact); "bounds": the proven level stayed, level_max moved.
+ARROWS = {"up": "↑", "down": "↓", "same": "=", "bounds": "↕"}
+COLLECT_SHOWN = 10  # paths the one-document table lists under "what to collect next"
 
 
 def status_word(status: str, _: Translate) -> str:
@@ -63,6 +66,78 @@ def ordered_gap(factor: FactorResult) -> list[CriterionResult]:
     return sorted(factor.gap, key=lambda criterion: not criterion.legal)
 
 
+def level_with_label(level: int, level_max: int, label: str, label_max: str) -> str:
+    """`3 Etablert`, or `2–4 Grunnleggjande – Integrert` for a level that is not settled."""
+    return f"{level_text(level, level_max)} {label_text(label, label_max, level_max != level)}"
+
+
+def level_then_or_now(
+    level: int | None, label: str | None, level_max: int | None, label_max: str | None
+) -> str:
+    """One side's level in compare and impact: `—` where there is none, the bounds where
+    they are recorded and differ, then the label(s) where known."""
+    if level is None:
+        return "—"
+    high = level if level_max is None else level_max
+    if label is None:
+        return level_text(level, high)
+    return level_with_label(level, high, label, label_max or label)
+
+
+def label_text(label: str, label_max: str, bounded: bool) -> str:
+    """The labels of a level's bounds: `Grunnleggjande – Integrert`, or the one label."""
+    return f"{label} – {label_max}" if bounded else label
+
+
+def decided_text(decided: tuple[int, int], _: Translate) -> str:
+    return _("%(decided)s of %(of)s decided") % {"decided": decided[0], "of": decided[1]}
+
+
+def bounds_legend(_: Translate) -> str:
+    return _(
+        "L–M: level L is proven; M is the highest level the factor can reach if every "
+        "unknown criterion turns out to be met."
+    )
+
+
+def collect_path(item: ToCollect, _: Translate) -> str:
+    """The path, marked where it holds a partial value."""
+    return item.path + (" " + _("(partly known)") if item.partial else "")
+
+
+def collect_rows(items: list[ToCollect], _: Translate) -> list[list[Any]]:
+    return [
+        [
+            collect_path(item, _),
+            item.title or "",
+            item.levels,
+            ", ".join(factor for factor, _levels in item.factors),
+        ]
+        for item in items
+    ]
+
+
+def collect_section(evaluation: Evaluation, _: Translate) -> str:
+    """What to collect next: the missing paths that stand between proven and possible levels,
+    the ones that could unlock the most levels first ("" when every level is settled)."""
+    items = evaluation.to_collect()
+    if not items:
+        return ""
+    shown = items[:COLLECT_SHOWN]
+    table = tabulate(
+        collect_rows(shown, _),
+        headers=[_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")],
+        disable_numparse=True,
+        maxcolwidths=[56, 36, None, None],
+    )
+    text = _("What to collect next (the fields that could unlock the most levels first):")
+    text += "\n" + table + "\n"
+    if len(items) > len(shown):
+        more = len(items) - len(shown)
+        text += _("(+%(count)s more: modenhet explain lists them all)") % {"count": more} + "\n"
+    return text
+
+
 def progress_text(factor: FactorResult, _: Translate) -> str:
     progress = factor.progress
     if progress is None:
@@ -71,10 +146,16 @@ def progress_text(factor: FactorResult, _: Translate) -> str:
 
 
 def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
+    overall = {
+        "level": level_text(evaluation.overall, evaluation.overall_max),
+        "label": label_text(
+            evaluation.overall_label, evaluation.overall_label_max, evaluation.bounded
+        ),
+    }
     lines = [
         f"{municipality_name(outcome)} · {outcome.source}",
-        _("Overall level: %(level)s %(label)s")
-        % {"level": evaluation.overall, "label": evaluation.overall_label},
+        _("Overall level: %(level)s %(label)s") % overall
+        + f" · {decided_text(evaluation.decided, _)}",
         "",
     ]
     floor = evaluation.legal_floor
@@ -86,8 +167,9 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
         lines.append("")
     rows: list[list[Any]] = []
     for factor in evaluation.factors.values():
-        level = f"{factor.level} {factor.label}"
-        rows.append([factor.title, level, progress_text(factor, _), ""])
+        level = level_with_label(factor.level, factor.level_max, factor.label, factor.label_max)
+        status = f"{progress_text(factor, _)} · {decided_text(factor.decided, _)}"
+        rows.append([factor.title, level, status, ""])
         for criterion in ordered_gap(factor):
             mark = "§ " if criterion.legal else ""
             title = f"→ {factor.next_level}: {mark}{criterion.title}"
@@ -96,22 +178,34 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
         rows,
         headers=[_("Factor / gap to the next level"), _("Level"), _("Status"), _("Advice")],
         disable_numparse=True,
-        maxcolwidths=[46, None, None, 56],
+        maxcolwidths=[46, 30, None, 56],
     )
-    return "\n".join(lines) + "\n" + table + "\n"
+    text = "\n".join(lines) + "\n" + table + "\n"
+    if evaluation.bounded:
+        text += "\n" + bounds_legend(_) + "\n"
+    collect = collect_section(evaluation, _)
+    return text + ("\n" + collect if collect else "")
 
 
 def distribution(run: RunInfo, evaluations: list[Evaluation], _: Translate) -> str:
-    """How many municipalities stand at each level, per factor and overall."""
+    """How many municipalities stand at each level, per factor and overall; a level that is
+    not settled (`2–4`) counts in a column of its own, never at its proven level."""
     levels = [level.number for level in run.ruleset.levels]
     rows = []
     for number, factor in enumerate(run.ruleset.factors):
-        counts = [sum(e.levels[number] == level for e in evaluations) for level in levels]
-        rows.append([factor.id, *counts])
-    overall = [sum(e.overall == level for e in evaluations) for level in levels]
-    rows.append([_("overall"), *overall])
-    headers = [_("Documents at level"), *[str(level) for level in levels]]
+        pairs = [(e.levels[number], e.levels_max[number]) for e in evaluations]
+        rows.append([factor.id, *settled_counts(pairs, levels)])
+    overall = [(e.overall, e.overall_max) for e in evaluations]
+    rows.append([_("overall"), *settled_counts(overall, levels)])
+    headers = [_("Documents at level"), *[str(level) for level in levels], _("not settled")]
     return tabulate(rows, headers=headers, disable_numparse=True)
+
+
+def settled_counts(pairs: list[tuple[int, int]], levels: list[int]) -> list[int]:
+    """Of (level, level_max) pairs: how many are settled at each level, then how many are not
+    settled."""
+    counts = [sum(low == high == level for low, high in pairs) for level in levels]
+    return [*counts, sum(low != high for low, high in pairs)]
 
 
 def summary(run: RunInfo, outcomes: list[Outcome], _: Translate) -> str:
@@ -127,11 +221,17 @@ def summary(run: RunInfo, outcomes: list[Outcome], _: Translate) -> str:
             if more:
                 reason = f"{reason[:60]} " + _("(+%(count)s more)") % {"count": more}
             rows.append(
-                [municipality_name(outcome), *["" for _factor in factors], _("error"), reason[:80]]
+                [
+                    municipality_name(outcome),
+                    *["" for _factor in factors],
+                    _("error"),
+                    "",
+                    reason[:80],
+                ]
             )
             continue
-        rows.append([municipality_name(outcome), *evaluation.levels, evaluation.overall, ""])
-    headers = [_("Municipality"), *factors, _("overall"), _("note")]
+        rows.append([municipality_name(outcome), *level_cells(evaluation), ""])
+    headers = [_("Municipality"), *factors, _("overall"), _("decided"), _("note")]
     if not any(row[-1] for row in rows):
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     table = tabulate(rows, headers=headers, disable_numparse=True)
@@ -140,5 +240,19 @@ def summary(run: RunInfo, outcomes: list[Outcome], _: Translate) -> str:
     legend = "\n" + _("Factors:") + " "
     legend += ", ".join(f"{f.id} = {f.title}" for f in run.ruleset.factors)
     evaluations = [o.evaluation for o in outcomes if o.evaluation is not None]
+    if any(evaluation.bounded for evaluation in evaluations):
+        legend += "\n" + bounds_legend(_)
     spread = "\n\n" + distribution(run, evaluations, _) if evaluations else ""
     return table + "\n" + footer + legend + spread + "\n"
+
+
+def level_cells(evaluation: Evaluation) -> list[str]:
+    """A summary row's cells: each factor's level, the overall level (`2–4` where not
+    settled), and the decided criteria as `D/T`."""
+    pairs = zip(evaluation.levels, evaluation.levels_max, strict=True)
+    decided, of = evaluation.decided
+    return [
+        *(level_text(low, high) for low, high in pairs),
+        level_text(evaluation.overall, evaluation.overall_max),
+        f"{decided}/{of}",
+    ]
