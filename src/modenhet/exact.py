@@ -84,6 +84,26 @@ def read_key(obj: dict[str, Any], key: str) -> Any:
     return _MISSING
 
 
+def value_at(doc: Any, path: PathKey) -> Any:
+    """The value at a missing path in the document, or None when it is absent or null; an
+    index reads the known elements of a partial list as it reads a list."""
+    value = doc
+    for segment in path:
+        if isinstance(segment, int):
+            if v.partial_kind(value) == "list":
+                value = value["at_least"]
+            if value.__class__ is not list or segment >= len(value):
+                return None
+            value = value[segment]
+        else:
+            if value.__class__ is not dict:
+                return None
+            value = read_key(value, segment)
+            if value is _MISSING:
+                return None
+    return value
+
+
 def key_of(result: Result, key: str) -> Result:
     """Read `key` from a result, keeping track of where in the document it was."""
     match result:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from modenhet.exact import ExactRun, Failure, Result, Unknown
+from modenhet.exact import ExactRun, Failure, Result, Unknown, value_at
 from modenhet.model import CriterionDef, FactorDef
 from modenhet.schemawalk import field_title
 from modenhet.values import parse_path, render_path
@@ -289,6 +289,7 @@ class Settled:
     messages: dict[int, str]  # of each criterion in error, by index
     levels_max: tuple[int, ...]
     overall_max: int
+    partly: dict[int, frozenset[str]] = field(default_factory=dict)  # `partly_known`, by index
 
 
 class Evaluation:
@@ -354,6 +355,7 @@ class Evaluation:
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
+        partly = {i: self.partly_known(i) for i, status in enumerate(statuses) if status is None}
         return Settled(
             statuses,
             self.levels,
@@ -363,6 +365,7 @@ class Evaluation:
             errors,
             self.levels_max,
             self.overall_max,
+            {i: paths for i, paths in partly.items() if paths},
         )
 
     @property
@@ -440,9 +443,20 @@ class Evaluation:
 
     def partly_known(self, index: int) -> frozenset[str]:
         """Of an unknown criterion's missing paths, those that hold a partial value (spec 9.2:
-        `{"at_least": ...}`, a year-only date) rather than nothing. Hook for partial evidence
-        (issue 12, items 3 and 4): until the evaluators report them, there are none."""
-        return frozenset()
+        `{"at_least": ...}`, a year-only date) rather than nothing: reports mark them as partly
+        known (spec 9.3)."""
+        if self._settled is not None:
+            return self._settled.partly.get(index, frozenset())
+        if self.statuses[index] is not None:
+            return frozenset()
+        result = self.exact_result(index)
+        if not isinstance(result, Unknown):
+            return frozenset()
+        return frozenset(
+            render_path(path, self._ruleset.hidden_roots)
+            for path in result.missing
+            if value_at(self._doc, path) is not None
+        )
 
     def field_title(self, path: str) -> str | None:
         """The title the rule set's evidence schema gives the field at a rendered path."""
