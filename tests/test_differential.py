@@ -400,11 +400,13 @@ def _same_kind(draw: Any, value: Any) -> Any:
     if isinstance(value, bool):
         return draw(st.booleans())
     if isinstance(value, int | float):
-        return draw(st.one_of(st.integers(-2, 40), st.sampled_from([0.5, 2.5, 1e6])))
+        number = draw(st.one_of(st.integers(-2, 40), st.sampled_from([0.5, 2.5, 1e6])))
+        return {"at_least": number} if draw(st.booleans()) else number  # a partial number
     if isinstance(value, str):
-        return draw(st.one_of(TEXTS, st.just(value)))
+        return draw(st.one_of(TEXTS, st.just(value), PARTIAL_DATES))
     if isinstance(value, list):
-        return value[: draw(st.integers(0, len(value)))]
+        part = value[: draw(st.integers(0, len(value)))]
+        return {"at_least": part} if draw(st.booleans()) else part  # a partial list
     return value
 
 
@@ -435,7 +437,8 @@ def mutated_samples(draw: Any, *, keep_kinds: bool) -> dict[str, Any]:
 
 @functools.cache
 def _samples() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    paths = sorted(SAMPLES.glob("*.json")) + sorted(SAMPLES.glob("partial/*.json"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 @functools.cache

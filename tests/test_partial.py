@@ -269,6 +269,10 @@ def _samples() -> list[dict[str, Any]]:
     return [json.loads(p.read_text("utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
 
 
+def _partial_samples() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted(SAMPLES.glob("partial/*.json"))]
+
+
 def _has_partial(value: Any) -> bool:
     if isinstance(value, dict):
         return list(value) == ["at_least"] or any(_has_partial(v) for v in value.values())
@@ -309,7 +313,7 @@ def _list_fields(doc: dict[str, Any]) -> list[tuple[str, str]]:
 def partial_documents(draw: Any) -> dict[str, Any]:
     """A sample with some lists cut to a part of them, counts and amounts to a lower bound, and
     dates to their year or month: evidence as a reviewer records it from public documents."""
-    doc = copy.deepcopy(draw(st.sampled_from(_samples())))
+    doc = copy.deepcopy(draw(st.sampled_from(_samples() + _partial_samples())))
     doc["schema_version"] = "1.1"
     for section, fields in doc.get("evidence", {}).items():
         if not isinstance(fields, dict):
