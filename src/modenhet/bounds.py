@@ -66,6 +66,16 @@ def is_partial_operand(value: Any) -> bool:
     return cls is str and v.partial_date(value) is not None
 
 
+def may_be_partial(value: Any) -> bool:
+    """`involves_partial`, quick for the plain values most comparisons meet."""
+    cls = value.__class__
+    if cls is int or cls is float or cls is bool or cls is datetime.date:
+        return False
+    if cls is str:
+        return len(value) in (4, 7) and v.partial_date(value) is not None
+    return involves_partial(value)
+
+
 def involves_partial(value: Any) -> bool:
     """`is_partial_operand` for the value or anything inside it (lists, objects)."""
     stack = [value]

@@ -109,7 +109,7 @@ def key_of(result: Result, key: str) -> Result:
     match result:
         case Known(value=value, origin=origin):
             path = (*origin, key) if origin is not None else None
-            if value.__class__ is not dict or v.partial_kind(value) is not None:
+            if value.__class__ is not dict or (len(value) == 1 and v.partial_kind(value)):
                 return Failure(f"cannot read key '{key}' from {v.described(value)}")
             found = read_key(value, key)
             if found is _MISSING or found is None:
@@ -233,7 +233,7 @@ def equality(left: Result, right: Result, text: str, budget: Budget) -> Result:
         return early
     assert isinstance(left, Known) and isinstance(right, Known)
     budget.spend(v.comparison_steps(left.value, right.value))
-    if not (b.involves_partial(left.value) or b.involves_partial(right.value)):
+    if not (b.may_be_partial(left.value) or b.may_be_partial(right.value)):
         return _attempt(text, lambda: v.equal(left.value, right.value))
     found: list[PathKey] = []
     try:

@@ -308,6 +308,7 @@ class Evaluation:
         "_factors",
         "_settled",
         "_bounds",
+        "_exact_decided",
     )
 
     def __init__(
@@ -330,6 +331,9 @@ class Evaluation:
         self._ruleset = ruleset
         self._doc = doc
         self._run = run
+        # Whether the exact evaluator decided a criterion the fast path could not: only then
+        # can a partial value have been met (the fast path hands every one over).
+        self._exact_decided = run is not None
         self._factors: dict[str, FactorResult] | None = None
         self._settled: Settled | None = None
         # (levels_max, overall_max) when known in advance; else computed from the statuses.
@@ -355,7 +359,11 @@ class Evaluation:
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
-        partly = {i: self.partly_known(i) for i, status in enumerate(statuses) if status is None}
+        partly: dict[int, frozenset[str]] = {}
+        if self._exact_decided:  # else none (see partly_known)
+            for i, status in enumerate(statuses):
+                if status is None and (paths := self.partly_known(i)):
+                    partly[i] = paths
         return Settled(
             statuses,
             self.levels,
@@ -365,7 +373,7 @@ class Evaluation:
             errors,
             self.levels_max,
             self.overall_max,
-            {i: paths for i, paths in partly.items() if paths},
+            partly,
         )
 
     @property
@@ -410,6 +418,7 @@ class Evaluation:
         if self._statuses is None:
             self._statuses, run = self._ruleset.statuses_of(self._doc, self.as_of)
             self._run = self._run or run
+            self._exact_decided = run is not None
         return self._statuses
 
     @property
@@ -447,8 +456,12 @@ class Evaluation:
         known (spec 9.3)."""
         if self._settled is not None:
             return self._settled.partly.get(index, frozenset())
-        if self.statuses[index] is not None:
-            return frozenset()
+        if self.statuses[index] is not None or not self._exact_decided:
+            return frozenset()  # decided by the fast path, which never reads a partial value
+        static = self._ruleset.static_paths.get(index)
+        if static is not None:  # no need to run the exact evaluator: one path can be missing
+            present = value_at(self._doc, static) is not None
+            return frozenset(self._ruleset.static_missing[index]) if present else frozenset()
         result = self.exact_result(index)
         if not isinstance(result, Unknown):
             return frozenset()

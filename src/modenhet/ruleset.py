@@ -53,10 +53,12 @@ class RuleSet:
         self.hidden_roots = frozenset(model.lets)
         # Criteria that can only be unknown for one path: their missing path, rendered once.
         self.static_missing: dict[int, list[str]] = {}
+        self.static_paths: dict[int, tuple[str | int, ...]] = {}  # the same, as keys
         for criterion in model.criteria:
             path = single_evidence_path(criterion.when, model)
             if path is not None:
                 self.static_missing[criterion.index] = [render_path(path, self.hidden_roots)]
+                self.static_paths[criterion.index] = path
         self._validator: Any = None
 
     # -- what the rule set is
