@@ -498,7 +498,8 @@ class Walker:
         if isinstance(base, Unk):
             return absent((*base.origin, key)) if base.origin is not None else base
         origin = (*base.origin, key) if base.origin is not None else None
-        if type(base.value) is not dict or at_least(base.value) is not None:
+        partial = at_least(base.value) is not None and base.origin != ()  # () is the document
+        if type(base.value) is not dict or partial:
             return Err(f"cannot read key {key!r} from {base.value!r}")
         for candidate, value in base.value.items():
             if nfc(candidate) == nfc(key):
@@ -685,7 +686,9 @@ class Walker:
                 return Val(False)
             value = result.value
             for key in keys:
-                if type(value) is not dict or at_least(value) is not None:
+                if type(value) is not dict or (
+                    at_least(value) is not None and value is not self.doc
+                ):
                     return Val(False)
                 value = next((v for k, v in value.items() if nfc(k) == nfc(key)), None)
             return Val(value is not None)

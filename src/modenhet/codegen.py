@@ -166,7 +166,7 @@ class FastCompiler:
                 node = self.nodes[variable]
                 assert node.parent is not None
                 parent, key = node.parent.variable, repr(node.key)
-                if node.key == PARTIAL_KEY:
+                if node.key == PARTIAL_KEY and parent != "doc":
                     out.append(f"{pad}{variable} = _partial_key({parent}, {key})")
                     continue
                 out.append(
@@ -174,7 +174,7 @@ class FastCompiler:
                     f"else _not_object({parent})"
                 )
                 out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = _nfc_get({parent}, {key})")
+                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key})")
             return out
 
         steps = process_limits().evaluation_steps
@@ -241,12 +241,13 @@ class FastCompiler:
         pad = "    " * depth
         lines = [f"{pad}if {node.variable}.__class__ is dict:"]
         for key, child in node.children.items():
-            if key == PARTIAL_KEY:
+            if key == PARTIAL_KEY and node.variable != "doc":
                 lines.append(f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r})")
                 continue
             lines.append(f"{pad}    {child.variable} = {node.variable}.get({key!r})")
             lines.append(f"{pad}    if {child.variable} is None:")
-            lines.append(f"{pad}        {child.variable} = _nfc_get({node.variable}, {key!r})")
+            nfc_get = _nfc_helper(node.variable)
+            lines.append(f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r})")
         for child in node.children.values():
             lines += self.prelude(child, depth + 1)
         lines.append(f"{pad}else:")
@@ -635,6 +636,12 @@ def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None
 
 
 PARTIAL_KEY = "at_least"
+
+
+def _nfc_helper(parent: str) -> str:
+    """The runtime helper for a key absent in one Unicode form: the document itself is always
+    an object (spec 9.3a), any other object may be a partial value."""
+    return "_nfc_get_root" if parent == "doc" else "_nfc_get"
 
 
 def _key_helper(key: str) -> str:

@@ -109,7 +109,9 @@ def key_of(result: Result, key: str) -> Result:
     match result:
         case Known(value=value, origin=origin):
             path = (*origin, key) if origin is not None else None
-            if value.__class__ is not dict or (len(value) == 1 and v.partial_kind(value)):
+            if value.__class__ is not dict or (
+                len(value) == 1 and origin != () and v.partial_kind(value)  # () is the document
+            ):
                 return Failure(f"cannot read key '{key}' from {v.described(value)}")
             found = read_key(value, key)
             if found is _MISSING or found is None:
@@ -602,7 +604,9 @@ class ExactCompiler:
                 return FALSE
             value = result.value
             for key in keys:
-                if value.__class__ is not dict or v.partial_kind(value) is not None:
+                if value.__class__ is not dict or (
+                    value is not frame.doc and v.partial_kind(value) is not None
+                ):
                     return FALSE
                 value = read_key(value, key)
                 if value is _MISSING or value is None:

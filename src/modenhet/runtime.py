@@ -26,6 +26,13 @@ def nfc_get(obj: Any, key: str) -> Any:
         return None  # not an object, or present and null
     if len(obj) == 1 and v.partial_kind(obj) is not None:
         raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
+    return nfc_get_root(obj, key)
+
+
+def nfc_get_root(obj: Any, key: str) -> Any:
+    """`nfc_get` on the document itself, which is always an object (spec 9.3a)."""
+    if obj.__class__ is not dict or key in obj:
+        return None
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
             return obj[candidate]
@@ -236,6 +243,7 @@ def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> in
 
 NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
+    "_nfc_get_root": nfc_get_root,
     "_not_object": not_object,
     "_fallback": fallback,
     "_key": key,

@@ -195,6 +195,14 @@ CASES = [
     case("at_least holding a string is an object", "evidence.o.at_least == \"a\"",
          ev(o={"at_least": "a"}), "met"),
     case("a partial value as a condition is an error", "evidence.n", ev(n=N), "error"),
+    # the evidence document itself is always an object (9.3a)
+    case("a document that looks partial is an object", "count(at_least) == 2",
+         {"at_least": [1, 2]}, "met"),
+    case("exists in a document that looks partial", "exists(at_least)", {"at_least": 3},
+         "met"),
+    case("a key absent from a document that looks partial", "evidence.x > 1", {"at_least": 3},
+         "unknown", {"evidence.x"}),
+    case("exists of a key absent from it", "exists(evidence.x)", {"at_least": 3}, "not_met"),
     # partial status goes with the value (9.3a)
     case("through a let", "m >= 3", ev(n=N), "met", lets="let m = evidence.n"),
     case("through a let, unsure", "m > 3", ev(n=N), "unknown", MN, lets="let m = evidence.n"),
