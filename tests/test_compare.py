@@ -147,19 +147,30 @@ def test_two_evidence_files(molde_pair: tuple[str, str]) -> None:
         "anchoring": "up",
         "strategy": "same",
         "coordination": "up",
-        "economy": "same",
+        # dwellings_per_1000 (level 5) went from not met to unknown: still 4 proven, but 5 is
+        # possible now (spec 9.4: a change in either bound is a change).
+        "economy": "bounds",
         "competence": "up",
         "participation": "same",
     }
+    economy = molde["factors"]["economy"]
+    assert (economy["old"], economy["old_max"], economy["new"], economy["new_max"]) == (4, 4, 4, 5)
     assert molde["overall"] == {
         "old": 3,
         "old_label": "Definert",
+        "old_max": 3,
         "new": 4,
         "new_label": "Styrt",
+        "new_max": 4,
         "change": "up",
     }
     assert criteria(molde) == BETTER_CRITERIA
-    assert report["summary"]["overall"] == {"improved": 1, "regressed": 0, "unchanged": 0}
+    assert report["summary"]["overall"] == {
+        "improved": 1,
+        "regressed": 0,
+        "unchanged": 0,
+        "bounds_changed": 0,
+    }
     assert report["warnings"] == []
 
 
@@ -183,6 +194,7 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
     assert rows["Forankring og eigarskap"] == ["3 Definert", "5 Leiande", "↑"]
     assert rows["Overordna strategi"] == ["4 Styrt", "4 Styrt", "="]
     assert rows["Kompetanse"] == ["3 Definert", "4 Styrt", "↑"]
+    assert rows["Økonomiske ressursar"] == ["4 Styrt", "4–5 Styrt – Leiande", "↕"]
     assert rows["Kriterium"] == ["Tittel", "Nivå", "Status før → no"]
     for factor, criterion, level, old, new in BETTER_CRITERIA:
         row = rows[f"{factor}.{criterion}"]
@@ -226,6 +238,30 @@ def make_report(
     )
     assert result.exit_code == 0, result.stderr
     return path
+
+
+def test_a_report_from_before_level_bounds_compares_by_the_proven_level(
+    molde_pair: tuple[str, str],
+) -> None:
+    """A report without level_max (written before spec 9.4) is still a valid side: levels
+    compare as before, and no change of bounds is claimed where one side has none."""
+    path = Path(make_report("old.report.json", molde_pair[0]))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for result in data["results"]:
+        for key in ("overall_max", "overall_label_max", "decided"):
+            del result[key]
+        for factor in result["factors"].values():
+            for key in ("level_max", "label_max", "decided"):
+                del factor[key]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = as_json(str(path), molde_pair[1])
+    assert report["warnings"] == [] and report["not_compared"] == []
+    (molde,) = report["municipalities"]
+    changes = {fid: factor["change"] for fid, factor in molde["factors"].items()}
+    assert changes["economy"] == "same"  # 4 then, 4–5 now: OLD does not record its bound
+    assert molde["factors"]["economy"]["old_max"] is None
+    assert molde["factors"]["economy"]["new_max"] == 5
+    assert levels(molde, "new") == BETTER_LEVELS
 
 
 def test_two_reports_compare_as_their_evidence_does(molde_pair: tuple[str, str]) -> None:
@@ -317,14 +353,17 @@ def test_two_folders_one_added_one_removed(folders: tuple[str, str]) -> None:
     assert criteria(tynset) == [] and tynset["overall"]["change"] == "same"
     assert [m["source"] for m in report["only_in_old"]] == ["old/1151-utsira.json"]
     assert [m["source"] for m in report["only_in_new"]] == ["new/4601-bergen.json"]
+    # Molde's economy keeps level 4 but may reach 5 now (BETTER_CRITERIA): its bounds changed.
+    bounds = {factor: int(factor == "economy") for factor in FACTORS}
     assert report["summary"] == {
         "compared": 2,
-        "overall": {"improved": 1, "regressed": 0, "unchanged": 1},
+        "overall": {"improved": 1, "regressed": 0, "unchanged": 1, "bounds_changed": 0},
         "factors": {
             factor: {
                 "improved": int(BETTER_LEVELS[factor] > MOLDE[factor]),
                 "regressed": 0,
-                "unchanged": 2 - int(BETTER_LEVELS[factor] > MOLDE[factor]),
+                "unchanged": 2 - int(BETTER_LEVELS[factor] > MOLDE[factor]) - bounds[factor],
+                "bounds_changed": bounds[factor],
             }
             for factor in FACTORS
         },
@@ -347,8 +386,9 @@ def test_two_folders_as_a_table(folders: tuple[str, str]) -> None:
     assert out.index("Molde (1506) ·") < out.index("Tynset (3427) ·") < out.index("Summary")
     assert "Summary: 2 municipalities compared: 1 improved, 0 regressed, 1 unchanged" in out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[-12:] if line}
-    assert rows["anchoring"] == ["1", "0", "1"] and rows["strategy"] == ["0", "0", "2"]
-    assert rows["overall"] == ["1", "0", "1"]
+    assert rows["anchoring"] == ["1", "0", "1", "0"] and rows["strategy"] == ["0", "0", "2", "0"]
+    assert rows["economy"] == ["0", "0", "1", "1"]
+    assert rows["overall"] == ["1", "0", "1", "0"]
     assert "Only in OLD: Utsira (1151)\nOnly in NEW: Bergen (4601)\nNot compared: none\n" in out
 
 
@@ -460,7 +500,12 @@ def test_regression_and_fail_on_regression(tmp_path: Path) -> None:
     assert criteria(molde) == [("strategy", "current_action_plan", 3, "met", "not_met")]
     assert (molde["overall"]["old"], molde["overall"]["new"]) == (3, 2)
     assert molde["overall"]["change"] == "down"
-    assert report["summary"]["overall"] == {"improved": 0, "regressed": 1, "unchanged": 0}
+    assert report["summary"]["overall"] == {
+        "improved": 0,
+        "regressed": 1,
+        "unchanged": 0,
+        "bounds_changed": 0,
+    }
 
     plain = cli("old.json", "new.json", *AS_OF, *EN)
     assert plain.exit_code == 0  # a regression is a finding
@@ -636,14 +681,24 @@ def test_json_structure(folders: tuple[str, str]) -> None:
     molde = report["municipalities"][0]
     assert list(molde) == ["number", "name", "old", "new", "overall", "factors", "criteria"]
     assert list(molde["old"]) == ["source", "sha256"]
-    assert list(molde["overall"]) == ["old", "old_label", "new", "new_label", "change"]
+    assert list(molde["overall"]) == [
+        "old",
+        "old_label",
+        "old_max",
+        "new",
+        "new_label",
+        "new_max",
+        "change",
+    ]
     assert list(molde["factors"]) == FACTORS
     assert list(molde["factors"]["economy"]) == [
         "title",
         "old",
         "old_label",
+        "old_max",
         "new",
         "new_label",
+        "new_max",
         "change",
     ]
     assert molde["factors"]["economy"]["title"] == "Økonomiske ressursar"

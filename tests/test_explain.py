@@ -30,9 +30,25 @@ def test_a_weak_sample_shows_the_values_that_stopped_each_factor() -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("Alstahaug (1820) · samples/1820-alstahaug.json · as of 2025-06-30\n")
-    # strategy stops at 2: the master plan goal is missing, the action plan's end date is null
+    # strategy stops at 2: the master plan goal is missing, the action plan's end date is null.
+    # Level 4 is met (measurable goals, four services); at level 5 the needs overview of
+    # 2022-10-01 is not younger than two years (not met), land use is absent: so 2–4, and of
+    # the 8 criteria 4 are met and 1 is not met.
     strategy = out[out.index("Overordna strategi:") : out.index("Organisering og samordning:")]
-    assert "level 2 Grunnleggjande — stops here: level 3 has 0 of 2 criteria met" in strategy
+    assert (
+        "level 2–4 Grunnleggjande – Styrt (5 of 8 decided) — stops here: level 3 has 0 of 2 "
+        "criteria met" in strategy
+    )
+    # What to collect: both level-3 paths stand before levels 3 and 4 (land use, at level 5,
+    # is above level_max: filling it in cannot lift the factor).
+    assert strategy.endswith(
+        "  To collect next, for up to level 4 (the most levels first):\n"
+        "    + evidence.strategy.master_plan_goals «Mål i kommuneplanen» — "
+        "levels it could unlock: 2\n"
+        "    + evidence.strategy.action_plan.period_end «Slutten på planperioden» — "
+        "levels it could unlock: 2\n\n"
+    )
+    assert "land_reserved" not in strategy
     assert "§ master_plan_goals (level 3)" in strategy
     assert (
         "? strategi.master_plan_goals — missing  (#/evidence/strategy/master_plan_goals)"

@@ -665,7 +665,8 @@ def test_single_page_in_chromium(browser: DevTools, pages: Path) -> None:
         "(() => { const s = document.querySelector('svg.radar .shape').getBoundingClientRect();"
         " const m = document.querySelector('svg.radar .shape-max');"
         " const b = m.getBoundingClientRect(); const style = getComputedStyle(m);"
-        " return [b.width >= s.width, b.height >= s.height, b.width * b.height > s.width * s.height,"
+        " return [b.width >= s.width, b.height >= s.height,"
+        " b.width * b.height > s.width * s.height,"
         " style.fill, style.strokeDasharray, style.stroke !== 'none']; })()"
     )
     assert outline[:3] == [True, True, True]

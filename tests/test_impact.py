@@ -174,8 +174,10 @@ def test_the_municipalities_and_criteria_that_change(revised: str) -> None:
     assert bergen["overall"] == {
         "old": 5,
         "old_label": "Leiande",
+        "old_max": 5,  # Bergen's evidence is complete: every level is settled
         "new": 4,
         "new_label": "Styrt",
+        "new_max": 4,
         "change": "down",
     }
     assert list(bergen["factors"]) == FACTORS  # every factor, in rule-file order
@@ -191,7 +193,7 @@ def test_the_summary(revised: str) -> None:
         "changed": 3,
     }
     assert summary["unchanged"] == 5
-    assert summary["overall"] == {"up": 0, "down": 1, "same": 7}
+    assert summary["overall"] == {"up": 0, "down": 1, "same": 7, "bounds": 0}
     moved = {
         factor_id: (counts["up"], counts["down"], counts["same"])
         for factor_id, counts in summary["factors"].items()
@@ -262,8 +264,8 @@ def test_the_table(revised: str) -> None:
         "Summary: 8 documents, 8 compared: 3 change level, 5 unchanged; overall level 0 up, 1 down"
     ) in text
     summary = text[text.index("Level change") :].splitlines()
-    assert summary[2].split() == ["anchoring", "2", "0", "6"]
-    assert summary[8].split() == ["overall", "0", "1", "7"]
+    assert summary[2].split() == ["anchoring", "2", "0", "6", "0"]
+    assert summary[8].split() == ["overall", "0", "1", "7", "0"]
     assert text.endswith("Not compared: none\n")
 
 
@@ -412,20 +414,25 @@ def test_a_factor_added_and_a_factor_removed(work: Path) -> None:
         "title": "Bemanning",
         "old": None,
         "old_label": None,
+        "old_max": None,
         "new": 2,
         "new_label": "Grunnleggjande",
+        "new_max": 2,
         "change": "added",
     }
     assert bergen["factors"]["participation"]["change"] == "removed"
     assert bergen["factors"]["participation"]["old"] == 5
     assert all(d["criteria"] == [] for d in report["documents"])  # the factors are the cause
     summary = report["summary"]
-    assert summary["overall"] == {"up": 0, "down": 6, "same": 2}
+    # Utsira stays at 1 proven, but its possible overall level falls from 3 (economy at most 3)
+    # to 2 (staffing, unknown, at most 2): its bounds changed. Lærdal's 1 is settled on both.
+    assert summary["overall"] == {"up": 0, "down": 6, "same": 1, "bounds": 1}
     assert summary["factors"]["staffing"] == {
         "title": "Bemanning",
         "up": 0,
         "down": 0,
         "same": 0,
+        "bounds": 0,
         "added": 8,
         "removed": 0,
     }

@@ -102,6 +102,37 @@ def test_a_tampered_report_is_caught(workspace: Path) -> None:
     assert "samples/1103-stavanger.json: the same input now evaluates differently (overall)" in out
 
 
+def test_a_tampered_bound_is_caught(workspace: Path) -> None:
+    path = report(workspace)
+    data = json.loads(path.read_text("utf-8"))
+    data["results"][1]["overall_max"] = 1  # Utsira is 1–3
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    assert code == 1
+    assert "samples/1151-utsira.json: the same input now evaluates differently (overall_max)" in out
+
+
+def test_a_report_from_before_level_bounds_still_holds(workspace: Path) -> None:
+    """A report written before spec 9.4 has no bounds: what it records still holds."""
+    path = report(workspace)
+    data = json.loads(path.read_text("utf-8"))
+    for result in data["results"]:
+        for key in ("overall_max", "overall_label_max", "decided"):
+            del result[key]
+        for factor in result["factors"].values():
+            for key in ("level_max", "label_max", "decided"):
+                del factor[key]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    assert code == 0, out
+    assert out.count(": holds\n") == 8
+    # Its levels are still checked.
+    data["results"][0]["factors"]["economy"]["level"] = 5
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    assert code == 1 and "evaluates differently (factors)" in out
+
+
 def test_jsonl_lines_are_verified_line_by_line(workspace: Path) -> None:
     lines = [
         json.dumps(json.loads(p.read_text("utf-8")), ensure_ascii=False)

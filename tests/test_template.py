@@ -58,7 +58,9 @@ def test_template_has_every_field_null_and_evaluates_to_the_floor() -> None:
     result = ruleset.evaluate(template, as_of=AS_OF)
     assert result.overall == 1 and set(result.levels) == {1}
     statuses = {c.status for f in result.factors.values() for c in f.criteria}
-    assert statuses <= {"unknown", "not_met"}
+    assert statuses == {"unknown"}  # nothing known, so nothing decided: 1–5 everywhere
+    assert (result.overall_max, set(result.levels_max)) == (5, {5})
+    assert result.decided == (0, len(ruleset.model.criteria))
 
 
 def test_a_filled_in_template_evaluates_as_the_sample() -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     )
     from modenhet.evidence import read_evidence
     from modenhet.resources import default_rules_path, default_schema_path
-    from modenhet.results import CriterionResult, Evaluation, FactorResult
+    from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect
     from modenhet.ruleset import RuleSet, load_ruleset
 
 _LAZY = {
@@ -44,6 +44,7 @@ _LAZY = {
     "CriterionResult": "modenhet.results",
     "Evaluation": "modenhet.results",
     "FactorResult": "modenhet.results",
+    "ToCollect": "modenhet.results",
     "RuleSet": "modenhet.ruleset",
     "load_ruleset": "modenhet.ruleset",
 }
@@ -58,6 +59,7 @@ __all__ = [
     "RuleError",
     "RuleFileError",
     "RuleSet",
+    "ToCollect",
     "Violation",
     "__version__",
     "default_rules_path",

@@ -404,6 +404,12 @@ class Evaluation:
         return self.levels_max != self.levels
 
     @property
+    def overall_bounded(self) -> bool:
+        """True when the overall level is not settled (`overall_max` exceeds it); it may be
+        settled while some factor is not."""
+        return self.overall_max != self.overall
+
+    @property
     def decided(self) -> tuple[int, int]:
         """How many criteria are met or not met, of how many (spec 9.1)."""
         statuses = self.statuses

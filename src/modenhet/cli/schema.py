@@ -57,8 +57,9 @@ def schema(*, format_: str, report: bool) -> None:
 def template(*, municipality: str | None) -> None:
     """Print an evidence document with every field present and null, to fill in.
 
-    Null means "not known": the template is valid as it stands, and evaluates to the floor
-    level with every criterion unknown or not met until its fields are filled in.
+    Null means "not known": the template is valid as it stands, and evaluates to 1–5 in every
+    factor (nothing proven, every level still possible; no criterion decided) until its fields
+    are filled in.
 
     What is known only in part is written in its partial form (schema version 1.1):
     {"at_least": ["startlan"]} for a list of which these elements are known,

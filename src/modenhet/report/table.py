@@ -149,7 +149,7 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
     overall = {
         "level": level_text(evaluation.overall, evaluation.overall_max),
         "label": label_text(
-            evaluation.overall_label, evaluation.overall_label_max, evaluation.bounded
+            evaluation.overall_label, evaluation.overall_label_max, evaluation.overall_bounded
         ),
     }
     lines = [
