@@ -24,6 +24,8 @@ import modenhet
 from modenhet.cli import main
 from modenhet.exact import Known
 from modenhet.schemawalk import PARTIAL, resolve
+from modenhet.values import partial_date
+from test_differential import AS_OFS, documents, rule_sets
 
 from conftest import AS_OF, HEADER, RULES, SAMPLES
 
@@ -453,3 +455,63 @@ def test_the_exact_evaluator_keeps_partial_values_known() -> None:
     assert isinstance(frame.doc, dict)
     index = next(c.index for c in rs.model.criteria if c.id == "three_instruments")
     assert not isinstance(rs._exact.criteria[index](frame), Known)
+
+
+# ------------------------------------------- completions against generated rules (an oracle)
+
+
+def complete_anything(value: Any, rng: random.Random) -> Any:
+    """A completion of every partial value anywhere in a JSON value (spec 9.2): more elements
+    anywhere in a partial list, a number at or above a lower bound, a day of a year or month."""
+    if isinstance(value, dict):
+        if list(value) == ["at_least"] and isinstance(value["at_least"], list):
+            items = [complete_anything(item, rng) for item in value["at_least"]]
+            for _ in range(rng.randint(0, 2)):
+                items.insert(rng.randint(0, len(items)), rng.choice(EXTRA_ELEMENTS))
+            return items
+        if list(value) == ["at_least"] and type(value["at_least"]) in (int, float):
+            return value["at_least"] + rng.choice([0, 0, 1, 2.5, 7])
+        return {key: complete_anything(item, rng) for key, item in value.items()}
+    if isinstance(value, list):
+        return [complete_anything(item, rng) for item in value]
+    if isinstance(value, str):
+        days = _partial_days(value)
+        if days is not None:
+            first, last = days
+            return (first + datetime.timedelta(rng.randint(0, (last - first).days))).isoformat()
+    return value
+
+
+EXTRA_ELEMENTS: list[Any] = ["a", "nav", "å", 1, 2.5, 0, True, "2024-02-29", [1], {"v": 1}]
+
+
+def _partial_days(text: str) -> tuple[datetime.date, datetime.date] | None:
+    return partial_date(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**32))
+def test_no_completion_flips_a_decided_status_under_generated_rules(
+    data: Any, seed: int, tmp_path_factory: Any
+) -> None:
+    """Spec 9.3 read independently of both evaluators: whatever a partial document decides
+    (met or not met), no completion of it decides the other way."""
+    rules = data.draw(rule_sets())
+    doc = data.draw(documents())
+    as_of = data.draw(AS_OFS)
+    path = tmp_path_factory.mktemp("completion") / "generated.rules"
+    path.write_text(rules, encoding="utf-8")
+    rs = modenhet.load_ruleset(path)
+    partial = rs.evaluate(doc, as_of=as_of)
+    before = {c.id: c.status for f in partial.factors.values() for c in f.criteria}
+    rng = random.Random(seed)
+    for _ in range(3):
+        full = complete_anything(doc, rng)
+        after = {
+            c.id: c.status for f in rs.evaluate(full, as_of=as_of).factors.values()
+            for c in f.criteria
+        }  # fmt: skip
+        for cid, status in before.items():
+            if status in ("met", "not_met"):
+                flipped = "not_met" if status == "met" else "met"
+                assert after[cid] != flipped, (cid, status, doc, full)
