@@ -98,6 +98,38 @@ def test_one_document_in_a_worker_reports_its_every_criterion(
     same(runs)
 
 
+@pytest.mark.parametrize(
+    ("report_format", "source"),
+    [("html", "partial"), ("table", "partial/3301-drammen.json")],
+)
+def test_partly_known_paths_survive_a_worker(
+    report_format: str, source: str, pooled: list[int]
+) -> None:
+    """The partial samples: which missing paths are partly known (spec 9.3) is settled in the
+    worker and reported as in one process."""
+    runs = [cli("evaluate", str(SAMPLES / source), "-f", report_format, "-j", jobs, *AS_OF)
+            for jobs in ("1", "2")]  # fmt: skip
+    assert pooled == [2]
+    assert runs[0].exit_code == 0, runs[0].stderr
+    assert "delvis kjend" in runs[0].stdout
+    same(runs)
+
+
+def test_partly_known_paths_are_settled(tmp_path: Path) -> None:
+    from modenhet import load_ruleset
+    from modenhet.results import Evaluation
+
+    rs = load_ruleset(RULES)
+    doc = json.loads((SAMPLES / "partial" / "4204-kristiansand.json").read_text("utf-8"))
+    evaluation = rs.evaluate(doc, as_of=datetime.date(2025, 6, 30))
+    index = next(c.index for c in rs.model.criteria if c.id == "three_instruments")
+    assert evaluation.partly_known(index) == {"evidence.economy.instruments_used"}
+    settled = Evaluation.from_settled(rs, evaluation.settle())
+    assert settled.partly_known(index) == {"evidence.economy.instruments_used"}
+    other = next(c.index for c in rs.model.criteria if c.id == "budget_allocated")
+    assert settled.partly_known(other) == frozenset()  # absent, not partial
+
+
 def jsonl(count: int) -> bytes:
     """`count` lines: the samples over and over, with a broken line, an invalid document and a
     line that is not UTF-8 now and then."""

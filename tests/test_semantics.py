@@ -25,6 +25,7 @@ from semantics import (
     membership,
     missing,
     nfc,
+    partial,
     paths,
     quantifiers,
     rule_errors,
@@ -38,7 +39,7 @@ from conftest import HEADER
 
 TOPICS = [
     literals, paths, quantifiers, membership, comparison, arithmetic, logic, equality, dates, nfc,
-    functions, missing, statuses, levels, schema,
+    functions, missing, statuses, levels, schema, partial,
 ]  # fmt: skip
 RUNNERS = ("engine", "exact", "reference")
 

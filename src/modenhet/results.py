@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
@@ -289,6 +289,10 @@ class Details(Protocol):
         """What went wrong in a criterion in error, naming it, the expression and the values."""
         ...
 
+    def partly_known(self, index: int) -> frozenset[str]:
+        """Of an unknown criterion's missing paths, those that hold a partial value."""
+        ...
+
 
 @dataclass(frozen=True)
 class Settled:
@@ -303,6 +307,7 @@ class Settled:
     messages: dict[int, str]  # of each criterion in error, by index
     levels_max: tuple[int, ...]
     overall_max: int
+    partly: dict[int, frozenset[str]] = field(default_factory=dict)  # `partly_known`, by index
 
     def statuses(self) -> tuple[Any, ...]:
         return self.statuses_known
@@ -312,6 +317,9 @@ class Settled:
 
     def message(self, index: int) -> str:
         return self.messages[index]
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        return self.partly.get(index, frozenset())
 
 
 class Evaluation:
@@ -368,6 +376,10 @@ class Evaluation:
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
+        partly: dict[int, frozenset[str]] = {}
+        for i, status in enumerate(statuses):
+            if status is None and (paths := self.partly_known(i)):
+                partly[i] = paths
         return Settled(
             statuses,
             self.levels,
@@ -377,6 +389,7 @@ class Evaluation:
             errors,
             self.levels_max,
             self.overall_max,
+            partly,
         )
 
     @property
@@ -445,9 +458,11 @@ class Evaluation:
 
     def partly_known(self, index: int) -> frozenset[str]:
         """Of an unknown criterion's missing paths, those that hold a partial value (spec 9.2:
-        `{"at_least": ...}`, a year-only date) rather than nothing. Hook for partial evidence
-        (issue 12, items 3 and 4): until the evaluators report them, there are none."""
-        return frozenset()
+        `{"at_least": ...}`, a year-only date) rather than nothing: reports mark them as partly
+        known (spec 9.3)."""
+        if self.statuses[index] is not None:
+            return frozenset()
+        return self._details.partly_known(index)
 
     def field_title(self, path: str) -> str | None:
         """The title the rule set's evidence schema gives the field at a rendered path."""

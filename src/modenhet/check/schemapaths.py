@@ -157,6 +157,7 @@ class SchemaIndex:
         if budget[0] < 0:
             yield {}
             return
+        partial = False
         if "$ref" in schema:
             reference = schema["$ref"]
             usable = isinstance(reference, str) and reference not in active
@@ -164,14 +165,36 @@ class SchemaIndex:
             if target is None:
                 yield {}  # an external or circular reference: open
                 return
-            yield from self._walk(target, depth + 1, active | {reference}, budget)
+            # A partial value's form stands for the kind the field has anyway (spec 9.3a).
+            partial = isinstance(target, dict) and PARTIAL_MARK in target
+            if not partial:
+                yield from self._walk(target, depth + 1, active | {reference}, budget)
         combined = any(k in schema for k in _COMBINATORS)
         own = {k: v for k, v in schema.items() if k not in _COMBINATORS}
+        if partial:  # the object keywords beside it describe the partial form, not the field
+            own = _without_partial_form(own)
         if not combined or own.keys() & _CONSTRAINTS:
             yield own
         for keyword in ("allOf", "anyOf", "oneOf"):
             for branch in schema.get(keyword, []):
                 yield from self._walk(branch, depth + 1, active, budget)
+
+
+PARTIAL_MARK = "x-modenhet-partial"  # a `$defs` entry for a partial value's form (spec 9.2)
+
+
+def _without_partial_form(schema: dict[str, Any]) -> dict[str, Any]:
+    out = {
+        k: v
+        for k, v in schema.items()
+        if k not in ("properties", "required", "additionalProperties")
+    }
+    declared = out.get("type")
+    if isinstance(declared, list):
+        out["type"] = [t for t in declared if t != "object"]
+    elif declared == "object":
+        del out["type"]
+    return out
 
 
 def _may_be_object(schema: dict[str, Any]) -> bool:

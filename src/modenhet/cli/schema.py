@@ -61,6 +61,11 @@ def template(*, municipality: str | None) -> None:
     factor (nothing proven, every level still possible; no criterion decided) until its fields
     are filled in.
 
+    What is known only in part is written in its partial form (schema version 1.1):
+    {"at_least": ["startlan"]} for a list of which these elements are known,
+    {"at_least": 4} for a count or amount known to be at least 4, and "2021" or
+    "2021-06" for a date known only to the year or month.
+
     \b
     Examples:
         modenhet template --municipality 4601 > 4601-bergen.json

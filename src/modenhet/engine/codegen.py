@@ -122,7 +122,9 @@ class FastCompiler:
             "    bad = False",
             f"    budget = [{steps}]",
         ]
-        lines += self.prelude(self.root, 1)
+        prelude = self.prelude(self.root, 2)
+        if prelude:  # a key of a partial value raises: the whole document goes exact
+            lines += ["    try:", *prelude, "    except Exception:", "        bad = True"]
         for name, code in self.let_code.items():
             variable = self.let_vars[name]
             lines += [
@@ -164,12 +166,15 @@ class FastCompiler:
                 node = self.nodes[variable]
                 assert node.parent is not None
                 parent, key = node.parent.variable, repr(node.key)
+                if node.key == PARTIAL_KEY and parent != "doc":
+                    out.append(f"{pad}{variable} = _partial_key({parent}, {key})")
+                    continue
                 out.append(
                     f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
                     f"else _not_object({parent})"
                 )
                 out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = _nfc_get({parent}, {key})")
+                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key})")
             return out
 
         steps = process_limits().evaluation_steps
@@ -236,9 +241,13 @@ class FastCompiler:
         pad = "    " * depth
         lines = [f"{pad}if {node.variable}.__class__ is dict:"]
         for key, child in node.children.items():
+            if key == PARTIAL_KEY and node.variable != "doc":
+                lines.append(f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r})")
+                continue
             lines.append(f"{pad}    {child.variable} = {node.variable}.get({key!r})")
             lines.append(f"{pad}    if {child.variable} is None:")
-            lines.append(f"{pad}        {child.variable} = _nfc_get({node.variable}, {key!r})")
+            nfc_get = _nfc_helper(node.variable)
+            lines.append(f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r})")
         for child in node.children.values():
             lines += self.prelude(child, depth + 1)
         lines.append(f"{pad}else:")
@@ -375,7 +384,7 @@ class FastCompiler:
             case n.Path():
                 return self.path(expr, bound)
             case n.KeyRead(base=base, key=key):
-                return Code(f"_key({self.expr(base, bound).source}, {key!r})")
+                return Code(f"{_key_helper(key)}({self.expr(base, bound).source}, {key!r})")
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
@@ -442,7 +451,7 @@ class FastCompiler:
         if not path.root_is_key and path.root in bound:
             source = bound[path.root]
             for key in path.keys:
-                source = f"_key({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r})"
             return Code(source, simple=not path.keys)
         if not path.root_is_key and path.root in self.model.lets:
             node = self.pure_path_let(path.root)
@@ -450,7 +459,7 @@ class FastCompiler:
                 return self.evidence(path.keys, node)
             source = self.let(path.root)
             for key in path.keys:
-                source = f"_key({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r})"
             return Code(source, simple=not path.keys)
         return self.evidence((path.root, *path.keys))
 
@@ -594,7 +603,11 @@ def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str
         )
     if isinstance(literal, n.Number):
         number = f"({literal.value!r})"
-        return lambda t: f"({t[0]} == {number} and {t[0]}.__class__ is not bool)"
+        # A partial number may equal it or not (spec 9.3): `_number_equal` hands it over.
+        return lambda t: (
+            f"(True if {t[0]} == {number} and {t[0]}.__class__ is not bool "
+            f"else {t[0]}.__class__ is dict and _number_equal({t[0]}))"
+        )
     if isinstance(literal, n.Boolean):
         truth = repr(literal.value)
         return lambda t: f"({t[0]} is {truth})"
@@ -620,6 +633,20 @@ def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None
             last = position == len(block.criteria) - 1
             steps.append(((criterion,), block.number if last else None))
     return steps
+
+
+PARTIAL_KEY = "at_least"
+
+
+def _nfc_helper(parent: str) -> str:
+    """The runtime helper for a key absent in one Unicode form: the document itself is always
+    an object (spec 9.3a), any other object may be a partial value."""
+    return "_nfc_get_root" if parent == "doc" else "_nfc_get"
+
+
+def _key_helper(key: str) -> str:
+    """The runtime helper reading `key`: `at_least` must not be read out of a partial value."""
+    return "_partial_key" if key == PARTIAL_KEY else "_key"
 
 
 def _compilable(source: str) -> str:

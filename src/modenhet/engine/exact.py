@@ -15,6 +15,7 @@ from typing import Any
 
 from modenhet import values as v
 from modenhet.check.model import CriterionDef, RuleSetModel
+from modenhet.engine import bounds as b
 from modenhet.language import nodes as n
 from modenhet.limits import Budget, EvaluationLimit, process_limits
 
@@ -83,12 +84,34 @@ def read_key(obj: dict[str, Any], key: str) -> Any:
     return _MISSING
 
 
+def value_at(doc: Any, path: PathKey) -> Any:
+    """The value at a missing path in the document, or None when it is absent or null; an
+    index reads the known elements of a partial list as it reads a list."""
+    value = doc
+    for segment in path:
+        if isinstance(segment, int):
+            if v.partial_kind(value) == "list":
+                value = value["at_least"]
+            if value.__class__ is not list or segment >= len(value):
+                return None
+            value = value[segment]
+        else:
+            if value.__class__ is not dict:
+                return None
+            value = read_key(value, segment)
+            if value is _MISSING:
+                return None
+    return value
+
+
 def key_of(result: Result, key: str) -> Result:
     """Read `key` from a result, keeping track of where in the document it was."""
     match result:
         case Known(value=value, origin=origin):
             path = (*origin, key) if origin is not None else None
-            if value.__class__ is not dict:
+            if value.__class__ is not dict or (
+                len(value) == 1 and origin != () and v.partial_kind(value)  # () is the document
+            ):
                 return Failure(f"cannot read key '{key}' from {v.described(value)}")
             found = read_key(value, key)
             if found is _MISSING or found is None:
@@ -157,23 +180,47 @@ def _attempt(text: str, compute: Callable[[], Any]) -> Result:
         return Failure(f"{error} (in '{text}')")
 
 
+def _bounded(text: str, compute: Callable[[], Any]) -> Result:
+    """`_attempt` for a computation on partial or bounded values: it may be undecided."""
+    try:
+        return Known(compute())
+    except b.Undecided as undecided:
+        return Unknown(undecided.paths)
+    except v.EvalError as error:
+        return Failure(f"{error} (in '{text}')")
+
+
+class PartialMembers(list[Result]):
+    """The known elements of a partial list (spec 9.2): the list holds these and perhaps more.
+    `sources` is where the partial list was read, for the missing paths of what it leaves open."""
+
+    sources: tuple[PathKey, ...] = ()
+
+
 def elements(result: Result, text: str, budget: Budget | None = None) -> list[Result] | Result:
     """The element results of a list, or the result itself when it is not a known list. A list
-    longer than the limit is an error; walking it is taken from the document's budget."""
+    longer than the limit is an error; walking it is taken from the document's budget. A
+    partial list gives its known elements as `PartialMembers`."""
     if not isinstance(result, Known):
         return result
-    if result.value.__class__ is not list:
+    items = result.value
+    partial = v.partial_kind(items) == "list"
+    if partial:
+        items = items["at_least"]
+    elif items.__class__ is not list:
         return Failure(f"expected a list, got {v.described(result.value)} (in '{text}')")
-    if len(result.value) > LIST_LENGTH:
+    if len(items) > LIST_LENGTH:
         return Failure(
-            f"the list has {len(result.value):,} elements; the limit is "
+            f"the list has {len(items):,} elements; the limit is "
             f"{LIST_LENGTH:,} (raise it with MODENHET_MAX_LIST_LENGTH) (in '{text}')"
         )
     if budget is not None:
-        budget.spend(len(result.value))
+        budget.spend(len(items))
     origin = result.origin
-    out: list[Result] = []
-    for index, item in enumerate(result.value):
+    out: list[Result] = PartialMembers() if partial else []
+    if partial:
+        out.sources = b.sources_of(origin)  # type: ignore[attr-defined]
+    for index, item in enumerate(items):
         path = (*origin, index) if origin is not None else None
         if item is None:
             out.append(Unknown((path,) if path is not None else (), path))
@@ -188,14 +235,45 @@ def equality(left: Result, right: Result, text: str, budget: Budget) -> Result:
         return early
     assert isinstance(left, Known) and isinstance(right, Known)
     budget.spend(v.comparison_steps(left.value, right.value))
-    return _attempt(text, lambda: v.equal(left.value, right.value))
+    if not (b.may_be_partial(left.value) or b.may_be_partial(right.value)):
+        return _attempt(text, lambda: v.equal(left.value, right.value))
+    found: list[PathKey] = []
+    try:
+        equal = b.equal(left.value, right.value, left.origin, right.origin, found)
+    except v.EvalError as error:
+        return Failure(f"{error} (in '{text}')")
+    return Unknown(b.join(found)) if equal is None else Known(equal)
 
 
 def membership(item: Result, members: list[Result] | Result, text: str, budget: Budget) -> Result:
-    """`item in LIST` as `item == e1 or ... or item == en` (spec section 4)."""
+    """`item in LIST` as `item == e1 or ... or item == en` (spec section 4); over a partial
+    list, true when a known element equals the item, else unknown (spec 9.3)."""
     if not isinstance(members, list):
         return members
-    return disjunction([equality(item, member, text, budget) for member in members], text)
+    results = [equality(item, member, text, budget) for member in members]
+    if isinstance(members, PartialMembers):
+        return open_ended(results, True, members.sources, item)
+    return disjunction(results, text)
+
+
+def partial_aggregate(name: str, items: PartialMembers) -> Result:
+    """`sum`, `min`, `max` of a partial list: unknown, but for `max` (`min`) of known elements
+    that are all numbers, which is at least the largest (at most the smallest) (spec 9.3)."""
+    numbers = [b.number_of(i.value, i.origin) if isinstance(i, Known) else None for i in items]
+    if name == "sum" or not numbers or any(number is None for number in numbers):
+        return Unknown(b.join(items.sources, merge_missing(items)))
+    return Known(b.open_extreme(name, numbers, items.sources))
+
+
+def open_ended(
+    results: Sequence[Result], dominant: bool, sources: tuple[PathKey, ...], *first: Result
+) -> Result:
+    """`or` (dominant True) or `and` over the known elements of a partial list: decided only by
+    a dominant result, since an element not yet known could decide it (spec 9.3)."""
+    for result in results:
+        if isinstance(result, Known) and result.value is dominant:
+            return Known(dominant)
+    return Unknown(b.join(merge_missing(first), sources, merge_missing(results)))
 
 
 class ExactRun:
@@ -278,7 +356,7 @@ class ExactCompiler:
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
-                return self.strict_op(text, (operand,), bound, v.negate)
+                return self.strict_op(text, (operand,), bound, v.negate, partial=b.negate_result)
             case n.Not(operand=operand):
                 inner = self.compile(operand, bound)
                 return lambda frame: _not(inner(frame), f"the operand of 'not' ('{text}')")
@@ -292,7 +370,11 @@ class ExactCompiler:
                 return lambda frame: disjunction([p(frame) for p in parts], what)
             case n.Arithmetic(op=op, left=left, right=right):
                 return self.strict_op(
-                    text, (left, right), bound, lambda a, b: v.arithmetic(op, a, b)
+                    text,
+                    (left, right),
+                    bound,
+                    lambda x, y: v.arithmetic(op, x, y),
+                    partial=lambda x, y: b.arithmetic_result(op, x, y),
                 )
             case n.Comparison(op=op, left=left, right=right):
                 return self.comparison(op, left, right, text, bound)
@@ -318,9 +400,11 @@ class ExactCompiler:
         bound: frozenset[str],
         compute: Callable[..., Any],
         charged: bool = False,
+        partial: Callable[..., Any] | None = None,
     ) -> Code:
         """An operator with strict operands; `charged` takes a comparison's cost beyond one
-        step from the budget (`values.comparison_steps`)."""
+        step from the budget (`values.comparison_steps`). `partial` computes it, from the
+        operands' results, when an operand is a partial or bounded value (spec 9.3)."""
         parts = [self.compile(o, bound) for o in operands]
 
         def run(frame: Frame) -> Result:
@@ -331,6 +415,8 @@ class ExactCompiler:
             values = [r.value for r in results]  # type: ignore[union-attr]
             if charged:
                 frame.budget.spend(v.comparison_steps(*values))
+            if partial is not None and any(b.is_partial_operand(value) for value in values):
+                return _bounded(text, lambda: partial(*results))
             return _attempt(text, lambda: compute(*values))
 
         return run
@@ -339,11 +425,22 @@ class ExactCompiler:
         self, op: str, left: n.Expr, right: n.Expr, text: str, bound: frozenset[str]
     ) -> Code:
         operands = (left, right)
-        if op == "==":
-            return self.strict_op(text, operands, bound, v.equal, charged=True)
-        if op == "!=":
-            return self.strict_op(text, operands, bound, lambda a, b: not v.equal(a, b), True)
-        return self.strict_op(text, operands, bound, lambda a, b: v.order(op, a, b), True)
+        if op in ("==", "!="):
+            parts = [self.compile(o, bound) for o in operands]
+
+            def compare(frame: Frame) -> Result:
+                result = equality(parts[0](frame), parts[1](frame), text, frame.budget)
+                return _not(result, text) if op == "!=" else result
+
+            return compare
+        return self.strict_op(
+            text,
+            operands,
+            bound,
+            lambda x, y: v.order(op, x, y),
+            True,
+            partial=lambda x, y: b.order_result(op, x, y),
+        )
 
     def list_literal(self, items: Sequence[n.Expr], bound: frozenset[str]) -> Code:
         parts = [self.compile(item, bound) for item in items]
@@ -408,6 +505,8 @@ class ExactCompiler:
                 frame.bindings = {**outer, variable: member}
                 results.append(body(frame))
             frame.bindings = outer
+            if isinstance(members, PartialMembers):
+                return open_ended(results, expr.kind == "any", members.sources)
             return combine(results, what)
 
         return run
@@ -427,20 +526,24 @@ class ExactCompiler:
             combine = conjunction if name == "contains_all" else disjunction
 
             def contains(frame: Frame) -> Result:
-                a, b = first(frame), second(frame)
-                early = strict((a, b))
+                left, right = first(frame), second(frame)
+                early = strict((left, right))
                 if early is not None:
                     return early
-                haystack = elements(a, texts[0], frame.budget)
-                needles = elements(b, texts[1], frame.budget)
+                haystack = elements(left, texts[0], frame.budget)
+                needles = elements(right, texts[1], frame.budget)
                 for side in (haystack, needles):
                     if not isinstance(side, list):
                         return side
                 assert isinstance(haystack, list) and isinstance(needles, list)
                 frame.budget.spend(len(haystack) * len(needles))  # each needle walks them all
-                return combine(
-                    [membership(nd, haystack, text, frame.budget) for nd in needles], text
-                )
+                found = [membership(nd, haystack, text, frame.budget) for nd in needles]
+                if isinstance(needles, PartialMembers):  # more needles may come (spec 9.3)
+                    if name == "contains_any" and not haystack and type(haystack) is list:
+                        return FALSE
+                    also = haystack.sources if isinstance(haystack, PartialMembers) else ()
+                    return open_ended(found, name == "contains_any", b.join(needles.sources, also))
+                return combine(found, text)
 
             return contains
         if name in ("sum", "min", "max"):
@@ -456,29 +559,28 @@ class ExactCompiler:
                     return Failure(
                         f"{name}() needs a list, not {v.described(result.value)} (in '{text}')"
                     )
+                if isinstance(items, PartialMembers):
+                    return partial_aggregate(name, items)
                 early = strict(items)
                 if early is not None:
                     return early
-                return _attempt(text, lambda: compute([i.value for i in items]))  # type: ignore[union-attr]
+                known = [i.value for i in items]  # type: ignore[union-attr]
+                if any(b.is_partial_operand(item) for item in known):
+                    return _bounded(text, lambda: b.aggregate(name, items))
+                return _attempt(text, lambda: compute(known))
 
             return aggregate
-        functions: dict[str, Callable[..., Any]] = {"count": v.count, "year": v.year}
-        if name in ("days_since", "years_since"):
+        if name in ("days_since", "years_since", "year"):
             read = self.compile(expr.args[0], bound)
-            since = (
-                v.days_since
-                if name == "days_since"
-                else (lambda value, as_of: v.years_since(v.as_date(value), as_of))
-            )
 
             def dated(frame: Frame) -> Result:
                 result = read(frame)
                 if not isinstance(result, Known):
                     return result
-                return _attempt(text, lambda: since(result.value, frame.as_of))
+                return _bounded(text, lambda: b.dated(name, result, frame.as_of))
 
             return dated
-        return self.strict_op(text, expr.args, bound, functions[name])
+        return self.strict_op(text, expr.args, bound, v.count, partial=b.count_result)
 
     def exists(self, path: n.Path, bound: frozenset[str]) -> Code:
         keys = path.keys
@@ -502,7 +604,9 @@ class ExactCompiler:
                 return FALSE
             value = result.value
             for key in keys:
-                if value.__class__ is not dict:
+                if value.__class__ is not dict or (
+                    value is not frame.doc and v.partial_kind(value) is not None
+                ):
                     return FALSE
                 value = read_key(value, key)
                 if value is _MISSING or value is None:

@@ -22,6 +22,7 @@ from modenhet.engine.exact import (
     Result,
     Unknown,
     single_evidence_path,
+    value_at,
 )
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
 from modenhet.language.loader import load_rule_files
@@ -52,10 +53,12 @@ class RuleSet:
         self.hidden_roots = frozenset(model.lets)
         # Criteria that can only be unknown for one path: their missing path, rendered once.
         self.static_missing: dict[int, list[str]] = {}
+        self.static_paths: dict[int, tuple[str | int, ...]] = {}  # the same, as keys
         for criterion in model.criteria:
             path = single_evidence_path(criterion.when, model)
             if path is not None:
                 self.static_missing[criterion.index] = [render_path(path, self.hidden_roots)]
+                self.static_paths[criterion.index] = path
         self._validator: Any = None
 
     # -- what the rule set is
@@ -189,9 +192,10 @@ def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]
 
 class _Details:
     """The engine's side of an evaluation's lazy results (`results.Details`): the statuses the
-    levels did not need, missing paths and error messages, by the exact evaluator on demand."""
+    levels did not need, missing paths, error messages and partly known paths, by the exact
+    evaluator on demand."""
 
-    __slots__ = ("_ruleset", "_doc", "_as_of", "_run")
+    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided")
 
     def __init__(
         self, ruleset: RuleSet, doc: Any, as_of: datetime.date, run: ExactRun | None = None
@@ -200,10 +204,14 @@ class _Details:
         self._doc = doc
         self._as_of = as_of
         self._run = run
+        # Whether the exact evaluator decided a criterion the fast path could not: only then
+        # can a partial value have been read (the fast path hands every one over).
+        self._exact_decided = run is not None
 
     def statuses(self) -> tuple[Any, ...]:
         statuses, run = self._ruleset.statuses_of(self._doc, self._as_of)
         self._run = self._run or run
+        self._exact_decided = run is not None
         return statuses
 
     def _result(self, index: int) -> Result:
@@ -226,6 +234,23 @@ class _Details:
         result = self._result(index)
         detail = result.message if isinstance(result, Failure) else "error"
         return f"{criterion.factor_id}.{criterion.id}: {detail}"
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        if not self._exact_decided:
+            return frozenset()  # decided by the fast path, which never reads a partial value
+        ruleset = self._ruleset
+        static = ruleset.static_paths.get(index)
+        if static is not None:  # no need to run the exact evaluator: one path can be missing
+            present = value_at(self._doc, static) is not None
+            return frozenset(ruleset.static_missing[index]) if present else frozenset()
+        result = self._result(index)
+        if not isinstance(result, Unknown):
+            return frozenset()
+        return frozenset(
+            render_path(path, ruleset.hidden_roots)
+            for path in result.missing
+            if value_at(self._doc, path) is not None
+        )
 
 
 def _status(result: Result) -> Any:

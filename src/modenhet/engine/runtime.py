@@ -24,6 +24,15 @@ def nfc_get(obj: Any, key: str) -> Any:
     """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
     if obj.__class__ is not dict or key in obj:
         return None  # not an object, or present and null
+    if len(obj) == 1 and v.partial_kind(obj) is not None:
+        raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
+    return nfc_get_root(obj, key)
+
+
+def nfc_get_root(obj: Any, key: str) -> Any:
+    """`nfc_get` on the document itself, which is always an object (spec 9.3a)."""
+    if obj.__class__ is not dict or key in obj:
+        return None
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
             return obj[candidate]
@@ -51,10 +60,24 @@ def key(obj: Any, name: str) -> Any:
     return nfc_get(obj, name) if found is None else found
 
 
+def partial_key(obj: Any, name: str) -> Any:
+    """`key` for a key named `at_least`: a partial value holds one, but a rule cannot read it."""
+    if v.partial_kind(obj) is not None:
+        raise Fallback
+    return key(obj, name)
+
+
+def number_equal(value: Any) -> bool:
+    """`value == NUMBER` was false: also right when `value` is not a partial number."""
+    if value.__class__ is dict and v.partial_kind(value) == "number":
+        raise Fallback
+    return False
+
+
 def exists(obj: Any, names: tuple[str, ...]) -> bool:
     for name in names:
-        if obj.__class__ is not dict:
-            return False
+        if obj.__class__ is not dict or (len(obj) == 1 and v.partial_kind(obj) is not None):
+            return False  # a key of a partial value is a key of a list or number (spec 9.3a)
         obj = key(obj, name)
     return obj is not None
 
@@ -212,9 +235,12 @@ def years_since(value: Any, as_of: datetime.date) -> int:
 
 NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
+    "_nfc_get_root": nfc_get_root,
     "_not_object": not_object,
     "_fallback": fallback,
     "_key": key,
+    "_partial_key": partial_key,
+    "_number_equal": number_equal,
     "_exists": exists,
     "_not_boolean": not_boolean,
     "_all": all_of,

@@ -28,15 +28,32 @@ def resolve(schema: dict[str, Any], node: Any) -> dict[str, Any]:
             target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
         node = merged = {**dict(target), **{k: v for k, v in node.items() if k != "$ref"}}
         seen += 1
+    partial = merged.pop(PARTIAL_MARK, None)
     for keyword in ("anyOf", "oneOf"):
         branches = [resolve(schema, b) for b in node.get(keyword, [])]
-        useful = [b for b in branches if b.get("type") != "null"]
+        partial = partial or next((b[PARTIAL] for b in branches if PARTIAL in b), None)
+        useful = [b for b in branches if b.get("type") != "null" and PARTIAL not in b]
         if useful:
             rest = {k: v for k, v in node.items() if k != keyword}
             node = merged = {**useful[0], **rest}
             if any(b.get("type") == "null" for b in branches):
                 merged["type"] = [*_types(merged), "null"]
+    if partial is not None:  # the field stands for its kind; the partial form is noted apart
+        for keyword in ("properties", "required", "additionalProperties"):
+            merged.pop(keyword, None)
+        if isinstance(merged.get("type"), list):
+            merged["type"] = [t for t in merged["type"] if t != "object"]
+        merged[PARTIAL] = partial
     return merged
+
+
+PARTIAL_MARK = "x-modenhet-partial"  # the schema's mark on a partial value's form (spec 9.2)
+PARTIAL = "partial"  # where `resolve` notes the partial form a field allows
+PARTIAL_WORDS = {
+    "list": '`{"at_least": [...]}` when only some elements are known',
+    "number": '`{"at_least": N}` when only a lower bound is known',
+    "date": "`YYYY` or `YYYY-MM` when only the year or the month is known",
+}
 
 
 def _types(node: dict[str, Any]) -> list[str]:
@@ -63,6 +80,8 @@ def template(schema: dict[str, Any], municipality: str | None = None) -> dict[st
 def _skeleton(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     if "const" in node:
         return node["const"]
+    if node.get("enum") and not nullable(node):
+        return node["enum"][-1]  # the newest `schema_version`
     if "object" in _types(node) or "properties" in node:
         return {
             key: _skeleton(schema, resolve(schema, child))
@@ -127,6 +146,8 @@ def _kind(schema: dict[str, Any], node: dict[str, Any]) -> str:
         inner = _kind(schema, item) if item else "anything"
         words = [f"list of {inner}"]
     text = " or ".join(words) or ("one of the values" if "enum" in node else "anything")
+    if node.get(PARTIAL) in PARTIAL_WORDS:
+        text += ", or " + PARTIAL_WORDS[node[PARTIAL]]
     return f"{text}, or null" if nullable(node) else text
 
 
@@ -164,6 +185,14 @@ def markdown(schema: dict[str, Any]) -> str:
         " language treats both as *unknown*, which never counts as met, and reports the path so"
         " the municipality knows what to fill in.",
         "- **Dates** are written `YYYY-MM-DD`. **Lists** hold each value once.",
+        "- **Partly known** (schema version 1.1): where only some of a list is known, write"
+        ' `{"at_least": [...]}` — `"instruments_used": {"at_least": ["startlan"]}` says the'
+        " municipality uses startlån and perhaps more; where a count or an amount is known only"
+        ' to be at least some number, `{"at_least": N}` — `"forum_meetings_per_year":'
+        ' {"at_least": 4}`; where a plan\'s year or month is known but not its day, `"2021"` or'
+        ' `"2021-06"` — "sometime in 2021". Such a value never counts against the municipality:'
+        " a criterion it cannot decide stays unknown (and names the field as partly known),"
+        " where writing a plain list of only the known elements could make it *not met*.",
         "- **`municipality.number`** must be one of the 357 municipalities of 2024 (SSB KLASS"
         " 131, shipped with modenhet); a `name` that differs from the official one is a warning.",
         "- Unknown keys are errors (a misspelt key would otherwise silently be unknown).",

@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
 _DATE_PROBLEM = "must be a date written YYYY-MM-DD"
+PARTIAL_MARK = "x-modenhet-partial"  # a `$defs` entry for a partial value's form (spec 9.2)
+_PARTIAL_DATE_PROBLEM = (
+    "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or the "
+    "month is known"
+)
+_PARTIAL_FORMS = {
+    "number": 'a number known only to be at least N is written {"at_least": N}',
+    "list": 'a list known only to hold some elements is written {"at_least": [...]}',
+}
 _TYPE_WORDS = {
     "string": "a string",
     "number": "a number",
@@ -181,9 +190,27 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
     if keyword in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
+        if isinstance(instance, str) and any(
+            isinstance(e.schema, dict) and e.schema.get(PARTIAL_MARK) == "date"
+            for e in error.context
+        ):
+            return [
+                Violation(
+                    pointer_of(path), f"{name} {_PARTIAL_DATE_PROBLEM}; got {_describe(instance)}"
+                )
+            ]
         best = best_match([error])  # jsonschema's own choice of the branch that came closest
         if best is not None and best is not error:
             return _translate(best)
+    partial = schema.get(PARTIAL_MARK) if isinstance(schema, dict) else None
+    if partial in _PARTIAL_FORMS and keyword in ("required", "additionalProperties"):
+        return [
+            Violation(
+                pointer_of(path),
+                f"{name} is an object that does not fit: {_PARTIAL_FORMS[partial]} and "
+                f"nothing else; got {_describe(instance)}",
+            )
+        ]
     if keyword == "required":
         missing = re.match(r"'(.*)' is a required property", error.message)
         key = missing.group(1) if missing else str(expected)
