@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import modenhet
-from modenhet.engine.exact import Failure, Known
+from modenhet.engine.exactcore import Failure, Known
 
 import reference
 from conftest import RULES, SAMPLES

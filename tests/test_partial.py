@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import modenhet
 from modenhet.cli import main
-from modenhet.engine.exact import Known
+from modenhet.engine.exactcore import Known
 from modenhet.evidence.schemawalk import PARTIAL, resolve
 from modenhet.values import partial_date
 from test_differential import AS_OFS, documents, rule_sets

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import modenhet
-from modenhet.engine.exact import Failure, Known
+from modenhet.engine.exactcore import Failure, Known
 from semantics import (
     arithmetic,
     comparison,

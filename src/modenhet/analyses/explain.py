@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from modenhet.check.model import CriterionDef
-from modenhet.engine.exact import ExactCompiler, Failure, Frame, Known, PathKey, Result, elements
+from modenhet.engine.exact import ExactCompiler
+from modenhet.engine.exactcore import Failure, Frame, Known, PathKey, Result, elements
 from modenhet.evidence.positions import escape_pointer
 from modenhet.language import nodes as n
 from modenhet.values import render_path

@@ -18,21 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
+from modenhet.engine.fastcode import Code, date_code
+from modenhet.engine.functions import FUNCTIONS
 from modenhet.engine.runtime import NAMESPACE
 from modenhet.language import nodes as n
 from modenhet.language.statictypes import ANY, DATE, Kinds
 from modenhet.limits import process_limits
 
 FastFunction = Callable[[dict[str, Any], datetime.date], tuple[Any, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class Code:
-    """A Python expression; `maybe_none` is False when it can never be unknown."""
-
-    source: str
-    maybe_none: bool = True
-    simple: bool = False  # a name or a literal, cheap to repeat in generated code
 
 
 @dataclass
@@ -498,7 +491,10 @@ class FastCompiler:
                 ),
             )
         if left_kinds == DATE or right_kinds == DATE:
-            return self.strict([left, right], lambda t: f"({_date(t[0])} {op} {_date(t[1])})")
+            return self.strict(
+                [left, right],
+                lambda t: f"({date_code(t[0])} {op} {date_code(t[1])})",
+            )
         return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]}, budget)")
 
     def equality(
@@ -558,39 +554,7 @@ class FastCompiler:
         )
 
     def call(self, expr: n.Call, bound: dict[str, str]) -> Code:
-        name = expr.name
-        if name == "exists":
-            path = expr.args[0]
-            assert isinstance(path, n.Path)
-            if not path.root_is_key and path.root in bound:
-                return Code(f"_exists({bound[path.root]}, {path.keys!r})", maybe_none=False)
-            if (
-                not path.root_is_key
-                and path.root in self.model.lets
-                and self.pure_path_let(path.root) is None
-            ):
-                return Code(f"_exists({self.let(path.root)}, {path.keys!r})", maybe_none=False)
-            return Code(f"({self.path(path, bound).source} is not None)", maybe_none=False)
-        args = [self.expr(arg, bound) for arg in expr.args]
-        match name:
-            case "count":
-                return self.strict(
-                    args, lambda t: f"(len({t[0]}) if {t[0]}.__class__ is list else _count({t[0]}))"
-                )
-            case "sum" | "min" | "max":
-                return self.strict(
-                    args, lambda t: f"_aggregate({name!r}, {t[0]}, budget)", may_be_unknown=True
-                )
-            case "days_since":
-                return self.strict(args, lambda t: f"(as_of - {_date(t[0])}).days")
-            case "years_since":
-                return self.strict(args, lambda t: f"_years_since({t[0]}, as_of)")
-            case "year":
-                return self.strict(args, lambda t: f"{_date(t[0])}.year")
-            case "contains_all" | "contains_any":
-                every = name == "contains_all"
-                return Code(f"_contains({args[0].source}, {args[1].source}, {every}, budget)")
-        raise AssertionError(f"unknown function {name}")  # pragma: no cover
+        return FUNCTIONS[expr.name].fast(self, expr, bound)
 
 
 def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str]], str] | None:
@@ -669,22 +633,17 @@ def _merge(points: set[Point]) -> Point:
     return min(point for point in points if point is not None)
 
 
-def _date(source: str) -> str:
-    """A date from a value that may be a string; `as_of` always is a date."""
-    return source if source == "as_of" else f"_as_date({source})"
-
-
 def _always_number(expr: n.Expr) -> bool:
     """Expressions whose generated code yields only a number (or None, or raises)."""
     if isinstance(expr, n.Call):
-        return expr.name in ("count", "days_since", "years_since", "year")
+        return FUNCTIONS[expr.name].fast_number
     return isinstance(expr, n.Number | n.Arithmetic | n.Negate)
 
 
 def _always_boolean(expr: n.Expr) -> bool:
     """Expressions whose generated code yields only True, False or None."""
     if isinstance(expr, n.Call):
-        return expr.name in ("exists", "contains_all", "contains_any")
+        return FUNCTIONS[expr.name].fast_boolean
     return isinstance(
         expr, n.Comparison | n.Membership | n.And | n.Or | n.Not | n.Quantifier | n.Boolean
     )

@@ -14,16 +14,8 @@ from typing import Any
 from modenhet.check.checker import check
 from modenhet.check.model import FactorDef, Level, RuleSetModel
 from modenhet.engine.codegen import FastCompiler
-from modenhet.engine.exact import (
-    ExactCompiler,
-    ExactRun,
-    Failure,
-    Known,
-    Result,
-    Unknown,
-    single_evidence_path,
-    value_at,
-)
+from modenhet.engine.exact import ExactCompiler, ExactRun, single_evidence_path
+from modenhet.engine.exactcore import Failure, Known, Result, Unknown, value_at
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
 from modenhet.language.loader import load_rule_files
 from modenhet.results import ERROR, Evaluation
