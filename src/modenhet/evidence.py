@@ -24,7 +24,7 @@ from modenhet.errors import EvidenceError, Violation
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-EVIDENCE_SUFFIXES = (".json", ".jsonl")
+EVIDENCE_SUFFIXES = (".json", ".jsonl", ".xlsx")  # .xlsx: modenhet.workbook
 
 
 @dataclass
@@ -341,7 +341,9 @@ def _folder(folder: str, recursive: bool) -> list[str]:
     base = Path(folder)
     pattern = "**/*" if recursive else "*"
     for path in sorted(base.glob(pattern), key=lambda p: p.relative_to(base).as_posix()):
-        if path.suffix in EVIDENCE_SUFFIXES and path.is_file():
+        if (path.suffix in EVIDENCE_SUFFIXES or path.suffix.lower() == ".xlsx") and path.is_file():
+            if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
+                continue
             found.append(os.path.join(folder, path.relative_to(base).as_posix()))
     return found
 
@@ -365,7 +367,7 @@ class Pending:
 
     def read(self, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
         if self.data is None:
-            return _read_json(self.source, limit)
+            return read_file(self.source, limit)
         return evidence_item(self.source, self.data, limit=limit, jsonl_line=self.jsonl_line)
 
 
@@ -381,6 +383,27 @@ def iter_sources(
             yield from _read_jsonl(name)
         else:
             yield Pending(name)
+
+
+def read_file(name: str, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
+    """One document from a named file: a workbook (.xlsx) by `modenhet.workbook`, anything
+    else as JSON, and a file that is neither says what modenhet reads."""
+    from modenhet.workbook.reader import is_workbook, read_workbook
+
+    if is_workbook(name):
+        return read_workbook(name, limit)
+    item = _read_json(name, limit)
+    suffix = os.path.splitext(name)[1].lower()
+    if item.document is None and item.problems and suffix not in EVIDENCE_SUFFIXES:
+        last = item.problems[-1]
+        last.message += f"; {READS}"
+    return item
+
+
+READS = (
+    "modenhet reads evidence from .json files (one document), .jsonl files (one a line), "
+    ".xlsx workbooks (`modenhet template --format xlsx`) and folders of them"
+)
 
 
 def _read_json(name: str, limit: int) -> EvidenceItem:
@@ -484,9 +507,10 @@ def _parses(line: bytes) -> bool:
 
 
 def read_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read one evidence document strictly (the API's way); raises `EvidenceError`."""
+    """Read one evidence document strictly (the API's way): a .json file or an .xlsx
+    workbook; raises `EvidenceError`."""
     name = os.fspath(path)
-    item = _read_json(name, MAX_DOCUMENT_BYTES)
+    item = read_file(name, MAX_DOCUMENT_BYTES)
     if item.problems or item.document is None:
         raise EvidenceError(name, item.problems)
     return item.document
