@@ -30,6 +30,7 @@ from modenhet.cli.common import (
     fail,
     load_rules,
     output,
+    report_format,
     parse_date,
     rule_set_files,
     stderr,
@@ -109,6 +110,7 @@ def compare(
         modenhet compare 2024/ 2025/ --old-as-of 2024-06-30 --as-of 2025-06-30
         modenhet compare report-2024.json 2025/ -f json --fail-on-regression
     """
+    format_ = report_format(format_, output_path, ("table", "json"))
     if old == "-" and new == "-":
         fail("error: only one of OLD and NEW can be - (standard input)")
     inputs = evidence_files((old, new), recursive=recursive)  # exit 2 for a missing path
@@ -153,7 +155,7 @@ def compare(
 def _status(comparison: Comparison, fail_on_regression: bool) -> int:
     """The exit status, after saying what was wrong."""
     if not (comparison.old.entries or comparison.new.entries):
-        stderr("error: no documents to compare (a folder is read for .json and .jsonl)")
+        stderr("error: no documents to compare (a folder is read for .xlsx, .json and .jsonl)")
         return PROBLEM
     regressed = comparison.regressed
     if fail_on_regression and regressed:

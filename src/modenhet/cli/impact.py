@@ -29,6 +29,7 @@ from modenhet.cli.common import (
     fail,
     load_rules,
     output,
+    report_format,
     rule_set_files,
     stderr,
 )
@@ -80,8 +81,8 @@ def impact(
     NEW rule set and list the municipalities whose levels change, with the criteria that
     caused it.
 
-    OLD and NEW are .rules files. EVIDENCE is as for `modenhet evaluate`: .json and .jsonl
-    files, folders, or - for standard input. Each document is validated against each rule
+    OLD and NEW are .rules files. EVIDENCE is as for `modenhet evaluate`: .xlsx, .json and
+    .jsonl files, folders, or - for standard input. Each document is validated against each rule
     set's own schema.
 
     \b
@@ -95,6 +96,7 @@ def impact(
 
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
+    format_ = report_format(format_, output_path, ("table", "json"))
     files = evidence_files(evidence, recursive=recursive)
     for path in (old_rules, new_rules):  # both readable before anything is reported
         try:
@@ -130,7 +132,7 @@ def impact(
 def _status(result: Impact, fail_on_change: bool) -> int:
     """The exit status, after saying what was wrong."""
     if result.documents == 0:
-        stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
+        stderr("error: no evidence documents found (a folder is read for .xlsx, .json and .jsonl)")
         return PROBLEM
     if fail_on_change and result.changed:
         names = ", ".join(d.display for d in result.changed)

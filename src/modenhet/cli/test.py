@@ -17,6 +17,7 @@ from modenhet.cli.common import (
     check_output,
     fail,
     output,
+    report_format,
     rule_set_files,
     stderr,
 )
@@ -92,6 +93,7 @@ def test(
     from modenhet.resources import default_rules_path
     from modenhet.ruletests import PathNotFound, discover, run_tests
 
+    format_ = report_format(format_, output_path, ("text", "junit"))
     default = default_rules_path()
     try:
         files = discover(paths, default.parent)
