@@ -26,6 +26,7 @@ REPORTERS: dict[str, tuple[str, str]] = {
     "csv": ("modenhet.report.csv_report", "write_csv"),
     "markdown": ("modenhet.report.markdown", "write_markdown"),
     "html": ("modenhet.report.html", "write_html"),
+    "xlsx": ("modenhet.report.xlsx", "write_xlsx"),
 }
 
 # Per streaming format: the module, the renderer of one record, the writer of the records.
