@@ -30,8 +30,8 @@ from modenhet.cli.common import (
     fail,
     load_rules,
     output,
-    report_format,
     parse_date,
+    report_format,
     rule_set_files,
     stderr,
 )

@@ -194,7 +194,9 @@ class Tally:
         """The exit status, after saying what was wrong."""
         self.progress.clear()
         if self.count == 0:
-            stderr("error: no evidence documents found (a folder is read for .xlsx, .json and .jsonl)")
+            stderr(
+                "error: no evidence documents found (a folder is read for .xlsx, .json and .jsonl)"
+            )
             return PROBLEM
         if self.below:
             stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")

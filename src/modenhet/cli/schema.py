@@ -79,9 +79,7 @@ def schema(*, format_: str, report: bool) -> None:
     show_default=True,
     help="The workbook's own words: nynorsk or bokmål (the fields' titles are the schema's).",
 )
-def template(
-    *, municipality: str | None, format_: str, output_path: str | None, lang: str
-) -> None:
+def template(*, municipality: str | None, format_: str, output_path: str | None, lang: str) -> None:
     """Print an evidence document with every field present and null, to fill in; or, with
     --format xlsx, write an Excel workbook to fill in.
 
@@ -117,7 +115,10 @@ def template(
         if output_path is None and sys.stdout.isatty():
             raise click.UsageError("a workbook is a file: name it with -o kommune.xlsx")
         name = os.path.basename(output_path) if output_path else "kommune.xlsx"
-        data = template_bytes(_schema(), lang=lang, document=document, file_name=name)
+        # Only the municipality is written in: the JSON template's empty lists would read as
+        # «Ingen» (known to be empty), where the workbook's empty cells mean "not known".
+        known = {"municipality": document["municipality"]} if municipality else None
+        data = template_bytes(_schema(), lang=lang, document=known, file_name=name)
         check_output(output_path, [])
         with output(output_path) as out:
             write_binary(out, data)

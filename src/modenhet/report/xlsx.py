@@ -168,7 +168,7 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         low, high = _level_range(run)
         ws.conditional_formatting.add(
             f"{first_level}2:{last_level}{last}",
-            ColorScaleRule(
+            ColorScaleRule(  # type: ignore[no-untyped-call]
                 start_type="num", start_value=low, start_color="F8696B",
                 mid_type="num", mid_value=(low + high) / 2, mid_color="FFEB84",
                 end_type="num", end_value=high, end_color="63BE7B",
@@ -202,8 +202,10 @@ def _field_titles(run: RunInfo) -> dict[str, str]:
     for field in found:
         parent = field.path.rpartition(".")[0]
         section = titles.get(parent, "")
-        titles[field.path] = f"{section} › {field.title}" if section and field.depth > 1 else (
-            field.title or field.path
+        titles[field.path] = (
+            f"{section} › {field.title}"
+            if section and field.depth > 1
+            else (field.title or field.path)
         )
     return titles
 

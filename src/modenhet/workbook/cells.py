@@ -37,7 +37,9 @@ def workbook_bytes(workbook: Any, when: datetime.datetime = FIXED_TIME) -> bytes
                 text = data.decode("utf-8")
                 for tag in ("created", "modified"):
                     text = re.sub(
-                        rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text
+                        rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)",
+                        rf"\g<1>{stamp}\g<2>",
+                        text,
                     )
                 data = text.encode("utf-8")
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)

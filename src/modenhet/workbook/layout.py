@@ -279,7 +279,9 @@ def shape(root: dict[str, Any], node: Any) -> Shape:
                 nullable = nullable or inner.nullable
                 at_least = at_least or inner.at_least
         merged = {**useful[0], **rest} if useful else rest
-    if "null" in _types(merged) or (isinstance(merged.get("enum"), list) and None in merged["enum"]):
+    if "null" in _types(merged) or (
+        isinstance(merged.get("enum"), list) and None in merged["enum"]
+    ):
         nullable = True
     return Shape(merged, nullable, at_least)
 
@@ -320,20 +322,22 @@ def _field(root: dict[str, Any], node: Any, parent_description: str = "") -> Fie
     if isinstance(enum, list) and enum and all(isinstance(v, str) for v in enum if v is not None):
         choices = tuple(v for v in enum if v is not None)
         return Field("choice", choices, _labels(choices, description))
-    bounds = {
-        "minimum": main.get("minimum", main.get("exclusiveMinimum")),
-        "maximum": main.get("maximum", main.get("exclusiveMaximum")),
-        "exclusive": "exclusiveMinimum" in main or "exclusiveMaximum" in main,
-    }
+    low = main.get("minimum", main.get("exclusiveMinimum"))
+    high = main.get("maximum", main.get("exclusiveMaximum"))
+    exclusive = "exclusiveMinimum" in main or "exclusiveMaximum" in main
     if types == ["boolean"]:
         return Field("boolean")
     if types == ["integer"]:
-        return Field("integer", at_least=found.at_least, **bounds)
+        return Field("integer", minimum=low, maximum=high, exclusive=exclusive,
+                     at_least=found.at_least)  # fmt: skip
     if types in (["number"], ["integer", "number"], ["number", "integer"]):
-        return Field("number", at_least=found.at_least, **bounds)
+        return Field("number", minimum=low, maximum=high, exclusive=exclusive,
+                     at_least=found.at_least)  # fmt: skip
     if types == ["string"] or (not types and "pattern" in main):
-        if main.get("format") == "date" or _accepts(root, node, "2025-06-30") and not _accepts(
-            root, node, "x"
+        if (
+            main.get("format") == "date"
+            or _accepts(root, node, "2025-06-30")
+            and not _accepts(root, node, "x")
         ):
             return Field(
                 "date",
@@ -397,7 +401,9 @@ class _Builder:
             ("_contact", "contact"),
             ("_filled_date", "filled_date"),
         ):
-            rows.append(Row(front.name, front_first + len(rows), key, "note", self.words[note], "", ()))
+            rows.append(
+                Row(front.name, front_first + len(rows), key, "note", self.words[note], "", ())
+            )
         list_sheet = ""
         for key, child in root.get("properties", {}).items():
             found = shape(self.root, child)
@@ -407,9 +413,13 @@ class _Builder:
                 self.consts[path] = main["const"]
                 continue
             members = main.get("properties")
-            if isinstance(members, dict) and members and all(
-                shape(self.root, member).main.get("properties") is not None
-                for member in members.values()
+            if (
+                isinstance(members, dict)
+                and members
+                and all(
+                    shape(self.root, member).main.get("properties") is not None
+                    for member in members.values()
+                )
             ):
                 self.objects.append(path)
                 for sub, member in members.items():
@@ -548,9 +558,7 @@ def ordered(root: dict[str, Any], node: Any, value: Any) -> Any:
 
 
 def pointer(path: Path) -> str:
-    return "".join(
-        "/" + str(part).replace("~", "~0").replace("/", "~1") for part in path
-    )
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _build(schema: dict[str, Any], lang: str) -> Layout:

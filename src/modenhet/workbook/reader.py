@@ -57,7 +57,9 @@ _COMPLETE = _answers("complete")
 _AT_LEAST = _answers("at_least")
 _NONE = _answers("none")
 _AT_LEAST_COUNT = re.compile(r"(?:minst|≥|>=)\s*([0-9][0-9 \u00a0]*)", re.IGNORECASE)
-_NUMBER = re.compile(r"[-−]?[0-9]{1,3}(?:[ \u00a0\u202f]?[0-9]{3})*(?:[.,][0-9]+)?|[-−]?[0-9]+(?:[.,][0-9]+)?")
+_NUMBER = re.compile(
+    r"[-−]?[0-9]{1,3}(?:[ \u00a0\u202f]?[0-9]{3})*(?:[.,][0-9]+)?|[-−]?[0-9]+(?:[.,][0-9]+)?"
+)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NORWEGIAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -74,7 +76,7 @@ class WorkbookItem(EvidenceItem):
     def locate(self, problems: list[Violation]) -> list[Violation]:
         """Each problem at the cell of its field (the nearest one that holds it), with the
         field's title; sorted in the workbook's order."""
-        order: dict[str, int] = {}
+        order: dict[int, int] = {}
         for problem in problems:
             if problem.cell is not None:
                 continue
@@ -93,15 +95,15 @@ def is_workbook(name: str) -> bool:
     return name.lower().endswith(WORKBOOK_SUFFIXES)
 
 
-def read_workbook(
-    name: str, limit: int, *, schema: dict[str, Any] | None = None
-) -> WorkbookItem:
+def read_workbook(name: str, limit: int, *, schema: dict[str, Any] | None = None) -> WorkbookItem:
     """One evidence document from a workbook file (a broken one: an item with problems)."""
     try:
         size = os.path.getsize(name)
         if size > limit:
             return _failed(
-                name, None, f"the file is {size} bytes; the limit is {limit} (raise it with --max-bytes)"
+                name,
+                None,
+                f"the file is {size} bytes; the limit is {limit} (raise it with --max-bytes)",
             )
         with open(name, "rb") as handle:
             data = handle.read()
@@ -176,9 +178,7 @@ def _refused(name: str, data: bytes, limit: int) -> str | None:
         return "not an Excel workbook (.xlsx): a zip archive without a workbook inside"
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > _UNPACKED_FACTOR * limit:
-        return (
-            f"the workbook unpacks to {unpacked} bytes; the limit is {_UNPACKED_FACTOR * limit}"
-        )
+        return f"the workbook unpacks to {unpacked} bytes; the limit is {_UNPACKED_FACTOR * limit}"
     return None
 
 
@@ -313,7 +313,7 @@ class _Reader:
                 continue
             if row.kind == "member":
                 members.setdefault(row.path, []).append((row, value))
-                if row.path not in self.cells:
+                if pointer(row.path) not in self.cells:  # the list: at its first choice
                     self.cells[pointer(row.path)] = (f"{row.sheet}!{row.cell}", title, self.rank)
                 continue
             self.cells[pointer(row.path)] = (f"{row.sheet}!{row.cell}", title, self.rank)
@@ -334,7 +334,9 @@ class _Reader:
     def _cell(self, row: Row, cell: Any, title: str) -> Any:
         value = cell.value
         if cell.data_type == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
-            self.problem(row, "holds a formula; type the value itself (copy, then paste values)", title)
+            self.problem(
+                row, "holds a formula; type the value itself (copy, then paste values)", title
+            )
             return _BROKEN
         if cell.data_type == "e":
             self.problem(row, f"holds the error value {value}; type the value itself", title)
@@ -411,7 +413,7 @@ class _Reader:
             return
         old, new = pointer((*path, number)), pointer((*path, place))
         for key in [k for k in self.cells if k == old or k.startswith(old + "/")]:
-            self.cells[new + key[len(old):]] = self.cells.pop(key)
+            self.cells[new + key[len(old) :]] = self.cells.pop(key)
 
     def _members(self, info: ListInfo, answered: list[tuple[Row, bool | None]]) -> Any:
         if all(value is None for _, value in answered):
@@ -552,12 +554,12 @@ def _parse_date(value: Any, field: Field) -> str:
             except ValueError:
                 raise _Bad(f"{_shown(value)} is not a date in the calendar") from None
     if field.month_only:
-        for pattern, order in ((_ISO_MONTH, (0, 1)), (_NORWEGIAN_MONTH, (1, 0))):
-            found = pattern.fullmatch(text)
-            if found is not None:
-                year, month = (int(found.group(i + 1)) for i in order)
-                if 1 <= month <= 12:
-                    return f"{year:04d}-{month:02d}"
+        for pattern, places in ((_ISO_MONTH, (0, 1)), (_NORWEGIAN_MONTH, (1, 0))):
+            matched = pattern.fullmatch(text)
+            if matched is not None:
+                year_, month_ = (int(matched.group(i + 1)) for i in places)
+                if 1 <= month_ <= 12:
+                    return f"{year_:04d}-{month_:02d}"
     if field.year_only and _YEAR.fullmatch(text):
         return text
     raise _Bad(f"{_shown(value)} is not a date; {hint}")

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -200,10 +201,10 @@ class _Validations:
             kind, first, second, operator = spec
             words = self.plan.words
             rule = DataValidation(
-                type=kind,
+                type=kind,  # type: ignore[arg-type]
                 formula1=first or None,
                 formula2=second or None,
-                operator=operator or None,
+                operator=operator or None,  # type: ignore[arg-type]
                 allow_blank=True,
                 showErrorMessage=True,
                 showInputMessage=kind != "list",
@@ -251,10 +252,8 @@ class _Validations:
         column = len(self.columns) + 1
         for number, label in enumerate(field.labels, start=1):
             set_text(self.choices.cell(number, column), label)
-        letter = self.choices.cell(1, column).column_letter
-        reference = (
-            f"'{self.choices.title}'!${letter}$1:${letter}${max(1, len(field.labels))}"
-        )
+        letter = get_column_letter(column)
+        reference = f"'{self.choices.title}'!${letter}$1:${letter}${max(1, len(field.labels))}"
         self.columns[field.labels] = reference
         return reference
 
