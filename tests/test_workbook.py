@@ -796,3 +796,18 @@ def test_the_xlsx_report_converts_to_pdf(soffice: list[str], tmp_path: Path) -> 
     convert_with(soffice, "pdf", [report], tmp_path)
     pdf = tmp_path / "report.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_the_error_line_in_the_docs_is_the_one_modenhet_prints(tmp_path: Path) -> None:
+    """README.md and docs/evidence.md show a located error; it must be what a user sees."""
+    shown = (
+        "4601-bergen.xlsx:Økonomiske ressursar!C6: error: «Budsjett i kroner»: «12 mill» is "
+        "text, not a number; type the number alone"
+    )
+    for doc in (ROOT / "README.md", ROOT / "docs" / "evidence.md"):
+        assert shown in " ".join(doc.read_text(encoding="utf-8").split()), doc
+    book = tmp_path / "4601-bergen.xlsx"
+    assert cli("template", "-m", "4601", "-o", str(book)).exit_code == 0
+    _set(book, "evidence.economy.budget_nok", "12 mill")
+    result = cli("validate", "4601-bergen.xlsx", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, shown + "\n")
