@@ -705,6 +705,11 @@ def test_a_format_and_an_extension_that_disagree_are_a_usage_error(tmp_path: Pat
     assert result.exit_code == 2 and "does not write" in result.stderr
     result = cli("test", "-o", str(tmp_path / "t.xml"))
     assert result.exit_code == 0 and (tmp_path / "t.xml").read_text().startswith("<?xml")
+    result = cli("check", "-o", str(tmp_path / "c.sarif"))
+    assert result.exit_code == 0
+    assert json.loads((tmp_path / "c.sarif").read_text())["version"] == "2.1.0"
+    result = cli("check", "-o", str(tmp_path / "c.txt"))
+    assert result.exit_code == 2 and not (tmp_path / "c.txt").exists()
 
 
 def test_a_file_modenhet_cannot_read_says_what_it_reads(tmp_path: Path) -> None:

@@ -184,9 +184,9 @@ def markdown(schema: dict[str, Any]) -> str:
         " dates, as `30.06.2025` or as `2025-06-30`; `2025-6-1` is not a date.",
         "- Every problem is reported at its sheet and cell with the field's title:"
         " `4601-bergen.xlsx:Økonomiske ressursar!C6: error: «Budsjett i kroner»: «12 mill» is"
-        " text, not a number; type the number alone`. A workbook with macros, a password, a formula or a merged cell"
-        " in it, a sheet that does not belong or a row that was moved, is refused with its"
-        " reason; the other documents of a run are still evaluated.",
+        " text, not a number; type the number alone`. A workbook with macros, a password, a"
+        " formula or a merged cell in it, a sheet that does not belong or a row that was moved,"
+        " is refused with its reason; the other documents of a run are still evaluated.",
         "- A folder is read for `.xlsx`, `.json` and `.jsonl` files alike; from Python,"
         " `modenhet.read_evidence(\"4601-bergen.xlsx\")` gives the document.",
         "",

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from modenhet.cli.common import OK, PROBLEM, fail, stderr
+from modenhet.cli.common import (
+    OK,
+    OUTPUT,
+    PROBLEM,
+    check_output,
+    fail,
+    output,
+    report_format,
+    stderr,
+)
 
 if TYPE_CHECKING:
     from modenhet.errors import Diagnostic
@@ -26,9 +35,10 @@ if TYPE_CHECKING:
     default="text",
     show_default=True,
     help="text: for people, on stderr; json: the diagnostics as data; sarif: SARIF 2.1.0 for "
-    "code-scanning tools (both on stdout).",
+    "code-scanning tools (both on stdout, or in the file -o names; -o x.sarif picks sarif).",
 )
-def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
+@OUTPUT
+def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: str | None) -> None:
     """Check rule files: syntax, includes, lets, levels, functions, types and schema paths.
 
     Without RULES, the default rule set is checked. Every problem is reported, not only the
@@ -43,6 +53,10 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     from modenhet.loader import load_rule_files
     from modenhet.resources import default_rules_path
 
+    format_ = report_format(format_, output_path, ("text", "json", "sarif"))
+    if output_path is not None and format_ == "text":
+        raise click.UsageError("-o writes a json or sarif report: give --format, or name the "
+                               "file .json or .sarif")  # fmt: skip
     default = str(default_rules_path())
     relative = os.path.relpath(default)
     paths = list(rules) or [default if relative.startswith("..") else relative]
@@ -52,6 +66,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
             loaded.append(load_rule_files(path))
         except RuleFileError as error:
             fail(error.render())
+    check_output(output_path, [str(source.path) for files in loaded for source in files.files])
     status = OK
     found: list[Diagnostic] = []
     for path, files in zip(paths, loaded, strict=True):
@@ -76,26 +91,29 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     if format_ == "sarif":
         from modenhet.report.sarif import sarif
 
-        click.echo(json.dumps(sarif(found), ensure_ascii=False, indent=2))
+        with output(output_path) as out:
+            out.write(json.dumps(sarif(found), ensure_ascii=False, indent=2) + "\n")
     elif format_ == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "file": d.file,
-                        "line": d.line,
-                        "column": d.column,
-                        "end_line": d.span.end_line,
-                        "end_column": d.span.end_column,
-                        "severity": d.severity,
-                        "code": d.code,
-                        "message": d.message,
-                        "hint": d.hint,
-                    }
-                    for d in found
-                ],
-                ensure_ascii=False,
-                indent=2,
+        with output(output_path) as out:
+            out.write(
+                json.dumps(
+                    [
+                        {
+                            "file": d.file,
+                            "line": d.line,
+                            "column": d.column,
+                            "end_line": d.span.end_line,
+                            "end_column": d.span.end_column,
+                            "severity": d.severity,
+                            "code": d.code,
+                            "message": d.message,
+                            "hint": d.hint,
+                        }
+                        for d in found
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+                + "\n"
             )
-        )
     sys.exit(status)
