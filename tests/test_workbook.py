@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -816,3 +817,42 @@ def test_the_error_line_in_the_docs_is_the_one_modenhet_prints(tmp_path: Path) -
     _set(book, "evidence.economy.budget_nok", "12 mill")
     result = cli("validate", "4601-bergen.xlsx", cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (1, shown + "\n")
+
+
+def test_validate_json_names_the_cell(tmp_path: Path) -> None:
+    book = tmp_path / "k.xlsx"
+    assert cli("template", "-m", "4601", "-o", str(book)).exit_code == 0
+    cell = _set(book, "evidence.competence.staff_trained_share", 2)
+    result = cli("validate", str(book), "-f", "json")
+    assert result.exit_code == 1
+    (document,) = json.loads(result.stdout)["documents"]
+    (problem,) = document["problems"]
+    assert problem["cell"] == cell
+    assert problem["pointer"] == "/evidence/competence/staff_trained_share"
+
+
+def test_workbooks_in_worker_processes_give_the_same_report(
+    filled: dict[Path, Path], tmp_path: Path
+) -> None:
+    """With --jobs, documents found after the first second are read in worker processes:
+    a workbook's errors must be located there as in the main process."""
+    for copy in range(3):
+        for book in filled.values():
+            shutil.copy(book, tmp_path / f"{copy}-{book.name}")
+    broken = tmp_path / "9-broken.xlsx"
+    shutil.copy(next(iter(filled.values())), broken)
+    cell = _set(broken, "evidence.economy.budget_nok", "mykje")
+    reports = []
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "modenhet", "evaluate", str(tmp_path), *AS_OF, "-f", "json",
+             "-j", jobs],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"{broken}:{cell}: error: «Budsjett i kroner»: «mykje» is text, not a number; "
+            "type the number alone\n"
+        )
+        reports.append(done.stdout)
+    assert reports[0] == reports[1]

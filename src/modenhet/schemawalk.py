@@ -188,7 +188,7 @@ def markdown(schema: dict[str, Any]) -> str:
         " formula or a merged cell in it, a sheet that does not belong or a row that was moved,"
         " is refused with its reason; the other documents of a run are still evaluated.",
         "- A folder is read for `.xlsx`, `.json` and `.jsonl` files alike; from Python,"
-        " `modenhet.read_evidence(\"4601-bergen.xlsx\")` gives the document.",
+        ' `modenhet.read_evidence("4601-bergen.xlsx")` gives the document.',
         "",
         "## The JSON document",
         "",
