@@ -601,6 +601,15 @@ def broken_none_with_items(path: Path) -> tuple[str, str]:
     )
 
 
+def broken_answer_outside(path: Path) -> tuple[str, str]:
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Økonomiske ressursar"]
+    ws.cell(ws.max_row + 2, 3).value = "Husbanken-tilskot: 2 mill"
+    where = f"Økonomiske ressursar!C{ws.max_row}"
+    workbook.save(path)
+    return where, "an answer outside the template's answer cells"
+
+
 BROKEN = [
     broken_unknown_sheet,
     broken_missing_sheet,
@@ -620,6 +629,7 @@ BROKEN = [
     broken_bounds,
     broken_error_value,
     broken_none_with_items,
+    broken_answer_outside,
 ]
 
 
@@ -856,3 +866,17 @@ def test_workbooks_in_worker_processes_give_the_same_report(
         )
         reports.append(done.stdout)
     assert reports[0] == reports[1]
+
+
+def test_partial_forms_written_from_json_read_back_the_same(tmp_path: Path) -> None:
+    economy = {
+        "instruments_used": {"at_least": ["bustotte"]},
+        "reports": {"at_least": 2},
+        "decided": "2023-05",
+        "ids": {"at_least": ["plan", "budsjett"]},
+    }
+    book = tmp_path / "partial.xlsx"
+    book.write_bytes(template_bytes(PARTIAL_SCHEMA, document={"evidence": {"economy": economy}}))
+    item = read_workbook(str(book), 10**7, schema=PARTIAL_SCHEMA)
+    assert item.document is not None, item.problems
+    assert item.document["evidence"]["economy"] == economy

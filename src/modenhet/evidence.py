@@ -25,6 +25,7 @@ from modenhet.errors import EvidenceError, Violation
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".xlsx")  # .xlsx: modenhet.workbook
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # .xlsm is read to be refused: it holds macros
 
 
 @dataclass
@@ -388,9 +389,9 @@ def iter_sources(
 def read_file(name: str, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
     """One document from a named file: a workbook (.xlsx) by `modenhet.workbook`, anything
     else as JSON, and a file that is neither says what modenhet reads."""
-    from modenhet.workbook.reader import is_workbook, read_workbook
+    if name.lower().endswith(WORKBOOK_SUFFIXES):  # the workbook reader loads only for one
+        from modenhet.workbook.reader import read_workbook
 
-    if is_workbook(name):
         return read_workbook(name, limit)
     item = _read_json(name, limit)
     suffix = os.path.splitext(name)[1].lower()

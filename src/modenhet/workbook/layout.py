@@ -23,8 +23,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import jsonschema
-
 Kind = Literal["text", "integer", "number", "boolean", "date", "choice"]
 RowKind = Literal["heading", "value", "member", "list", "item", "note"]
 Path = tuple[str | int, ...]
@@ -302,6 +300,8 @@ def _labels(choices: tuple[str, ...], description: str) -> tuple[str, ...]:
 
 
 def _accepts(root: dict[str, Any], node: Any, value: Any) -> bool:
+    import jsonschema  # only when a workbook is made or read
+
     schema = {**_deref(root, node), "$defs": root.get("$defs", {})}
     try:
         validator = jsonschema.Draft202012Validator(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modenhet.errors import Violation
-from modenhet.evidence import EvidenceItem
+from modenhet.evidence import WORKBOOK_SUFFIXES, EvidenceItem
 from modenhet.workbook.layout import (
     ANSWER,
     ANSWER_LETTER,
@@ -41,7 +41,6 @@ from modenhet.workbook.layout import (
     pointer,
 )
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .xlsx, or an old .xls
 _UNPACKED_FACTOR = 8  # a workbook may unpack to this many times the byte limit, no more
@@ -265,6 +264,16 @@ class _Reader:
                 f"merged cells ({merged.coord}): modenhet reads one answer per cell; unmerge them",
                 cell=f"{name}!{merged.coord.split(':')[0]}",
             )
+        answer_rows = {row.number for row in rows if row.kind not in ("heading",)}
+        first = min((row.number for row in rows), default=1)
+        for cells in ws.iter_rows(min_row=first, min_col=ANSWER, max_col=ANSWER):
+            cell = cells[0]
+            if cell.value is not None and cell.row not in answer_rows:
+                return self.fail(
+                    f"an answer outside the template's answer cells ({_shown(cell.value)}): "
+                    "modenhet would not read it; move it to the field's own row, or delete it",
+                    cell=f"{name}!{cell.coordinate}",
+                )
         for row in rows:
             found = ws.cell(row.number, KEY).value
             if found != row.key:
