@@ -880,3 +880,17 @@ def test_partial_forms_written_from_json_read_back_the_same(tmp_path: Path) -> N
     item = read_workbook(str(book), 10**7, schema=PARTIAL_SCHEMA)
     assert item.document is not None, item.problems
     assert item.document["evidence"]["economy"] == economy
+
+
+def test_text_in_the_xlsx_report_is_never_a_formula(tmp_path: Path) -> None:
+    document = json.loads((ROOT / "samples" / "4601-bergen.json").read_text(encoding="utf-8"))
+    document["municipality"]["name"] = '=HYPERLINK("https://example.org","Bergen")'  # a warning
+    source = tmp_path / "=bergen.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    report = tmp_path / "r.xlsx"
+    result = cli("evaluate", str(source), *AS_OF, "-o", str(report))
+    assert result.exit_code == 0 and "warning" in result.stderr
+    row = next(openpyxl.load_workbook(report)["Oversikt"].iter_rows(min_row=2, max_row=2))
+    assert (row[0].value, row[0].data_type) == (document["municipality"]["name"], "s")
+    assert (row[2].value, row[2].data_type) == (str(source), "s")
+    assert b"<f>" not in zipfile.ZipFile(report).read("xl/worksheets/sheet2.xml")

@@ -264,16 +264,6 @@ class _Reader:
                 f"merged cells ({merged.coord}): modenhet reads one answer per cell; unmerge them",
                 cell=f"{name}!{merged.coord.split(':')[0]}",
             )
-        answer_rows = {row.number for row in rows if row.kind not in ("heading",)}
-        first = min((row.number for row in rows), default=1)
-        for cells in ws.iter_rows(min_row=first, min_col=ANSWER, max_col=ANSWER):
-            cell = cells[0]
-            if cell.value is not None and cell.row not in answer_rows:
-                return self.fail(
-                    f"an answer outside the template's answer cells ({_shown(cell.value)}): "
-                    "modenhet would not read it; move it to the field's own row, or delete it",
-                    cell=f"{name}!{cell.coordinate}",
-                )
         for row in rows:
             found = ws.cell(row.number, KEY).value
             if found != row.key:
@@ -284,6 +274,16 @@ class _Reader:
                     + ": rows were moved, inserted or deleted; copy the answers into a new "
                     "template instead",
                     cell=f"{name}!A{row.number}",
+                )
+        answer_rows = {row.number for row in rows if row.kind not in ("heading",)}
+        first = min((row.number for row in rows), default=1)
+        for cells in ws.iter_rows(min_row=first, min_col=ANSWER, max_col=ANSWER):
+            cell = cells[0]
+            if cell.value is not None and cell.row not in answer_rows:
+                return self.fail(
+                    f"an answer outside the template's answer cells ({_shown(cell.value)}): "
+                    "modenhet would not read it; move it to the field's own row, or delete it",
+                    cell=f"{name}!{cell.coordinate}",
                 )
         return None
 
