@@ -894,3 +894,27 @@ def test_text_in_the_xlsx_report_is_never_a_formula(tmp_path: Path) -> None:
     assert (row[0].value, row[0].data_type) == (document["municipality"]["name"], "s")
     assert (row[2].value, row[2].data_type) == (str(source), "s")
     assert b"<f>" not in zipfile.ZipFile(report).read("xl/worksheets/sheet2.xml")
+
+
+def test_the_xlsx_summary_shows_level_bounds_where_results_have_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Partial evidence gives each factor a highest reachable level (`levels_max`) and the
+    document an `overall_max`; where the results carry them, the summary shows them in
+    columns of their own. Here the results are given bounds of 5 by hand."""
+    from modenhet.results import Evaluation
+
+    monkeypatch.setattr(Evaluation, "levels_max", property(lambda self: (5,) * 6), raising=False)
+    monkeypatch.setattr(Evaluation, "overall_max", property(lambda self: 5), raising=False)
+    report = tmp_path / "r.xlsx"
+    sample = str(ROOT / "samples" / "1151-utsira.json")
+    assert cli("evaluate", sample, *AS_OF, "-o", str(report)).exit_code == 0
+    rows = list(openpyxl.load_workbook(report)["Oversikt"].iter_rows(values_only=True))
+    assert rows[0][3:18] == (
+        "Forankring og eigarskap", "Overordna strategi", "Organisering og samordning",
+        "Økonomiske ressursar", "Kompetanse", "Brukarmedverknad", "Samla",
+        "Forankring og eigarskap (høgst)", "Overordna strategi (høgst)",
+        "Organisering og samordning (høgst)", "Økonomiske ressursar (høgst)",
+        "Kompetanse (høgst)", "Brukarmedverknad (høgst)", "Samla (høgst)", "Problem",
+    )  # fmt: skip
+    assert rows[1][3:17] == (1, 1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5, 5)  # Utsira: all at 1

@@ -44,6 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "error": "Feil",
         "evaluated": "Evaluerte dokument",
         "failed": "Dokument med feil",
+        "at_most": "høgst",
     },
     "nb": {
         "about": "Om rapporten",
@@ -55,6 +56,7 @@ WORDS: dict[str, dict[str, str]] = {
         "error": "Feil",
         "evaluated": "Evaluerte dokumenter",
         "failed": "Dokumenter med feil",
+        "at_most": "høyst",
     },
     "en": {
         "about": "About this report",
@@ -66,6 +68,7 @@ WORDS: dict[str, dict[str, str]] = {
         "error": "Error",
         "evaluated": "Documents evaluated",
         "failed": "Documents that failed",
+        "at_most": "at most",
     },
 }
 
@@ -129,14 +132,13 @@ def _front(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
 def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
              words: dict[str, str]) -> None:  # fmt: skip
     factors = run.ruleset.factors
-    header = [
-        _("Municipality"),
-        words["number"],
-        words["file"],
-        *[factor.title for factor in factors],
-        _("Overall"),
-        _("Problems"),
-    ]
+    # The level bounds of partial evidence (each factor's highest reachable level), where the
+    # results have them: columns of their own after the levels, as the CSV has them.
+    bounded = any(hasattr(o.evaluation, "levels_max") for o in outcomes if o.evaluation)
+    levels = [factor.title for factor in factors] + [_("Overall")]
+    bounds = [f"{title} ({words['at_most']})" for title in levels] if bounded else []
+    header = [_("Municipality"), words["number"], words["file"], *levels, *bounds, _("Problems")]
+    note = len(header)  # the column of a failed document's problems, or of warnings
     for column, title in enumerate(header, start=1):
         cell = ws.cell(1, column)
         set_text(cell, title)
@@ -153,17 +155,19 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         if evaluation is None:
             shown, more = outcome.problems_in_brief(pointers=True)
             text = "; ".join([*shown, f"(+{more})"] if more else shown)
-            set_text(ws.cell(number, 5 + len(factors)), text)
+            set_text(ws.cell(number, note), text)
             continue
-        for column, level in enumerate(evaluation.levels, start=4):
+        numbers = [*evaluation.levels, evaluation.overall]
+        if bounded:
+            # (by name: the results have them once the partial-evidence work is merged)
+            most, overall_most = (getattr(evaluation, n) for n in ("levels_max", "overall_max"))
+            numbers += [*most, overall_most]
+        for column, level in enumerate(numbers, start=4):
             ws.cell(number, column, level)
-        ws.cell(number, 4 + len(factors), evaluation.overall)
         if outcome.problems:  # warnings
-            set_text(
-                ws.cell(number, 5 + len(factors)), "; ".join(p.message for p in outcome.problems)
-            )
+            set_text(ws.cell(number, note), "; ".join(p.message for p in outcome.problems))
     last = len(outcomes) + 1
-    first_level, last_level = get_column_letter(4), get_column_letter(4 + len(factors))
+    first_level, last_level = get_column_letter(4), get_column_letter(3 + len(levels) + len(bounds))
     if outcomes:
         low, high = _level_range(run)
         ws.conditional_formatting.add(
@@ -176,7 +180,8 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         )  # fmt: skip
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
-    for column, width in enumerate([22, 14, 30, *[14] * len(factors), 10, 60], start=1):
+    widths = [22, 14, 30, *[14] * (len(levels) + len(bounds)), 60]
+    for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[1].height = 45
 
