@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from modenhet.errors import EvidenceError, Violation
-from modenhet.evidence.item import WORKBOOK_SUFFIXES, EvidenceItem
+from modenhet.evidence.item import WORKBOOK_SUFFIXES
+from modenhet.evidence.item import EvidenceItem as EvidenceItem  # re-exported: its old home
 from modenhet.evidence.positions import escape_pointer
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
