@@ -72,27 +72,30 @@ def changed(document: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 # Molde with four changes, each worked out by hand:
 # - anchoring.leadership_training_this_term true: leadership_training (4) met; level 4's other
-#   criterion, recent_council_decision (2023-09-21, years_since 1 < 4), is met already, and
-#   level 5's frequent_reporting (2 reports) and annual_joint_review (true) too: 3 -> 5.
-# - coordination.single_entry_point true: level 4 (regular_meetings: 6 >= 4) is reached; level
-#   5 is not (no correctional_service/husbanken agreement, 3 < 5 agreements): 3 -> 4.
-# - economy.municipal_dwellings_per_1000 null: dwellings_per_1000 (5) not_met -> unknown;
-#   level 5 was out of reach already: stays 4.
+#   criteria, outcome_reporting (2024-11-21, years_since 0 < 1) and recent_council_decision
+#   (2023-09-21, years_since 1 < 4), are met already, and level 5's frequent_reporting
+#   (2 reports) and annual_joint_review (true) too: 3 -> 5.
+# - coordination.single_entry_point true: level 4 (regular_meetings: 6 >= 4, § 6 processing
+#   19 <= 30 days) is reached; level 5 is not (no correctional_service/husbanken agreement):
+#   3 -> 4.
+# - strategy.outcome_targets_on_track null: targets_on_track (5) not_met -> unknown (two
+#   targets, and whether each is on track is not known); level 5 was out of reach already
+#   (no land reserved): stays 4.
 # - competence.staff_trained_share 0.85: staff_trained_half (4) and staff_trained_most (5) met;
-#   level 4's recent_evaluation (2022 >= 2025 - 3) is met, level 5's own_mapping is not (no
-#   own_survey): 3 -> 4.
+#   level 4's recent_evaluation (2022 >= 2025 - 3) is met, level 5's annual_evaluation is not
+#   (2022 < 2025 - 1): 3 -> 4.
 # Overall: min(5, 4, 4, 4, 4, 4) = 4, was min(MOLDE) = 3.
 BETTER = {
     "anchoring__leadership_training_this_term": True,
     "coordination__single_entry_point": True,
-    "economy__municipal_dwellings_per_1000": None,
+    "strategy__outcome_targets_on_track": None,
     "competence__staff_trained_share": 0.85,
 }
 BETTER_LEVELS = {**MOLDE, "anchoring": 5, "coordination": 4, "competence": 4}
 BETTER_CRITERIA = [
     ("anchoring", "leadership_training", 4, "not_met", "met"),
+    ("strategy", "targets_on_track", 5, "not_met", "unknown"),
     ("coordination", "single_entry_point", 4, "not_met", "met"),
-    ("economy", "dwellings_per_1000", 5, "not_met", "unknown"),
     ("competence", "staff_trained_half", 4, "not_met", "met"),
     ("competence", "staff_trained_most", 5, "not_met", "met"),
 ]
@@ -173,7 +176,7 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "OLD: molde-2024.json · eitt dokument · per 2025-06-30 · "
-        "regelsett Bustadsosialt arbeid 2025.1"
+        "regelsett Bustadsosialt arbeid 2026.1"
     )
     assert lines[1].startswith("NEW: molde-2025.json · eitt dokument")
     assert "Molde (1506) · molde-2024.json → molde-2025.json" in lines
@@ -192,25 +195,27 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
 
 def test_old_evidence_at_an_earlier_date(tmp_path: Path) -> None:
     # Last year's submission had its user survey in 2022. At 2025-06-30 recent_user_survey
-    # (>= 2025 - 2) is not met, so participation falls to 3; at 2024-06-30 (>= 2022) it is met
-    # and every other dated criterion of Molde stands as it does in 2025 (council decision
-    # 2023-09-21 and needs overview 2024-01-15 both younger than 2 years, plan to 2027,
-    # evaluation 2022 >= 2021 but not >= 2023): nothing changed.
+    # (level 3, >= 2025 - 2) is not met, so participation falls to 2 and overall to 2; at
+    # 2024-06-30 (>= 2022) it is met, and every other dated criterion of Molde stands as it
+    # does in 2025 (council decision 2023-09-21 and needs overview 2024-01-15 both younger than
+    # 2 years, plan to 2027, evaluation 2022 >= 2021 but not >= 2023) but one: the report on
+    # outcomes to the council, 2024-11-21, lies after 2024-06-30, so outcome_reporting (4) is
+    # not met then. Anchoring stays 3 either way (no leadership training).
     write(
         tmp_path / "old.json",
         changed(sample("1506-molde.json"), participation__last_user_survey_year=2022),
     )
     shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "new.json")
     (same_date,) = as_json("old.json", "new.json")["municipalities"]
-    assert levels(same_date, "old") == {**MOLDE, "participation": 3}
+    assert levels(same_date, "old") == {**MOLDE, "participation": 2}
     assert levels(same_date, "new") == MOLDE
-    assert criteria(same_date) == [("participation", "recent_user_survey", 4, "not_met", "met")]
-    assert same_date["overall"]["change"] == "same"  # 3 either way
+    assert criteria(same_date) == [("participation", "recent_user_survey", 3, "not_met", "met")]
+    assert (same_date["overall"]["old"], same_date["overall"]["new"]) == (2, 3)
 
     report = as_json("old.json", "new.json", "--old-as-of", "2024-06-30")
     (then,) = report["municipalities"]
     assert levels(then, "old") == levels(then, "new") == MOLDE
-    assert criteria(then) == []
+    assert criteria(then) == [("anchoring", "outcome_reporting", 4, "not_met", "met")]
     assert report["old"]["as_of"] == "2024-06-30" and report["new"]["as_of"] == "2025-06-30"
 
 
@@ -265,7 +270,8 @@ def test_options_that_apply_to_no_side_are_named(molde_pair: tuple[str, str]) ->
 
 def test_reports_from_different_rule_sets_are_flagged(tmp_path: Path) -> None:
     # The same rules, but staff_trained_half asks for 40 % instead of 50 %: Molde's 0.45 meets
-    # it, and with recent_evaluation met competence reaches 4 (own_mapping keeps it from 5).
+    # it, and with recent_evaluation met competence reaches 4 (annual_evaluation keeps it from
+    # 5: 2022 < 2025 - 1).
     (tmp_path / "rules").mkdir()
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     text = (ROOT / "rules" / "bustadsosialt.rules").read_text(encoding="utf-8")
@@ -446,18 +452,19 @@ def test_json_and_stderr_are_the_same_in_every_language(
 
 
 def test_regression_and_fail_on_regression(tmp_path: Path) -> None:
-    # The action plan's period ended 2025-03-31: current_action_plan (3) is not met any more,
-    # so strategy falls from 4 to 2 (level 2: overview 2024-01-15 and planning strategy met),
-    # and overall from 3 to 2.
+    # The action plan's period ended 2025-03-31, and the measures are not in the kommuneplan
+    # either: plan_in_force (3) is not met any more, so strategy falls from 4 to 2 (level 2:
+    # overview 2024-01-15 and goals in the kommuneplan met), and overall from 3 to 2.
     shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "old.json")
     worse = sample("1506-molde.json")
     worse["evidence"]["strategy"]["action_plan"]["period_end"] = "2025-03-31"
+    worse["evidence"]["strategy"]["integrated_in_master_plan"] = False
     write(tmp_path / "new.json", worse)
 
     report = as_json("old.json", "new.json")
     (molde,) = report["municipalities"]
     assert levels(molde, "new") == {**MOLDE, "strategy": 2}
-    assert criteria(molde) == [("strategy", "current_action_plan", 3, "met", "not_met")]
+    assert criteria(molde) == [("strategy", "plan_in_force", 3, "met", "not_met")]
     assert (molde["overall"]["old"], molde["overall"]["new"]) == (3, 2)
     assert molde["overall"]["change"] == "down"
     assert report["summary"]["overall"] == {"improved": 0, "regressed": 1, "unchanged": 0}

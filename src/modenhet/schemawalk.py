@@ -63,6 +63,8 @@ def template(schema: dict[str, Any], municipality: str | None = None) -> dict[st
 def _skeleton(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     if "const" in node:
         return node["const"]
+    if "default" in node:  # `schema_version`: the version a new document is written in
+        return node["default"]
     if "object" in _types(node) or "properties" in node:
         return {
             key: _skeleton(schema, resolve(schema, child))
