@@ -165,7 +165,10 @@ def test_json_report_follows_spec_section_8() -> None:
         "missing": ["evidence.economy.housing_social_fte"],
     }
     assert gap["legal"] is False and gap["advice"].startswith("Set av faste årsverk")
-    assert (other["id"], other["missing"]) == ("own_instrument", ["evidence.economy.own_instruments"])
+    assert (other["id"], other["missing"]) == (
+        "own_instrument",
+        ["evidence.economy.own_instruments"],
+    )
     assert economy["next"] == {"level": 3, "met": 0, "of": 2}
     assert doc["legal_floor"] == [
         {

@@ -4,8 +4,9 @@ The tests run in a folder where rules/bustadsosialt.rules is rule set 2025.1 (ke
 rules/archive/) and samples/ holds the eight samples as they were in schema 1.0
 (tests/archive/samples-1.0/): what `impact` does does not depend on which rule set it compares,
 and these are the rule set and the evidence the expectations were worked out for. Every
-expected level and status below was worked out by hand from rules/archive/bustadsosialt-2025.1.rules,
-the edits each test makes and the levels of the samples under it
+expected level and status below was worked out by hand from
+rules/archive/bustadsosialt-2025.1.rules, the edits each test makes and the levels of the
+samples under it
 (tests/archive/bustadsosialt-2025.1.test.yaml), at as_of 2025-06-30 — a factor reaches level L
 when every criterion of every block up to L is met; overall is the lowest factor level — not
 copied from the tool's output. `test_2025_1_to_2026_1_as_in_the_docs` compares the archived
@@ -639,9 +640,7 @@ def test_2025_1_to_2026_1_as_in_the_docs(monkeypatch: pytest.MonkeyPatch) -> Non
     args += ["samples/", "samples/2024/", *AS_OF]
     report = as_json(*args)
     assert report["summary"]["documents"] == len(RULESET_CHANGE)
-    changed = {
-        source: (old, new) for source, (old, new) in RULESET_CHANGE.items() if old != new
-    }
+    changed = {source: (old, new) for source, (old, new) in RULESET_CHANGE.items() if old != new}
     found = {}
     for document in report["documents"]:
         old = tuple(document["factors"][f]["old"] for f in FACTORS)

@@ -19,7 +19,6 @@ from click.testing import CliRunner, Result
 from modenhet.cli import main
 from modenhet.resources import default_rules_path
 from modenhet.ruletests import (
-    Coverage,
     _Yaml,
     parse_path,
     parse_threshold,

@@ -98,9 +98,7 @@ def _samples_of_schema_1_0() -> dict[str, Any]:
     from modenhet.ruletests import _Yaml
 
     archived = ROOT / "tests" / "archive" / "bustadsosialt-2025.1.test.yaml"
-    documents: dict[str, Any] = _Yaml(str(archived), archived.read_text("utf-8")).value[
-        "documents"
-    ]
+    documents: dict[str, Any] = _Yaml(str(archived), archived.read_text("utf-8")).value["documents"]
     laerdal = json.loads((SAMPLES / "2024" / "4642-laerdal.json").read_text("utf-8"))
     return {**documents, "2024/4642-laerdal": laerdal}
 
@@ -209,9 +207,7 @@ def test_the_law_alone_is_level_2_and_a_missed_duty_is_level_1(ruleset: modenhet
         for criterion in factor.criteria
         if criterion.legal
     }
-    assert all(
-        c.status == "met" for f in result.factors.values() for c in f.criteria if c.legal
-    )
+    assert all(c.status == "met" for f in result.factors.values() for c in f.criteria if c.legal)
     # Each legal criterion depends on one field here: take it away, and the factor is at 1.
     field = {
         "council_decision": ("anchoring", "council_decision_date"),

@@ -391,11 +391,7 @@ def mismatch(old: Side, new: Side) -> str | None:
             old.first_municipality(),
             new.first_municipality(),
         )
-        if (
-            old_number
-            and new_number
-            and current_number(old_number) != current_number(new_number)
-        ):
+        if old_number and new_number and current_number(old_number) != current_number(new_number):
             return (
                 f"error: OLD ({old.path}) is {display_name(old_number, old_name, old.path)} "
                 f"and NEW ({new.path}) is {display_name(new_number, new_name, new.path)}: "

@@ -148,7 +148,9 @@ def _hint(number: str, name: Any, known: dict[str, str], *, before_2024: bool) -
         came_from = predecessors(number)
         if came_from:
             olds = " and ".join(f"{c.old_number} {c.old_name}" for c in came_from)
-            return f" ({number} {came_from[0].new_name} is a number from 2024; before, it was {olds})"
+            return (
+                f" ({number} {came_from[0].new_name} is a number from 2024; before, it was {olds})"
+            )
     else:
         went_to = successors(number)
         if len(went_to) > 1:

@@ -166,8 +166,17 @@ def markdown(schema: dict[str, Any]) -> str:
         " language treats both as *unknown*, which never counts as met, and reports the path so"
         " the municipality knows what to fill in.",
         "- **Dates** are written `YYYY-MM-DD`. **Lists** hold each value once.",
-        "- **`municipality.number`** must be one of the 357 municipalities of 2024 (SSB KLASS"
-        " 131, shipped with modenhet); a `name` that differs from the official one is a warning.",
+        "- **`municipality.number`** must be on SSB's list (KLASS 131, shipped with modenhet)"
+        " of the year the document reports: the 356 municipalities of 2020–2023 when `year` is"
+        " 2020–2023, the 357 of 2024 otherwise; a `name` that differs from the official one is a"
+        " warning. A number that changed on 1 January 2024 is named with its successor or"
+        " predecessor (data/README.md).",
+        "- **Sources.** Every id in a `source_ids` list (and `action_plan.source_id`) must be the"
+        " `id` of a document in `sources`, and those ids are unique. A date after `submitted` is"
+        " a warning: it cannot be evidence yet.",
+        "- **What proves a field.** Each description of the fields added in schema 1.1 ends by"
+        " naming the document or statistic that proves it (the plan, the case number, the KOSTRA"
+        " form or accounts function).",
         "- Unknown keys are errors (a misspelt key would otherwise silently be unknown).",
         "",
         "Start from a template with every field present and null, and validate as you go:",

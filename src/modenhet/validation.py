@@ -131,9 +131,7 @@ def check_sources(document: Any) -> list[Violation]:
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         where = "is empty" if not ids else "has no source with that id"
         found.append(
-            Violation(
-                pointer_of(path), f'{dotted(path)} is "{ident}", but `sources` {where}{hint}'
-            )
+            Violation(pointer_of(path), f'{dotted(path)} is "{ident}", but `sources` {where}{hint}')
         )
     submitted = _day(document.get("submitted"))
     if submitted is not None:
