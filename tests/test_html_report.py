@@ -149,7 +149,7 @@ def test_single_document_page_has_the_run_facts(one_page: str) -> None:
     assert one_page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert dom.find_all("title")[0].text() == "Maturity report: Alstahaug (1820)"
     header = dom.find_all("header")[0].text()
-    assert "Bustadsosialt arbeid 2025.1" in header and AS_OF in header
+    assert "Bustadsosialt arbeid 2026.1" in header and AS_OF in header
     sha = re.search(r'"sha256": "([0-9a-f]{64})"', evaluate_json(str(ONE)))
     assert sha is not None and sha.group(1) in header
     assert sha.group(1) in dom.find_all("footer")[0].text()
@@ -172,7 +172,7 @@ def test_single_document_radar_has_one_axis_per_factor(one_page: str) -> None:
     assert len(svg.find_all("circle", "dot")) == 6
     assert svg.attrs["role"] == "img" and svg.find_all("title")
     labels = [text.text().split() for text in svg.find_all("text", "axis-label")]
-    assert labels[0] == ["Forankring", "og", "eigarskap", "2", "·", "Grunnleggjande"]
+    assert labels[0] == ["Forankring", "og", "eigarskap", "3", "·", "Definert"]
 
 
 def test_single_document_factor_table_and_gaps(one_page: str) -> None:
@@ -182,15 +182,17 @@ def test_single_document_factor_table_and_gaps(one_page: str) -> None:
         [cell.text().strip() for cell in row.iter() if cell.tag in ("th", "td")]
         for row in table.find_all("tbody")[0].find_all("tr")
     ]
-    assert rows[0][:3] == ["Forankring og eigarskap", "2", "Grunnleggjande"]
-    assert rows[0][3] == "1 of 2 met for level 3"
-    assert [row[1] for row in rows] == ["2", "2", "3", "2", "3", "2"]
+    # samples/README.md: Alstahaug at 3 1 2 2 2 2, overall 1.
+    assert rows[0][:3] == ["Forankring og eigarskap", "3", "Definert"]
+    assert rows[0][3] == "0 of 3 met for level 4"
+    assert [row[1] for row in rows] == ["3", "1", "2", "2", "2", "2"]
     overall = table.find_all("tfoot")[0].text()
-    assert "Overall level" in overall and "Grunnleggjande" in overall
-    # The strategy gap: the legal duty first, marked §, with its missing path, advice and ref.
+    assert "Overall level" in overall and "Innleiande" in overall
+    # The strategy gap: the legal duty, marked §, with its missing path, advice and ref.
     gap = dom.by_id("doc-1-gap-2")
     items = gap.find_all("li", "criterion")
-    assert "legal" in items[0].classes and "legal" not in items[1].classes
+    assert len(items) == 1 and "legal" in items[0].classes
+    assert "legal" not in dom.by_id("doc-1-gap-1").find_all("li", "criterion")[0].classes
     first = items[0].text().strip()
     assert first.startswith("§ Kommuneplanen har overordna bustadsosiale mål")
     assert "evidence.strategy.master_plan_goals" in first
@@ -223,7 +225,7 @@ def test_heatmap_has_a_row_per_document_linking_to_its_section(all_page: str) ->
     assert len(headings) == 8 and all(th.find_all("button") for th in heatmap.find_all("th")[:8])
     rows = heatmap.find_all("tbody")[0].find_all("tr")
     names = [row.find_all("a")[0].text() for row in rows]
-    assert names[:2] == ["Stavanger (1103)", "Utsira (1151)"] and len(names) == 8
+    assert names[:2] == ["Stavanger (1103)", "Utsira (1151)"] and len(names) == 9
     for row in rows:
         target = row.find_all("a")[0].attrs["href"].removeprefix("#")
         section = dom.by_id(target)
@@ -236,7 +238,7 @@ def test_heatmap_has_a_row_per_document_linking_to_its_section(all_page: str) ->
     assert [cell.attrs["data-value"] for cell in cells] == ["5", "3", "5", "3", "4", "5", "3"]
     assert cells[1].attrs["title"] == "Overordna strategi: 3 Definert"
     assert "lvl-2" in cells[1].classes
-    assert len(dom.find_all("section", "document")) == 8
+    assert len(dom.find_all("section", "document")) == 9
     assert dom.by_id("heatmap-filter").tag == "input"
 
 
@@ -424,7 +426,7 @@ def test_dump_dom_after_scripts_ran(chromium: Path, pages: Path, tmp_path: Path)
     assert len(one) == 1 and radar_axes(one[0]) == list(FACTORS)
     controls = dumped["all"].by_id("heatmap-controls")
     assert "hidden" not in controls.attrs  # the script ran and showed the controls
-    assert dumped["all"].by_id("heatmap-count").text() == "8 of 8 shown"
+    assert dumped["all"].by_id("heatmap-count").text() == "9 of 9 shown"
 
 
 class DevTools:
@@ -582,13 +584,13 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
     overall = (
         "[...document.querySelectorAll('#heatmap tbody tr')].map(r => r.cells[7].dataset.value)"
     )
-    assert browser.evaluate("document.querySelectorAll('svg.radar').length") == 8
-    assert browser.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 48
+    assert browser.evaluate("document.querySelectorAll('svg.radar').length") == 9
+    assert browser.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 54
     assert browser.evaluate("document.getElementById('heatmap-controls').hidden") is False
     # Sort by the overall level: ascending, then descending; ties keep the input order.
     browser.evaluate("document.querySelector('#heatmap thead th:last-child button').click()")
-    assert browser.evaluate(overall) == ["1", "1", "2", "2", "3", "3", "4", "5"]
-    assert browser.evaluate(names)[:2] == ["Utsira (1151)", "Lærdal (4642)"]
+    assert browser.evaluate(overall) == ["1", "1", "1", "2", "2", "3", "3", "4", "5"]
+    assert browser.evaluate(names)[:3] == ["Utsira (1151)", "Alstahaug (1820)", "Lærdal (4642)"]
     assert (
         browser.evaluate(
             "document.querySelector('#heatmap thead th:last-child').getAttribute('aria-sort')"
@@ -596,10 +598,10 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
         == "ascending"
     )
     browser.evaluate("document.querySelector('#heatmap thead th:last-child button').click()")
-    assert browser.evaluate(overall) == ["5", "4", "3", "3", "2", "2", "1", "1"]
+    assert browser.evaluate(overall) == ["5", "4", "3", "3", "2", "2", "1", "1", "1"]
     # Sort by name.
     browser.evaluate("document.querySelector('#heatmap thead th button').click()")
-    assert browser.evaluate(names)[:3] == ["Alstahaug (1820)", "Bergen (4601)", "Lærdal (4642)"]
+    assert browser.evaluate(names)[:3] == ["Alstahaug (1820)", "Bergen (4601)", "Drammen (3301)"]
     # Filter by name, then by number.
     filter_by = (
         "(q => { const input = document.getElementById('heatmap-filter'); input.value = q;"
@@ -608,12 +610,12 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
     browser.evaluate(f"{filter_by}('BERG')")
     assert browser.evaluate(shown) == ["Bergen (4601)"]
     assert browser.evaluate("document.getElementById('heatmap-count').textContent") == (
-        "1 of 8 shown"
+        "1 of 9 shown"
     )
     browser.evaluate(f"{filter_by}('5501')")
     assert browser.evaluate(shown) == ["Tromsø (5501)"]
     browser.evaluate(f"{filter_by}('')")
-    assert len(browser.evaluate(shown)) == 8
+    assert len(browser.evaluate(shown)) == 9
     # A row's link leads to the municipality's section.
     browser.evaluate("document.querySelector('#heatmap tbody tr a').click()")
     assert browser.evaluate("location.hash") == "#doc-4"  # Alstahaug, first by name
