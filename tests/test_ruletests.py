@@ -100,10 +100,10 @@ def test_shipped_tests_pass_and_cover_everything(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.stdout + result.stderr
     # The packaged tests: in the checkout (editable install) or inside site-packages.
     assert re.search(
-        r"rules/bustadsosialt\.test\.yaml: 35 case\(s\) against \S*rules/bustadsosialt\.rules",
+        r"rules/bustadsosialt\.test\.yaml: 36 case\(s\) against \S*rules/bustadsosialt\.rules",
         result.stdout,
     ), result.stdout
-    assert "35 passed, 0 failed\n" in result.stdout
+    assert "36 passed, 0 failed\n" in result.stdout
     assert "Not covered" not in result.stdout
     # 56 criteria, each seen met and not met, and 6 factors at each of 5 levels: 112 + 30.
     assert (
@@ -156,7 +156,7 @@ def test_removing_a_case_fails_fail_under_100(shipped_copy: Path) -> None:
     shipped_copy.write_text(remove_case(text, "no staff set aside"), encoding="utf-8")
     result = run("rules", "--coverage", "--fail-under", "100")
     assert result.exit_code == 1
-    assert "34 passed, 0 failed" in result.stdout
+    assert "35 passed, 0 failed" in result.stdout
     assert "Not covered:\n  economy.dedicated_staff (level 3): never not met\n" in result.stdout
     assert "99.29 % (141 of 142" in result.stdout
     assert result.stderr == (
@@ -178,7 +178,7 @@ def test_installed_elsewhere_the_shipped_tests_run(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "35 passed, 0 failed" in completed.stdout
+    assert "36 passed, 0 failed" in completed.stdout
     assert "100.00 %" in completed.stdout
 
 
@@ -210,7 +210,7 @@ def test_a_failure_shows_expected_actual_and_the_deciding_values(shipped_copy: P
     ) in out
     assert "economy.dedicated_staff (level 3) — met  [rules/bustadsosialt.rules:" in out
     assert "= økonomi.housing_social_fte: 1  (#/evidence/economy/housing_social_fte)" in out
-    assert "34 passed, 1 failed" in out
+    assert "35 passed, 1 failed" in out
 
 
 def test_missing_paths_are_compared(small: Path) -> None:

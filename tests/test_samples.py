@@ -232,3 +232,12 @@ def test_the_law_alone_is_level_2_and_a_missed_duty_is_level_1(ruleset: modenhet
         del document["evidence"][place][key]
         levels = ruleset.evaluate(document, as_of=AS_OF).factors
         assert levels[factor_id].level == 1, criterion_id
+
+
+def test_a_comment_says_why_each_level_is_there() -> None:
+    """docs/ruleset.md: above each level block of the default rule set, a comment."""
+    lines = RULES.read_text("utf-8").splitlines()
+    blocks = [n for n, line in enumerate(lines) if line.strip().startswith("level ")]
+    assert len(blocks) == 6 * 4
+    for n in blocks:
+        assert lines[n - 1].strip().startswith("#"), f"{RULES.name}:{n + 1}: {lines[n]}"
