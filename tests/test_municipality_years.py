@@ -314,3 +314,22 @@ def test_a_broken_reference_is_a_located_error_with_status_1(tmp_path: Path) -> 
     )
     evaluated = cli("evaluate", path, *AS_OF)
     assert evaluated.exit_code == 1 and "source_ids[0]" in evaluated.stderr
+
+
+def test_in_a_document_of_schema_1_0_a_broken_reference_is_a_warning() -> None:
+    """Every document valid under schema 1.0 stays valid: the references bind from 1.1 on."""
+    ruleset = modenhet.load_ruleset(modenhet.default_rules_path())
+    archived = SAMPLES.parent / "tests" / "archive" / "samples-1.0" / "4601-bergen.json"
+    bergen = json.loads(archived.read_text(encoding="utf-8"))
+    assert bergen["schema_version"] == "1.0"
+    bergen["evidence"]["anchoring"]["source_ids"] = ["nope"]
+    (violation,) = ruleset.violations(bergen)
+    assert (violation.pointer, violation.severity) == (
+        "/evidence/anchoring/source_ids/0",
+        "warning",
+    )
+    assert violation.message.endswith("(an error from schema_version 1.1)")
+    assert ruleset.validate(bergen) == []
+    bergen["schema_version"] = "1.1"
+    (violation,) = ruleset.violations(bergen)
+    assert violation.severity == "error" and "schema_version" not in violation.message

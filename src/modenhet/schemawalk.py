@@ -172,8 +172,10 @@ def markdown(schema: dict[str, Any]) -> str:
         " warning. A number that changed on 1 January 2024 is named with its successor or"
         " predecessor (data/README.md).",
         "- **Sources.** Every id in a `source_ids` list (and `action_plan.source_id`) must be the"
-        " `id` of a document in `sources`, and those ids are unique. A date after `submitted` is"
-        " a warning: it cannot be evidence yet.",
+        " `id` of a document in `sources`, and those ids are unique (in a document of"
+        " `schema_version` 1.0, or one without it, a broken reference is a warning, so that"
+        " every document valid under 1.0 stays valid). A date after `submitted` is a warning: it"
+        " cannot be evidence yet.",
         "- **What proves a field.** Each description of the fields added in schema 1.1 ends by"
         " naming the document or statistic that proves it (the plan, the case number, the KOSTRA"
         " form or accounts function).",

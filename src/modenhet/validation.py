@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from modenhet.errors import Violation
+from modenhet.errors import Severity, Violation
 from modenhet.evidence import escape_pointer
 from modenhet.fastschema import FastSchema, compile_fast
 from modenhet.municipalities import check_municipality
@@ -103,10 +103,16 @@ class SchemaValidator:
 def check_sources(document: Any) -> list[Violation]:
     """Referential integrity of an evidence document: the ids in `sources` are unique, every
     `source_ids` entry (and `action_plan.source_id`) names one of them, and a date after
-    `submitted` is a warning (it cannot be evidence of anything yet)."""
+    `submitted` is a warning (it cannot be evidence of anything yet).
+
+    Schema 1.1 made the references binding: in a document of schema 1.0 (or one that does not
+    say), a broken reference is a warning, so that every document valid under 1.0 stays valid."""
     if not isinstance(document, dict):
         return []
     found: list[Violation] = []
+    binding = document.get("schema_version") not in ("1.0", None)
+    severity: Severity = "error" if binding else "warning"
+    later = "" if binding else " (an error from schema_version 1.1)"
     sources = document.get("sources")
     ids: dict[str, int] = {}
     if isinstance(sources, list):
@@ -119,7 +125,8 @@ def check_sources(document: Any) -> list[Violation]:
                     Violation(
                         pointer_of(("sources", index, "id")),
                         f'{dotted(("sources", index, "id"))} "{ident}" is also the id of '
-                        f"{dotted(('sources', ids[ident]))}: every source needs its own id",
+                        f"{dotted(('sources', ids[ident]))}: every source needs its own id{later}",
+                        severity=severity,
                     )
                 )
             else:
@@ -131,7 +138,11 @@ def check_sources(document: Any) -> list[Violation]:
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         where = "is empty" if not ids else "has no source with that id"
         found.append(
-            Violation(pointer_of(path), f'{dotted(path)} is "{ident}", but `sources` {where}{hint}')
+            Violation(
+                pointer_of(path),
+                f'{dotted(path)} is "{ident}", but `sources` {where}{hint}{later}',
+                severity=severity,
+            )
         )
     submitted = _day(document.get("submitted"))
     if submitted is not None:
