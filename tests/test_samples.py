@@ -92,15 +92,28 @@ def test_levels(ruleset: modenhet.RuleSet, name: str) -> None:
     assert result.overall == overall
 
 
+ARCHIVE = ROOT / "tests" / "archive"
+
+
 def _samples_of_schema_1_0() -> dict[str, Any]:
-    """The samples as they were in schema 1.0: copied under `documents` in the archived tests
-    of rule set 2025.1, and Lærdal's submission for 2023, which was never changed."""
+    """The samples as they were in schema 1.0 (tests/archive/samples-1.0/), and Lærdal's
+    submission for 2023, which was never changed."""
+    found = {
+        path.stem: json.loads(path.read_text("utf-8"))
+        for path in sorted((ARCHIVE / "samples-1.0").glob("*.json"))
+    }
+    laerdal = json.loads((SAMPLES / "2024" / "4642-laerdal.json").read_text("utf-8"))
+    return {**found, "2024/4642-laerdal": laerdal}
+
+
+def test_the_archived_tests_hold_the_samples_of_schema_1_0() -> None:
     from modenhet.ruletests import _Yaml
 
-    archived = ROOT / "tests" / "archive" / "bustadsosialt-2025.1.test.yaml"
-    documents: dict[str, Any] = _Yaml(str(archived), archived.read_text("utf-8")).value["documents"]
-    laerdal = json.loads((SAMPLES / "2024" / "4642-laerdal.json").read_text("utf-8"))
-    return {**documents, "2024/4642-laerdal": laerdal}
+    archived = ARCHIVE / "bustadsosialt-2025.1.test.yaml"
+    documents = _Yaml(str(archived), archived.read_text("utf-8")).value["documents"]
+    samples = _samples_of_schema_1_0()
+    assert len(documents) == 8
+    assert documents == {name: samples[name] for name in documents}
 
 
 @pytest.mark.parametrize("name", sorted(_samples_of_schema_1_0()))
