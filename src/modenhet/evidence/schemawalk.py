@@ -80,8 +80,8 @@ def template(schema: dict[str, Any], municipality: str | None = None) -> dict[st
 def _skeleton(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     if "const" in node:
         return node["const"]
-    if node.get("enum") and not nullable(node):
-        return node["enum"][-1]  # the newest `schema_version`
+    if "default" in node:  # `schema_version`: the version a new document is written in
+        return node["default"]
     if "object" in _types(node) or "properties" in node:
         return {
             key: _skeleton(schema, resolve(schema, child))
@@ -230,8 +230,19 @@ def markdown(schema: dict[str, Any]) -> str:
         ' `"2021-06"` — "sometime in 2021". Such a value never counts against the municipality:'
         " a criterion it cannot decide stays unknown (and names the field as partly known),"
         " where writing a plain list of only the known elements could make it *not met*.",
-        "- **`municipality.number`** must be one of the 357 municipalities of 2024 (SSB KLASS"
-        " 131, shipped with modenhet); a `name` that differs from the official one is a warning.",
+        "- **`municipality.number`** must be on SSB's list (KLASS 131, shipped with modenhet)"
+        " of the year the document reports: the 356 municipalities of 2020–2023 when `year` is"
+        " 2020–2023, the 357 of 2024 otherwise; a `name` that differs from the official one is a"
+        " warning. A number that changed on 1 January 2024 is named with its successor or"
+        " predecessor (data/README.md).",
+        "- **Sources.** Every id in a `source_ids` list (and `action_plan.source_id`) must be the"
+        " `id` of a document in `sources`, and those ids are unique (in a document of"
+        " `schema_version` 1.0, or one without it, a broken reference is a warning, so that"
+        " every document valid under 1.0 stays valid). A date after `submitted` is a warning: it"
+        " cannot be evidence yet.",
+        "- **What proves a field.** Each description of the fields added in schema 1.1 ends by"
+        " naming the document or statistic that proves it (the plan, the case number, the KOSTRA"
+        " form or accounts function).",
         "- Unknown keys are errors (a misspelt key would otherwise silently be unknown).",
         "",
         "Start from a template with every field present and null, and validate as you go:",
