@@ -318,8 +318,6 @@ class Evaluation:
         as_of: datetime.date,
         doc: Any,
         run: ExactRun | None = None,
-        *,
-        bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
         self.model = ruleset.model
         self._statuses = statuses
@@ -331,21 +329,16 @@ class Evaluation:
         self._run = run
         self._factors: dict[str, FactorResult] | None = None
         self._settled: Settled | None = None
-        # (levels_max, overall_max) when known in advance; else computed from the statuses.
-        self._bounds = bounds
+        # (levels_max, overall_max), computed from the statuses when first read.
+        self._bounds: tuple[tuple[int, ...], int] | None = None
 
     @classmethod
     def from_settled(cls, ruleset: RuleSet, settled: Settled) -> Evaluation:
         """An evaluation made elsewhere with the same rule set, as `settle` recorded it."""
         evaluation = cls(
-            ruleset,
-            settled.statuses,
-            settled.levels,
-            settled.overall,
-            settled.as_of,
-            None,
-            bounds=(settled.levels_max, settled.overall_max),
+            ruleset, settled.statuses, settled.levels, settled.overall, settled.as_of, None
         )
+        evaluation._bounds = (settled.levels_max, settled.overall_max)
         evaluation._settled = settled
         return evaluation
 
@@ -372,16 +365,19 @@ class Evaluation:
     @property
     def levels_max(self) -> tuple[int, ...]:
         """Each factor's `level_max` (spec 9.1), in rule-file order."""
-        if self._bounds is None:
-            self._bounds = self._ruleset.bounds_of(self.statuses)
-        return self._bounds[0]
+        return self.bounds[0]
 
     @property
     def overall_max(self) -> int:
         """The `overall` rule applied to the `level_max` values (spec 9.1)."""
+        return self.bounds[1]
+
+    @property
+    def bounds(self) -> tuple[tuple[int, ...], int]:
+        """(`levels_max`, `overall_max`)."""
         if self._bounds is None:
             self._bounds = self._ruleset.bounds_of(self.statuses)
-        return self._bounds[1]
+        return self._bounds
 
     @property
     def overall_label_max(self) -> str:

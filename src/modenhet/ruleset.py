@@ -101,11 +101,9 @@ class RuleSet:
             )
         quick = self._levels(doc, as_of)
         if quick is not None:
-            levels, overall, unsettled = quick
-            # Settled: every factor stopped at a criterion not met or at its top, so each
-            # level_max is its level; else the bounds wait for the statuses (read lazily).
-            bounds = None if unsettled else (levels, overall)
-            return Evaluation(self, None, levels, overall, as_of, doc, bounds=bounds)
+            # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
+            # decided counts, are computed when first read.
+            return Evaluation(self, None, quick[0], quick[1], as_of, doc)
         statuses, run = self.statuses_of(doc, as_of)
         levels, overall = self.levels_of(statuses)
         return Evaluation(self, statuses, levels, overall, as_of, doc, run)
