@@ -441,4 +441,4 @@ def test_a_settled_overall_beside_a_factor_that_is_not(
     assert "Overall level: 2 To · 4 of 7 decided\n" in out
     assert "2–4 To – Fire" in out
     page = cli("evaluate", *args, "-f", "html").stdout
-    assert "Overall level</th><td class=\"num\"><span class=\"chip lvl-1\">2</span>" in page
+    assert 'Overall level</th><td class="num"><span class="chip lvl-1">2</span>' in page

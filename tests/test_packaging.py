@@ -53,9 +53,7 @@ def test_evaluate_from_another_directory(tmp_path: Path) -> None:
 
 def readme_blocks() -> list[tuple[list[str], str]]:
     text = (ROOT / "README.md").read_text("utf-8")
-    blocks = re.findall(
-        r"```text\n\$ modenhet ((?:evaluate|explain) [^\n]*)\n(.*?)```", text, re.S
-    )
+    blocks = re.findall(r"```text\n\$ modenhet ((?:evaluate|explain) [^\n]*)\n(.*?)```", text, re.S)
     return [(command.split(), output) for command, output in blocks]
 
 
