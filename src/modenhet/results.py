@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
 STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown", ERROR: "error"}
-DECIDED = (True, False)  # the status codes of decided criteria: met and not met (spec 9.1)
 
 
 class CriterionResult:
@@ -138,7 +137,12 @@ class FactorResult:
         """How many of the factor's criteria are met or not met, of how many (spec 9.1)."""
         statuses = self._evaluation.statuses
         criteria = self.definition.criteria
-        return sum(statuses[c.index] in DECIDED for c in criteria), len(criteria)
+        decided = 0
+        for criterion in criteria:
+            status = statuses[criterion.index]
+            if status is True or status is False:
+                decided += 1
+        return decided, len(criteria)
 
     @property
     def criteria(self) -> list[CriterionResult]:
@@ -398,7 +402,7 @@ class Evaluation:
     def decided(self) -> tuple[int, int]:
         """How many criteria are met or not met, of how many (spec 9.1)."""
         statuses = self.statuses
-        return sum(status in DECIDED for status in statuses), len(statuses)
+        return sum(1 for status in statuses if status is True or status is False), len(statuses)
 
     @property
     def statuses(self) -> tuple[Any, ...]:

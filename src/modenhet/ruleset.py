@@ -58,6 +58,11 @@ class RuleSet:
             if path is not None:
                 self.static_missing[criterion.index] = [render_path(path, self.hidden_roots)]
         self._validator: Any = None
+        # Per factor, its blocks as (level, criterion indices): what the levels are read from.
+        self._blocks = [
+            [(block.number, tuple(c.index for c in block.criteria)) for block in factor.blocks]
+            for factor in model.factors
+        ]
 
     # -- what the rule set is
 
@@ -128,28 +133,31 @@ class RuleSet:
 
     def levels_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Factor levels and the overall level from criterion statuses (spec section 6)."""
-        levels = self.factor_levels(statuses, reaching=(True,))
+        levels = self.factor_levels(statuses, unknown_as_met=False)
         return levels, self.overall_of(levels)
 
     def bounds_of(self, statuses: tuple[Any, ...]) -> tuple[tuple[int, ...], int]:
         """Each factor's `level_max` and the document's `overall_max` (spec 9.1): the levels
         reached were every unknown criterion met; not met and error stay as they are."""
-        levels = self.factor_levels(statuses, reaching=(True, None))
+        levels = self.factor_levels(statuses, unknown_as_met=True)
         return levels, self.overall_of(levels)
 
-    def factor_levels(
-        self, statuses: tuple[Any, ...], *, reaching: tuple[Any, ...]
-    ) -> tuple[int, ...]:
-        """Each factor's highest level whose criteria, and those of every block below, all have
-        a status code in `reaching`."""
-        model = self.model
+    def factor_levels(self, statuses: tuple[Any, ...], *, unknown_as_met: bool) -> tuple[int, ...]:
+        """Each factor's highest level whose criteria, and those of every block below, are all
+        met (or unknown, with `unknown_as_met`)."""
+        floor = self.model.floor
         levels: list[int] = []
-        for factor in model.factors:
-            level = model.floor
-            for block in factor.blocks:
-                if not all(statuses[c.index] in reaching for c in block.criteria):
-                    break
-                level = block.number
+        for blocks in self._blocks:
+            level = floor
+            for number, indices in blocks:
+                for index in indices:
+                    status = statuses[index]
+                    if status is not True and (status is not None or not unknown_as_met):
+                        break
+                else:
+                    level = number
+                    continue
+                break
             levels.append(level)
         return tuple(levels)
 
