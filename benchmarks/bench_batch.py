@@ -23,9 +23,9 @@ from typing import Any
 
 import bench_startup
 
-from modenhet.evidence import EvidenceItem
+from modenhet.evidence.reader import EvidenceItem
 from modenhet.report.json_report import header, record
-from modenhet.run import Outcome, RunInfo
+from modenhet.run.outcome import Outcome, RunInfo
 
 FLOOR = Path(__file__).with_name("io_floor.py")
 FLOOR_TARGET = 3.0  # modenhet on one core within this many times the I/O floor

@@ -51,8 +51,8 @@ def large_ruleset(folder: Path, copies: int) -> tuple[Path, int]:
 def parse_and_check(path: Path) -> tuple[int, int]:
     """Read, parse and check a rule set (no compiling), as `modenhet check` does; returns the
     number of factors and criteria. Fails on any diagnostic that is an error."""
-    from modenhet.checker import check
-    from modenhet.loader import load_rule_files
+    from modenhet.check.checker import check
+    from modenhet.language.loader import load_rule_files
 
     model, diagnostics = check(load_rule_files(path))
     errors = [d for d in diagnostics if d.severity == "error"]

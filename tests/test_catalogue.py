@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from modenhet.catalogue import CATALOGUE, Entry, markdown
-from modenhet.checker import check
+from modenhet.check.checker import check
 from modenhet.errors import Diagnostic
+from modenhet.language.loader import load_rule_files
 from modenhet.limits import Limits
-from modenhet.loader import load_rule_files
 
 from conftest import HEADER, ROOT
 
@@ -64,7 +64,7 @@ def test_docs_errors_md_is_current() -> None:
 
 def test_every_code_in_the_source_is_catalogued_and_every_catalogued_code_is_used() -> None:
     used: set[str] = set()
-    for path in (ROOT / "src" / "modenhet").glob("*.py"):
+    for path in (ROOT / "src" / "modenhet").rglob("*.py"):
         if path.name != "catalogue.py":
             used |= set(re.findall(r'"(M\d{3})"', path.read_text("utf-8")))
     assert used == set(CATALOGUE)

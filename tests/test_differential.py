@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import modenhet
-from modenhet.exact import Failure, Known
+from modenhet.engine.exactcore import Failure, Known
 
 import reference
 from conftest import RULES, SAMPLES
@@ -45,6 +45,8 @@ TEXTS = st.sampled_from(
         "2025-06-30",
         "2024-1-1",
         "2026-07-01",
+        "2021",
+        "2025-06",
         "\u212a",  # KELVIN SIGN: "K" in NFC
         "K",
     ]
@@ -55,11 +57,21 @@ SCALARS = st.one_of(
     TEXTS,
     st.booleans(),
 )
-ELEMENTS = st.one_of(SCALARS, st.none())
+# Partial values (spec 9.2): numbers known to be at least N, dates known to the year or month
+# (and strings that look like them but are not), lists known to hold at least these elements.
+PARTIAL_NUMBERS = st.builds(
+    lambda n: {"at_least": n}, st.one_of(st.integers(-2, 3), st.sampled_from([0.5, 2.5, 0.0]))
+)
+PARTIAL_DATES = st.sampled_from(
+    ["2021", "2024-02", "2025-06", "2025", "2026-07", "2020", "2021-13", "0000", "2024-2"]
+)
+ELEMENTS = st.one_of(SCALARS, st.none(), PARTIAL_NUMBERS, PARTIAL_DATES)
 OBJECTS = st.dictionaries(st.sampled_from(["v", "w", "a\u030a"]), ELEMENTS, max_size=3)
 LISTS = st.lists(ELEMENTS, max_size=4)
+PARTIAL_LISTS = st.builds(lambda items: {"at_least": items}, LISTS)
 OBJECT_LISTS = st.lists(st.one_of(OBJECTS, st.none(), SCALARS), max_size=3)
-VALUES = st.one_of(SCALARS, st.none(), LISTS, OBJECTS)
+PARTIAL_OBJECT_LISTS = st.builds(lambda items: {"at_least": items}, OBJECT_LISTS)
+VALUES = st.one_of(SCALARS, st.none(), LISTS, OBJECTS, PARTIAL_NUMBERS, PARTIAL_LISTS)
 
 
 @st.composite
@@ -71,8 +83,10 @@ def field(draw: Any, typical: Any) -> Any:
 @st.composite
 def documents(draw: Any) -> dict[str, Any]:
     shape = {
-        "n": field(st.one_of(st.integers(-3, 3), st.sampled_from([0, 0.5, 0.1, 0.2]))),
-        "m": field(st.one_of(st.integers(-3, 3), st.sampled_from([0, 0.0, 0.3]))),
+        "n": field(
+            st.one_of(st.integers(-3, 3), st.sampled_from([0, 0.5, 0.1, 0.2]), PARTIAL_NUMBERS)
+        ),
+        "m": field(st.one_of(st.integers(-3, 3), st.sampled_from([0, 0.0, 0.3]), PARTIAL_NUMBERS)),
         "s": field(TEXTS),
         "t": field(st.sampled_from(["a", "å", "a\u030a", "ø", "2025-06-30"])),
         "b": field(st.booleans()),
@@ -80,9 +94,10 @@ def documents(draw: Any) -> dict[str, Any]:
             st.sampled_from(
                 ["2024-02-29", "2025-06-30", "2020-07-01", "2026-07-01", "2023-02-30", "30.06.2025"]
             )
+            | PARTIAL_DATES
         ),  # fmt: skip
-        "l": field(LISTS),
-        "o": field(OBJECT_LISTS),
+        "l": field(st.one_of(LISTS, PARTIAL_LISTS)),
+        "o": field(st.one_of(OBJECT_LISTS, PARTIAL_OBJECT_LISTS)),
         "x": VALUES,
         "a\u030a": field(st.booleans()),  # the rules write `e.å`
         "a-b": field(st.integers(0, 2)),
@@ -320,14 +335,14 @@ def compare(rs: modenhet.RuleSet, doc: dict[str, Any], as_of: datetime.date) -> 
     model = rs.model
     result = rs.evaluate(doc, as_of=as_of)
     ref = reference.evaluate(model, doc, as_of)
-    frame = rs._exact.frame(doc, as_of)
+    frame = rs.exact.frame(doc, as_of)
     fast, _, _, fallback, bad = rs._fast(doc, as_of)
     for factor in model.factors:
         got = result.factors[factor.id]
         for definition, criterion in zip(factor.criteria, got.criteria, strict=True):
             index = definition.index
             where = f"{factor.id}.{definition.id}: {definition.when.span.text()}"
-            exact = exact_status(rs._exact.criteria[index](frame))
+            exact = exact_status(rs.exact.criteria[index](frame))
             assert criterion.status == ref.statuses[index], where
             assert exact == ref.statuses[index], f"exact evaluator: {where}"
             if not bad and index not in fallback:
@@ -384,11 +399,13 @@ def _same_kind(draw: Any, value: Any) -> Any:
     if isinstance(value, bool):
         return draw(st.booleans())
     if isinstance(value, int | float):
-        return draw(st.one_of(st.integers(-2, 40), st.sampled_from([0.5, 2.5, 1e6])))
+        number = draw(st.one_of(st.integers(-2, 40), st.sampled_from([0.5, 2.5, 1e6])))
+        return {"at_least": number} if draw(st.booleans()) else number  # a partial number
     if isinstance(value, str):
-        return draw(st.one_of(TEXTS, st.just(value)))
+        return draw(st.one_of(TEXTS, st.just(value), PARTIAL_DATES))
     if isinstance(value, list):
-        return value[: draw(st.integers(0, len(value)))]
+        part = value[: draw(st.integers(0, len(value)))]
+        return {"at_least": part} if draw(st.booleans()) else part  # a partial list
     return value
 
 
@@ -419,7 +436,8 @@ def mutated_samples(draw: Any, *, keep_kinds: bool) -> dict[str, Any]:
 
 @functools.cache
 def _samples() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    paths = sorted(SAMPLES.glob("*.json")) + sorted(SAMPLES.glob("partial/*.json"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import modenhet
-from modenhet.evidence import collect_files, iter_evidence, parse_document
+from modenhet.evidence.reader import collect_files, iter_evidence, parse_document
 
 from conftest import SAMPLES
 
@@ -127,7 +127,7 @@ def test_validate_api_sorted_by_pointer() -> None:
 
 
 def test_any_of_shows_the_best_match() -> None:
-    from modenhet.validation import SchemaValidator
+    from modenhet.evidence.validation import SchemaValidator
 
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -40,11 +40,13 @@ EXPECTED = {
     ),
     "12-date-form.json": (
         ":23#/evidence/strategy/needs_overview_date",
-        'must be a date written YYYY-MM-DD; got "01.03.2024"',
+        "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or "
+        'the month is known; got "01.03.2024"',
     ),
     "13-no-such-day.json": (
         ":23#/evidence/strategy/needs_overview_date",
-        'must be a date written YYYY-MM-DD; got "2024-02-30"',
+        "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or "
+        'the month is known; got "2024-02-30"',
     ),
     "14-unknown-municipality.json": (
         ":4#/municipality/number",

@@ -23,15 +23,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modenhet.cli import main
-from modenhet.evidence import iter_evidence
-from modenhet.fastschema import compile_fast, is_plain, unsupported
-from modenhet.validation import SchemaValidator
+from modenhet.evidence.fastschema import compile_fast, is_plain, unsupported
+from modenhet.evidence.reader import iter_evidence
+from modenhet.evidence.validation import SchemaValidator
 
 from conftest import ROOT, SAMPLES
 
 SCHEMA = json.loads((ROOT / "schemas" / "evidence.schema.json").read_text(encoding="utf-8"))
 NEGATIVE = Path(__file__).parent / "evidence_negative"
-SAMPLE_DOCS = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+SAMPLE_DOCS = [
+    json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted(SAMPLES.glob("*.json")) + sorted(SAMPLES.glob("partial/*.json"))
+]
 EXAMPLES = 300
 
 
@@ -100,6 +103,8 @@ DATES = st.one_of(
     st.sampled_from(["2023-02-29", "2024-02-29", "2100-02-29", "2000-02-29", "0000-01-01",
                      "2024-02-30", "2024-13-01", "2024-1-01", "20240101", "2024-W01-1",
                      "2024-01-01\n", "2024-01-01T00:00", " 2024-01-01", "٢٠٢٤-٠١-٠١", ""]),
+    st.sampled_from(["2021", "2021-06", "2021-13", "2021-00", "0000", "0000-01", "2021-6",
+                     "202", "2021-06-"]),  # partial dates (spec 9.2) and near misses
 )  # fmt: skip
 SCALARS = st.one_of(
     st.none(),
@@ -121,6 +126,7 @@ VALUES = st.recursive(
         st.lists(inner, max_size=4),
         st.dictionaries(st.sampled_from(["id", "name", "x", "status", "number"]), inner,
                         max_size=3),
+        st.builds(lambda known: {"at_least": known}, inner),  # partial values (spec 9.2)
     ),
     max_leaves=6,
 )  # fmt: skip

@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import modenhet
-from modenhet import nodes as n
 from modenhet.cli import main
 from modenhet.errors import RuleError
-from modenhet.formatter import WIDTH, format_text
-from modenhet.parser import lark_parser, parse
+from modenhet.language import nodes as n
+from modenhet.language.formatter import WIDTH, format_text
+from modenhet.language.parser import lark_parser, parse
 from modenhet.source import Source
 from test_differential import AS_OFS, _samples, documents, mutated_samples, rule_sets
 

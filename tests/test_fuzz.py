@@ -36,9 +36,9 @@ from hypothesis import strategies as st
 
 import modenhet
 from modenhet.cli import main
-from modenhet.evidence import iter_evidence
-from modenhet.parser import lark_parser, parse
-from modenhet.run import evaluate_items
+from modenhet.evidence.reader import iter_evidence
+from modenhet.language.parser import lark_parser, parse
+from modenhet.run.outcome import evaluate_items
 from modenhet.source import Source
 
 from conftest import ROOT, SAMPLES
@@ -354,6 +354,7 @@ def test_rule_commands_on_mutated_rules(rule_folder: Path, data: bytes) -> None:
 @functools.cache
 def evidence_seeds() -> list[bytes]:
     seeds = [path.read_bytes() for path in sorted(SAMPLES.glob("*.json"))]
+    seeds += [path.read_bytes() for path in sorted(SAMPLES.glob("partial/*.json"))]
     seeds += [
         path.read_bytes() for path in sorted((ROOT / "tests" / "evidence_negative").iterdir())
     ]
@@ -367,6 +368,9 @@ EVIDENCE_INSERTS = [
     b"\xc3\xa6", b"a\xcc\x8a", b'"a": 1, "a": 2', b'"\xc3\xa5": 1, "a\xcc\x8a": 2',
     b"[" * 70, b'{"x": ' * 70, b"[" * 5000, b"1.5e308", b"12345678901234567890",
     b'"2024-02-30"', b'"<script>alert(1)</script>"', b'"=cmd|\' /C calc\'!A0"',
+    b'{"at_least": 3}', b'{"at_least": ["startlan", "nav"]}', b'{"at_least": []}', b'"2021"',
+    b'"2021-06"', b'"2021-13"', b'"0000"', b'{"at_least": 3, "x": 1}', b'{"at_least": -1e999}',
+    b'{"at_least": {"at_least": 1}}', b'"at_least"',
 ]  # fmt: skip
 
 

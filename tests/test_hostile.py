@@ -33,7 +33,7 @@ from click.testing import CliRunner
 
 import modenhet
 from modenhet.cli import main
-from modenhet.evidence import evidence_item, parse_document
+from modenhet.evidence.reader import evidence_item, parse_document
 
 from conftest import AS_OF, HEADER, SAMPLES
 
@@ -363,7 +363,7 @@ def test_the_schema_path_lookup_stays_quick_on_a_refused_schema() -> None:
     evidence paths) skips a `$ref` it is already expanding and expands at most 10,000
     schemas per lookup: the checker refuses these schemas, but the lookup must not hang
     on one before or without it."""
-    from modenhet.schemapaths import SchemaIndex
+    from modenhet.check.schemapaths import SchemaIndex
 
     for schema in (HOSTILE_SCHEMAS["allof-loop"][0], loop_schema(4), {"$ref": "#"}):
         assert isinstance(schema, dict)
@@ -801,7 +801,7 @@ def test_unique_items_keeps_json_schema_equality(items: list[Any], unique: bool)
     """The faster `uniqueItems` calls the same values equal as JSON Schema (and jsonschema)."""
     from jsonschema import Draft202012Validator
 
-    from modenhet.validation import SchemaValidator
+    from modenhet.evidence.validation import SchemaValidator
 
     schema = {"type": "object", "properties": {"l": {"type": "array", "uniqueItems": True}}}
     ours = SchemaValidator(schema).full_validator()  # not the fast path: ours is the slow one

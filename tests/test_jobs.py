@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from modenhet import batch
 from modenhet.cli import main
-from modenhet.evidence import Pending, iter_sources
-from modenhet.report import REPORTERS
+from modenhet.evidence.reader import Pending, iter_sources
+from modenhet.report import REPORTERS, record_renderer
+from modenhet.run import batch
 
 from conftest import RULES, SAMPLES
 
@@ -96,6 +96,38 @@ def test_one_document_in_a_worker_reports_its_every_criterion(
     assert runs[0].exit_code == 0
     assert "evidence.economy.housing_social_fte" in runs[0].stdout
     same(runs)
+
+
+@pytest.mark.parametrize(
+    ("report_format", "source"),
+    [("html", "partial"), ("table", "partial/3301-drammen.json")],
+)
+def test_partly_known_paths_survive_a_worker(
+    report_format: str, source: str, pooled: list[int]
+) -> None:
+    """The partial samples: which missing paths are partly known (spec 9.3) is settled in the
+    worker and reported as in one process."""
+    runs = [cli("evaluate", str(SAMPLES / source), "-f", report_format, "-j", jobs, *AS_OF)
+            for jobs in ("1", "2")]  # fmt: skip
+    assert pooled == [2]
+    assert runs[0].exit_code == 0, runs[0].stderr
+    assert "delvis kjend" in runs[0].stdout
+    same(runs)
+
+
+def test_partly_known_paths_are_settled(tmp_path: Path) -> None:
+    from modenhet import load_ruleset
+    from modenhet.results import Evaluation
+
+    rs = load_ruleset(RULES)
+    doc = json.loads((SAMPLES / "partial" / "4204-kristiansand.json").read_text("utf-8"))
+    evaluation = rs.evaluate(doc, as_of=datetime.date(2025, 6, 30))
+    index = next(c.index for c in rs.model.criteria if c.id == "three_instruments")
+    assert evaluation.partly_known(index) == {"evidence.economy.instruments_used"}
+    settled = Evaluation.from_settled(rs, evaluation.settle())
+    assert settled.partly_known(index) == {"evidence.economy.instruments_used"}
+    other = next(c.index for c in rs.model.criteria if c.id == "budget_allocated")
+    assert settled.partly_known(other) == frozenset()  # absent, not partial
 
 
 def jsonl(count: int) -> bytes:
@@ -212,7 +244,8 @@ def test_memory_stays_flat_the_main_process_reads_only_a_few_chunks_ahead(
 def plan_for(ruleset: Any, **changes: Any) -> batch.Plan:
     fields = {"rules": str(RULES), "sha256": ruleset.sha256, "schema": ruleset.schema,
               "as_of": datetime.date(2025, 6, 30), "validate": True, "limit": 1 << 20,
-              "format": "csv", "version": "0", "lang": "nn", "excel": False}  # fmt: skip
+              "render": record_renderer("csv"), "version": "0", "lang": "nn",
+              "excel": False}  # fmt: skip
     return batch.Plan(**{**fields, **changes})
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import modenhet
-from modenhet.evidence import parse_document
+from modenhet.evidence.reader import parse_document
 
 from conftest import AS_OF, HEADER
 

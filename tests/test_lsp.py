@@ -24,9 +24,9 @@ from typing import IO, Any
 import pytest
 from click.testing import CliRunner
 
-from modenhet.checker import check
+from modenhet.check.checker import check
 from modenhet.cli import main
-from modenhet.loader import load_rule_files
+from modenhet.language.loader import load_rule_files
 
 from conftest import ROOT
 
@@ -655,7 +655,7 @@ def test_the_version_does_not_import_pygls() -> None:
     code = (
         "import sys\nfrom modenhet.cli import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-        "assert 'pygls' not in sys.modules and 'modenhet.lsp' not in sys.modules\n"
+        "assert 'pygls' not in sys.modules and 'modenhet.authoring.lsp' not in sys.modules\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
@@ -677,7 +677,7 @@ def rule_files() -> list[Path]:
 def test_in_memory_loading_finds_what_check_finds(path: Path) -> None:
     """The editor's adapter, with every file of the rule set given as unsaved text, finds
     exactly the diagnostics `modenhet check` finds on disk."""
-    from modenhet.lsp import load_rule_text
+    from modenhet.authoring.lsp.overlay import load_rule_text
 
     def found(loaded: Any) -> list[tuple[str, str, int, int, int, int, str]]:
         _, diagnostics = check(loaded)
@@ -696,8 +696,10 @@ def test_in_memory_loading_finds_what_check_finds(path: Path) -> None:
 def test_a_key_that_is_not_a_name_is_completed_in_backticks() -> None:
     from lsprotocol import types as lsp
 
-    from modenhet.lsp import Completer, RuleContext, Text
-    from modenhet.schemapaths import SchemaIndex
+    from modenhet.authoring.lsp.completion import Completer
+    from modenhet.authoring.lsp.context import RuleContext
+    from modenhet.authoring.lsp.positions import Text
+    from modenhet.check.schemapaths import SchemaIndex
 
     schema = {
         "type": "object",

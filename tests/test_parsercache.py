@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from modenhet import parsercache
-from modenhet.parser import _PARSER_OPTIONS, lark_parser
+from modenhet.language import parsercache
+from modenhet.language.parser import _PARSER_OPTIONS, lark_parser
 
 GRAMMAR = (Path(parsercache.__file__).parent / "grammar.lark").read_text(encoding="utf-8")
 SAMPLE_RULE = 'ruleset "Prøve"\nlevels { 1 "Lågt" }\nfactor f "Fæ" { level 1 { } }\n'
@@ -52,7 +52,7 @@ def test_the_second_run_loads_what_the_first_saved(cache: Path) -> None:
 def test_a_loaded_parser_builds_the_same_rule_set(cache: Path) -> None:
     parsercache.cached_lark(GRAMMAR, _PARSER_OPTIONS, Builds())
     script = (
-        "import modenhet, json; from modenhet import parsercache, parser;"
+        "import modenhet, json; from modenhet.language import parsercache, parser;"
         "import lark; lark.Lark.__init__ = None;"  # building anew would now crash
         "rs = modenhet.load_ruleset('rules/bustadsosialt.rules');"
         "print(len(rs.factors))"

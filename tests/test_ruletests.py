@@ -16,16 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from modenhet.authoring.ruletests.coverage import Coverage, parse_threshold, percent_text
+from modenhet.authoring.ruletests.paths import parse_path
+from modenhet.authoring.ruletests.runner import run_tests
+from modenhet.authoring.ruletests.yamlfile import YamlDocument
 from modenhet.cli import main
 from modenhet.resources import default_rules_path
-from modenhet.ruletests import (
-    Coverage,
-    _Yaml,
-    parse_path,
-    parse_threshold,
-    percent_text,
-    run_tests,
-)
 
 from conftest import ROOT, SAMPLES
 
@@ -115,7 +111,7 @@ def test_shipped_tests_pass_and_cover_everything(monkeypatch: pytest.MonkeyPatch
 
 def test_shipped_documents_are_the_samples() -> None:
     """The evidence under `documents` is a copy of samples/*.json, value for value."""
-    documents = _Yaml(str(SHIPPED), SHIPPED.read_text("utf-8")).value["documents"]
+    documents = YamlDocument(str(SHIPPED), SHIPPED.read_text("utf-8")).value["documents"]
     samples = {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(SAMPLES.glob("*.json"))}
     assert documents == samples
 
@@ -553,7 +549,7 @@ def test_a_file_that_is_not_utf8(small: Path) -> None:
 
 
 def test_yaml_scalars_are_read_as_json_would_have_them() -> None:
-    value = _Yaml(
+    value = YamlDocument(
         "t.yaml",
         "a: no\nb: 0123\nc: 2025-06-30\nd: 1.5\ne: ~\nf: True\ng: 1e3\nh: 12:30\ni: .inf\n",
     ).value

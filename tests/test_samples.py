@@ -26,6 +26,19 @@ EXPECTED = {
     "4601-bergen.json": ((5, 5, 5, 5, 5, 5), 5),
 }
 
+# The two samples in samples/partial/, written from public documents with partial values
+# (schema 1.1): proven levels and overall, then the level each factor could reach
+# (`level_max`), the overall one, and the criteria decided, of 52.
+PARTIAL = {
+    "partial/3301-drammen.json": ((3, 1, 1, 2, 1, 1), 1),
+    "partial/4204-kristiansand.json": ((1, 2, 1, 1, 1, 1), 1),
+}
+
+EXPECTED_MAX = {
+    "partial/3301-drammen.json": ((3, 5, 5, 5, 5, 5), 3, 15),
+    "partial/4204-kristiansand.json": ((5, 5, 5, 5, 5, 3), 3, 10),
+}
+
 # Alstahaug: every unknown criterion and its missing paths (samples/README.md).
 ALSTAHAUG_UNKNOWN = {
     ("anchoring", "political_reporting"): ["evidence.anchoring.political_reports_per_year"],
@@ -79,6 +92,30 @@ def test_levels(ruleset: modenhet.RuleSet, name: str) -> None:
 def test_samples_validate(ruleset: modenhet.RuleSet, name: str) -> None:
     document = json.loads((SAMPLES / name).read_text("utf-8"))
     assert ruleset.validate(document) == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_MAX))
+def test_partial_samples(ruleset: modenhet.RuleSet, name: str) -> None:
+    levels, overall = PARTIAL[name]
+    levels_max, overall_max, decided = EXPECTED_MAX[name]
+    document = json.loads((SAMPLES / name).read_text("utf-8"))
+    assert ruleset.validate(document) == []
+    assert document["schema_version"] == "1.1"
+    result = evaluate(ruleset, name)
+    assert tuple(f.level for f in result.factors.values()) == levels
+    assert result.overall == overall
+    assert tuple(f.level_max for f in result.factors.values()) == levels_max
+    assert (result.overall_max, result.decided) == (overall_max, (decided, 52))
+
+
+def test_drammen_partial_month_still_decides(ruleset: modenhet.RuleSet) -> None:
+    """Council decision "2021-06": every day of June 2021 is exactly four years before
+    2025-06-30 or more, so "renewed in the last four years" is not met, partial or not."""
+    result = evaluate(ruleset, "partial/3301-drammen.json")
+    statuses = {c.id: c.status for c in result.factors["anchoring"].criteria}
+    assert statuses["recent_council_decision"] == "not_met"
+    assert statuses["council_decision"] == "met"
+    assert result.factors["anchoring"].gap[0].id == "leadership_training"
 
 
 def test_samples_span_every_level() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import modenhet
-from modenhet.exact import Failure, Known
+from modenhet.engine.exactcore import Failure, Known
 from semantics import (
     arithmetic,
     comparison,
@@ -25,6 +25,7 @@ from semantics import (
     membership,
     missing,
     nfc,
+    partial,
     paths,
     quantifiers,
     rule_errors,
@@ -38,7 +39,7 @@ from conftest import HEADER
 
 TOPICS = [
     literals, paths, quantifiers, membership, comparison, arithmetic, logic, equality, dates, nfc,
-    functions, missing, statuses, levels, schema,
+    functions, missing, statuses, levels, schema, partial,
 ]  # fmt: skip
 RUNNERS = ("engine", "exact", "reference")
 
@@ -126,7 +127,7 @@ def check_exact(case: Case, rs: modenhet.RuleSet, doc: dict[str, Any],
     wherever it decided a criterion itself."""
     exact = {}
     for index in keys:
-        exact[index] = _exact_status(rs._exact.criteria[index](rs._exact.frame(doc, case.as_of)))
+        exact[index] = _exact_status(rs.exact.criteria[index](rs.exact.frame(doc, case.as_of)))
     expected = case.expected()
     for index, key in keys.items():
         if key in expected:

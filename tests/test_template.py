@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 import modenhet
 from modenhet.cli import main
-from modenhet.schemawalk import markdown
+from modenhet.evidence.schemawalk import markdown
 
 from conftest import AS_OF, ROOT, SAMPLES
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from modenhet.engine.ruleset import RuleSet, load_ruleset
     from modenhet.errors import (
         Diagnostic,
         EvidenceError,
@@ -26,10 +27,9 @@ if TYPE_CHECKING:
         RuleFileError,
         Violation,
     )
-    from modenhet.evidence import read_evidence
+    from modenhet.evidence.reader import read_evidence
     from modenhet.resources import default_rules_path, default_schema_path
     from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect
-    from modenhet.ruleset import RuleSet, load_ruleset
 
 _LAZY = {
     "Diagnostic": "modenhet.errors",
@@ -38,15 +38,15 @@ _LAZY = {
     "RuleError": "modenhet.errors",
     "RuleFileError": "modenhet.errors",
     "Violation": "modenhet.errors",
-    "read_evidence": "modenhet.evidence",
+    "read_evidence": "modenhet.evidence.reader",
     "default_rules_path": "modenhet.resources",
     "default_schema_path": "modenhet.resources",
     "CriterionResult": "modenhet.results",
     "Evaluation": "modenhet.results",
     "FactorResult": "modenhet.results",
     "ToCollect": "modenhet.results",
-    "RuleSet": "modenhet.ruleset",
-    "load_ruleset": "modenhet.ruleset",
+    "RuleSet": "modenhet.engine.ruleset",
+    "load_ruleset": "modenhet.engine.ruleset",
 }
 
 __all__ = [

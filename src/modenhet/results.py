@@ -1,24 +1,22 @@
-"""The results of evaluating one document: statuses, factor levels, the gap, the overall level.
+"""The results of evaluating one document: statuses, factor levels and their bounds, the gap,
+what to collect next, the overall level.
 
-The engine hands over plain tuples; the objects here are built on first access, and the
-missing paths of an unknown criterion are computed by the exact evaluator only when read
-(or known in advance, for a criterion that reads a single evidence path).
+Plain data over the checked model. What is costly to know (every status, the missing paths of
+an unknown criterion, the message of an error) is asked of a `Details` object only when read:
+the engine supplies one that runs the exact evaluator on demand, and `Settled` is the same
+knowledge computed once, which a worker process sends back. Nothing here imports the engine.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
-from modenhet.exact import ExactRun, Failure, Result, Unknown
-from modenhet.model import CriterionDef, FactorDef
-from modenhet.schemawalk import field_title
-from modenhet.values import parse_path, render_path
-
-if TYPE_CHECKING:
-    from modenhet.ruleset import RuleSet
+from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
+from modenhet.evidence.schemawalk import field_title
+from modenhet.values import parse_path
 
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
@@ -280,19 +278,52 @@ def sorted_to_collect(found: list[ToCollect]) -> list[ToCollect]:
     return sorted(found, key=lambda item: (-item.levels, -item.criteria))
 
 
+class Details(Protocol):
+    """What an evaluation learns only when asked: the engine's side of the lazy results."""
+
+    def statuses(self) -> tuple[Any, ...]:
+        """Each criterion's status code (True, False, None, "error"), by criterion index."""
+        ...
+
+    def missing(self, index: int) -> list[str]:
+        """The missing paths of an unknown criterion, rendered as a rule would write them."""
+        ...
+
+    def message(self, index: int) -> str:
+        """What went wrong in a criterion in error, naming it, the expression and the values."""
+        ...
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        """Of an unknown criterion's missing paths, those that hold a partial value."""
+        ...
+
+
 @dataclass(frozen=True)
 class Settled:
     """All that reports read from an evaluation, computed: what a worker process of a batch
     run sends back instead of the evaluation (which holds the rule set and the document)."""
 
-    statuses: tuple[Any, ...]
+    statuses_known: tuple[Any, ...]
     levels: tuple[int, ...]
     overall: int
     as_of: datetime.date
-    missing: dict[int, list[str]]  # of each unknown criterion, by index
+    missing_paths: dict[int, list[str]]  # of each unknown criterion, by index
     messages: dict[int, str]  # of each criterion in error, by index
     levels_max: tuple[int, ...]
     overall_max: int
+    partly: dict[int, frozenset[str]] = field(default_factory=dict)  # `partly_known`, by index
+
+    def statuses(self) -> tuple[Any, ...]:
+        return self.statuses_known
+
+    def missing(self, index: int) -> list[str]:
+        return list(self.missing_paths.get(index, []))
+
+    def message(self, index: int) -> str:
+        return self.messages[index]
+
+    def partly_known(self, index: int) -> frozenset[str]:
+        return self.partly.get(index, frozenset())
 
 
 class Evaluation:
@@ -305,52 +336,54 @@ class Evaluation:
         "levels",
         "overall",
         "as_of",
-        "_ruleset",
-        "_doc",
-        "_run",
+        "_details",
         "_factors",
-        "_settled",
         "_bounds",
     )
 
     def __init__(
         self,
-        ruleset: RuleSet,
+        model: RuleSetModel,
         statuses: tuple[Any, ...] | None,
         levels: tuple[int, ...],
         overall: int,
         as_of: datetime.date,
-        doc: Any,
-        run: ExactRun | None = None,
+        details: Details,
+        *,
+        bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
-        self.model = ruleset.model
+        self.model = model
         self._statuses = statuses
         self.levels = levels
         self.overall = overall
         self.as_of = as_of
-        self._ruleset = ruleset
-        self._doc = doc
-        self._run = run
+        self._details = details
         self._factors: dict[str, FactorResult] | None = None
-        self._settled: Settled | None = None
-        # (levels_max, overall_max), computed from the statuses when first read.
-        self._bounds: tuple[tuple[int, ...], int] | None = None
+        # (levels_max, overall_max) when known in advance; else computed from the statuses.
+        self._bounds = bounds
 
     @classmethod
-    def from_settled(cls, ruleset: RuleSet, settled: Settled) -> Evaluation:
+    def from_settled(cls, model: RuleSetModel, settled: Settled) -> Evaluation:
         """An evaluation made elsewhere with the same rule set, as `settle` recorded it."""
-        evaluation = cls(
-            ruleset, settled.statuses, settled.levels, settled.overall, settled.as_of, None
+        return cls(
+            model,
+            settled.statuses_known,
+            settled.levels,
+            settled.overall,
+            settled.as_of,
+            settled,
+            bounds=(settled.levels_max, settled.overall_max),
         )
-        evaluation._bounds = (settled.levels_max, settled.overall_max)
-        evaluation._settled = settled
-        return evaluation
 
     def settle(self) -> Settled:
         """Every status, missing path and error message, computed now."""
         statuses = self.statuses
         missing = {i: self.missing(i) for i, status in enumerate(statuses) if status is None}
         errors = {i: self.message(i) for i, status in enumerate(statuses) if status == ERROR}
+        partly: dict[int, frozenset[str]] = {}
+        for i, status in enumerate(statuses):
+            if status is None and (paths := self.partly_known(i)):
+                partly[i] = paths
         return Settled(
             statuses,
             self.levels,
@@ -360,6 +393,7 @@ class Evaluation:
             errors,
             self.levels_max,
             self.overall_max,
+            partly,
         )
 
     @property
@@ -378,9 +412,9 @@ class Evaluation:
 
     @property
     def bounds(self) -> tuple[tuple[int, ...], int]:
-        """(`levels_max`, `overall_max`)."""
+        """(`levels_max`, `overall_max`), computed from the statuses when first read."""
         if self._bounds is None:
-            self._bounds = self._ruleset.bounds_of(self.statuses)
+            self._bounds = self.model.bounds_of(self.statuses)
         return self._bounds
 
     @property
@@ -411,8 +445,7 @@ class Evaluation:
         The levels are known without them; they are computed when first read.
         """
         if self._statuses is None:
-            self._statuses, run = self._ruleset.statuses_of(self._doc, self.as_of)
-            self._run = self._run or run
+            self._statuses = self._details.statuses()
         return self._statuses
 
     @property
@@ -426,33 +459,21 @@ class Evaluation:
             }
         return self._factors
 
-    def exact_result(self, index: int) -> Result:
-        """The exact evaluator's result for a criterion (run on first need)."""
-        if self._run is None:
-            self._run = self._ruleset.exact_run(self._doc, self.as_of)
-        return self._run.result(index)
-
     def missing(self, index: int) -> list[str]:
         """The missing paths of an unknown criterion, rendered as a rule would write them."""
-        if self._settled is not None:
-            return list(self._settled.missing.get(index, []))
-        known = self._ruleset.static_missing.get(index)
-        if known is not None:
-            return list(known)
-        result = self.exact_result(index)
-        if not isinstance(result, Unknown):
-            return []
-        return [render_path(path, self._ruleset.hidden_roots) for path in result.missing]
+        return self._details.missing(index)
 
     def partly_known(self, index: int) -> frozenset[str]:
         """Of an unknown criterion's missing paths, those that hold a partial value (spec 9.2:
-        `{"at_least": ...}`, a year-only date) rather than nothing. Hook for partial evidence
-        (issue 12, items 3 and 4): until the evaluators report them, there are none."""
-        return frozenset()
+        `{"at_least": ...}`, a year-only date) rather than nothing: reports mark them as partly
+        known (spec 9.3)."""
+        if self.statuses[index] is not None:
+            return frozenset()
+        return self._details.partly_known(index)
 
     def field_title(self, path: str) -> str | None:
         """The title the rule set's evidence schema gives the field at a rendered path."""
-        schema = self._ruleset.schema
+        schema = self.model.schema
         segments = parse_path(path)
         if schema is None or segments is None:
             return None
@@ -480,12 +501,7 @@ class Evaluation:
 
     def message(self, index: int) -> str:
         """What went wrong in a criterion in error, naming it, the expression and the values."""
-        if self._settled is not None:
-            return self._settled.messages[index]
-        criterion = next(c for c in self.model.criteria if c.index == index)
-        result = self.exact_result(index)
-        detail = result.message if isinstance(result, Failure) else "error"
-        return f"{criterion.factor_id}.{criterion.id}: {detail}"
+        return self._details.message(index)
 
     @property
     def legal_floor(self) -> list[CriterionResult]:

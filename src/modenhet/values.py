@@ -25,8 +25,55 @@ class EvalError(Exception):
     """An error value: a type mismatch, division by zero, a bad date..."""
 
 
+class PartialValue(Exception):  # noqa: N818 - a signal, not a failure
+    """A partial value (spec 9.2) where a plain one decides differently: the fast path leaves
+    the criterion to the exact evaluator, which knows the semantics of section 9.3."""
+
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WORD = re.compile(r"\w+")
+
+# Reserved everywhere (spec section 2): also as let names, IDs and quantifier variables.
+RESERVED = frozenset({"and", "or", "not", "in", "any", "all", "true", "false", "null", "as_of"})
+
+
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
+_NOTHING = object()
+
+
+def partial_kind(value: Value) -> str | None:
+    """ "list" or "number" for a partial value (an object whose only key is `at_least`, holding
+    a list or a number: spec 9.2), else None."""
+    if value.__class__ is not dict or len(value) != 1:
+        return None
+    inner = value.get("at_least", _NOTHING)
+    if inner.__class__ is list:
+        return "list"
+    if inner.__class__ is int or inner.__class__ is float:
+        return "number"
+    return None
+
+
+def partial_date(text: str) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day of a `YYYY` or `YYYY-MM` date (a real month, not year 0000)."""
+    if len(text) not in (4, 7):
+        return None
+    found = _PARTIAL_DATE.fullmatch(text)
+    if found is None or found[1] == "0000":
+        return None
+    year_number = int(found[1])
+    if found[2] is None:
+        return datetime.date(year_number, 1, 1), datetime.date(year_number, 12, 31)
+    month = int(found[2])
+    if not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year_number, month)[1]
+    return datetime.date(year_number, month, 1), datetime.date(year_number, month, last)
+
+
+def is_date_text(text: str) -> bool:
+    """In `YYYY-MM-DD` form (a real day or not)."""
+    return bool(_DATE.fullmatch(text))
 
 
 def nfc(text: str) -> str:
@@ -51,9 +98,13 @@ def kind(value: Value) -> str:
         case list():
             return "a list"
         case dict():
-            return "an object"
+            partial = partial_kind(value)
+            return f"a partly known {partial}" if partial else "an object"
         case None:
             return "null"
+    named = getattr(value, "kind_name", None)  # a bounded number or date (modenhet.engine.bounds)
+    if named is not None:
+        return str(named)
     return f"an unsupported value ({type(value).__name__})"
 
 
@@ -89,7 +140,7 @@ def describe(value: Value, limit: int = 40) -> str:
         case None:
             return "null"
         case _:
-            text = repr(value)
+            text = value.describe() if hasattr(value, "describe") else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -170,16 +221,24 @@ def equal(left: Value, right: Value) -> bool:
     if left_class is bool or right_class is bool:
         return bool(left_class is right_class and left == right)
     if is_number(left):
-        return bool(is_number(right) and left == right)
+        if is_number(right):
+            return bool(left == right)
+        if right_class is dict and partial_kind(right) == "number":
+            raise PartialValue
+        return False
     if left_class is str:
         return right_class is str and nfc(left) == nfc(right)
     if left_class is list:
-        return (
-            right_class is list
-            and len(left) == len(right)
-            and all(equal(a, b) for a, b in zip(left, right, strict=True))
+        if right_class is not list:
+            if right_class is dict and partial_kind(right) == "list":
+                raise PartialValue
+            return False
+        return len(left) == len(right) and all(
+            equal(a, b) for a, b in zip(left, right, strict=True)
         )
     if left_class is dict:
+        if partial_kind(left) is not None or partial_kind(right) is not None:
+            raise PartialValue
         if right_class is not dict or len(left) != len(right):
             return False
         normalised = {nfc(key): item for key, item in right.items()}
@@ -246,10 +305,21 @@ def order(op: str, left: Value, right: Value) -> bool:
     elif is_number(left) and is_number(right):
         return _ORDER[op](left, right)
     elif left.__class__ is str and right.__class__ is str:
+        if (len(left) < 8 or len(right) < 8) and _partial_dates(left, right):
+            raise PartialValue
         return _ORDER[op](nfc(left), nfc(right))
     raise EvalError(
         f"cannot order {described(left)} {op} {described(right)}: "
         "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates"
+    )
+
+
+def _partial_dates(left: str, right: str) -> bool:
+    """Two strings an ordering reads as dates (spec 9.3a): one in partial-date form, the other
+    a `YYYY-MM-DD` date or in partial-date form."""
+    left_partial, right_partial = partial_date(left) is not None, partial_date(right) is not None
+    return (left_partial and (right_partial or is_date_text(right))) or (
+        right_partial and is_date_text(left)
     )
 
 
@@ -353,6 +423,14 @@ def year(value: Value) -> int:
     return as_date(value).year
 
 
+def floor_level(numerator: int, denominator: int, levels: tuple[int, ...]) -> int:
+    """The highest declared level not above numerator/denominator (exactly)."""
+    for level in reversed(levels):
+        if level * denominator <= numerator:
+            return level
+    return levels[0]
+
+
 def is_identifier(text: str) -> bool:
     """A letter or _, then letters, digits and _ (spec section 2)."""
     return bool(text) and (text[0].isalpha() or text[0] == "_") and bool(_WORD.fullmatch(text))
@@ -360,8 +438,6 @@ def is_identifier(text: str) -> bool:
 
 def render_path(segments: Sequence[str | int], hidden_roots: frozenset[str] = frozenset()) -> str:
     """A path as a rule would write it: `a.b[2].c`, back-ticks where a key is not a name."""
-    from modenhet.parser import RESERVED
-
     out: list[str] = []
     for position, segment in enumerate(segments):
         if isinstance(segment, int):

@@ -120,7 +120,7 @@ CASES = [
     case("years_since a year ahead", "years_since(2026-06-30) == -1", {}, "met"),
     case("years_since a year and a day ahead", "years_since(2026-07-01) == -2", {}, "met"),
     case("years_since a day ahead", "years_since(2025-07-01) == -1", {}, "met"),
-    case("years_since of a bad date", "years_since(evidence.d) > 0", ev(d="2020"), "error"),
+    case("years_since of a bad date", "years_since(evidence.d) > 0", ev(d="2020-1"), "error"),
     case("years_since of a boolean", "years_since(evidence.d) > 0", ev(d=True), "error"),
     case("years_since of unknown", "years_since(evidence.d) > 0", {}, "unknown", {"evidence.d"}),
     # year

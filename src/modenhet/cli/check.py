@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from modenhet.cli.common import OK, PROBLEM, fail, stderr
+from modenhet.cli.common import OK, PROBLEM, fail, format_option, stderr
+from modenhet.report import renderer
+from modenhet.report.diagnostics import Checked
 
 if TYPE_CHECKING:
     from modenhet.errors import Diagnostic
@@ -18,14 +19,9 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("rules", nargs=-1)
 @click.option("--strict", is_flag=True, help="Warnings also give exit status 1.")
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="text: for people, on stderr; json: the diagnostics as data; sarif: SARIF 2.1.0 for "
+@format_option(
+    "check",
+    "text: for people, on stderr; json: the diagnostics as data; sarif: SARIF 2.1.0 for "
     "code-scanning tools (both on stdout).",
 )
 def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
@@ -38,9 +34,9 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     Example:
         modenhet check rules/bustadsosialt.rules
     """
-    from modenhet.checker import check as check_rules
+    from modenhet.check.checker import check as check_rules
     from modenhet.errors import RuleFileError
-    from modenhet.loader import load_rule_files
+    from modenhet.language.loader import load_rule_files
     from modenhet.resources import default_rules_path
 
     default = str(default_rules_path())
@@ -65,37 +61,17 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
             continue
         for diagnostic in diagnostics:
             stderr(diagnostic.render())
-        if model is not None and not (strict and warnings):
-            click.echo(
-                f"{path}: ok — {len(model.factors)} factors, {len(model.criteria)} criteria, "
-                f"{len(model.lets)} lets, {len(model.sources)} file(s)"
-                + (f", {warnings} warning(s)" if warnings else "")
-            )
-        else:
-            click.echo(f"{path}: {errors} error(s), {warnings} warning(s)")
-    if format_ == "sarif":
-        from modenhet.report.sarif import sarif
-
-        click.echo(json.dumps(sarif(found), ensure_ascii=False, indent=2))
-    elif format_ == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "file": d.file,
-                        "line": d.line,
-                        "column": d.column,
-                        "end_line": d.span.end_line,
-                        "end_column": d.span.end_column,
-                        "severity": d.severity,
-                        "code": d.code,
-                        "message": d.message,
-                        "hint": d.hint,
-                    }
-                    for d in found
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
+        checked = Checked(
+            path,
+            None if model is None else len(model.factors),
+            0 if model is None else len(model.criteria),
+            0 if model is None else len(model.lets),
+            0 if model is None else len(model.sources),
+            errors,
+            warnings,
+            strict,
         )
+        click.echo(renderer("check", "text")(checked))
+    if format_ != "text":
+        click.echo(renderer("check", format_)(found))
     sys.exit(status)

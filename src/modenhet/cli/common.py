@@ -8,16 +8,17 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 
 import click
 
 if TYPE_CHECKING:
-    from modenhet.ruleset import RuleSet
+    from modenhet.engine.ruleset import RuleSet
 
 OK, PROBLEM, CANNOT_RUN = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def stderr(text: str) -> None:
@@ -81,6 +82,25 @@ OUTPUT = click.option(
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+
+
+def format_option(what: str, help: str = "The report format.") -> Callable[[F], F]:
+    """`-f/--format`: the formats the report table (`modenhet.report.RENDERERS`) has for a
+    command, its first the default."""
+    from modenhet.report import formats
+
+    choices = formats(what)
+    return click.option(
+        "-f",
+        "--format",
+        "format_",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 MAX_BYTES = click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
@@ -93,9 +113,9 @@ MAX_BYTES = click.option(
 
 def load_rules(path: str | None) -> RuleSet:
     """The rule set, or exit: 2 when the file cannot be read, 1 when it does not check."""
+    from modenhet.engine.ruleset import load_ruleset
     from modenhet.errors import RuleError, RuleFileError
     from modenhet.resources import default_rules_path
-    from modenhet.ruleset import load_ruleset
 
     if path is None:  # the packaged rule set, named relative to here when it is below
         default = str(default_rules_path())
@@ -115,7 +135,7 @@ def load_rules(path: str | None) -> RuleSet:
 
 def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
     """The evidence files the arguments name, or exit 2 for a path that does not exist."""
-    from modenhet.evidence import InputError, collect_files
+    from modenhet.evidence.reader import InputError, collect_files
 
     try:
         return collect_files(list(arguments), recursive=recursive)

@@ -1,21 +1,22 @@
 """`modenhet compare OLD NEW`: what changed since last time, municipality by municipality.
 
-The comparison itself is `modenhet.compare`; this module reads the options, decides which date
-and rule set each side is evaluated with, and writes the table or the JSON.
+The comparison itself is `modenhet.analyses.compare`; this module reads the options, decides
+which date and rule set each side is evaluated with, and hands the result to its renderer
+(`modenhet.report.compare_table`, `modenhet.report.diff_json`).
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import sys
-from typing import TYPE_CHECKING, TextIO
 
 import click
 from click.core import ParameterSource
-from tabulate import tabulate
 
 from modenhet import __version__
+from modenhet.analyses.compare import Comparison, evaluate_side, mismatch, read_side
+from modenhet.analyses.compare import compare as compare_sides
+from modenhet.analyses.diff import NEW, OLD
 from modenhet.cli.common import (
     AS_OF,
     LANG,
@@ -28,29 +29,14 @@ from modenhet.cli.common import (
     check_output,
     evidence_files,
     fail,
+    format_option,
     load_rules,
     output,
     parse_date,
     rule_set_files,
     stderr,
 )
-from modenhet.compare import (
-    NEW,
-    OLD,
-    Comparison,
-    MunicipalityChange,
-    Side,
-    display_name,
-    evaluate_side,
-    mismatch,
-    read_side,
-)
-from modenhet.compare import compare as compare_sides
-from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.table import ARROWS, Translate, level_then_or_now, status_word
-
-if TYPE_CHECKING:
-    from gettext import NullTranslations
+from modenhet.report import renderer
 
 
 @click.command()
@@ -64,15 +50,7 @@ if TYPE_CHECKING:
     callback=parse_date,
     help="Evaluate OLD evidence at this date instead (e.g. last year's). Default: --as-of.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="The report format.",
-)
+@format_option("compare")
 @OUTPUT
 @click.option(
     "--fail-on-regression",
@@ -142,11 +120,7 @@ def compare(
     for note in notes:
         stderr(note)
     with output(output_path) as out:
-        if format_ == "json":
-            text = json.dumps(comparison.to_dict(__version__), ensure_ascii=False, indent=2)
-            out.write(text + "\n")
-        else:
-            write_table(comparison, out, lang)
+        renderer("compare", format_)(comparison, out, lang=lang, tool_version=__version__)
     sys.exit(_status(comparison, fail_on_regression))
 
 
@@ -161,156 +135,3 @@ def _status(comparison: Comparison, fail_on_regression: bool) -> int:
         stderr(f"error: {len(regressed)} municipality(ies) regressed (overall level): {names}")
         return PROBLEM
     return PROBLEM if comparison.has_errors else OK
-
-
-# ----------------------------------------------------------------------------------- table
-
-
-def write_table(comparison: Comparison, out: TextIO, lang: str = DEFAULT_LANGUAGE) -> None:
-    """For people, in their language: the two sides, each municipality's factors then and now
-    and the criteria that changed, then (unless one municipality is all there is) the summary.
-    Titles and labels are the rule set's; diagnostics quoted as reasons stay as they are."""
-    translations = translator(lang)
-    _ = translations.gettext
-    lines = [_side_line(comparison.old, translations), _side_line(comparison.new, translations)]
-    lines += [
-        _("Warning: %(message)s") % {"message": w.translated(translations)}
-        for w in comparison.warnings
-    ]
-    out.write("\n".join(lines) + "\n")
-    for change in comparison.municipalities:
-        out.write("\n" + _municipality(change, _))
-    single = (
-        len(comparison.municipalities) == 1
-        and not comparison.only_old
-        and not comparison.only_new
-        and not comparison.not_compared
-    )
-    if not single:
-        out.write("\n" + _summary(comparison, translations))
-
-
-def _side_line(side: Side, translations: NullTranslations) -> str:
-    _ = translations.gettext
-    if not side.usable:
-        return f"{side.label}: {side.path} · " + _("could not be read")
-    parts = [f"{side.label}: {side.path}", side.describe(translations)]
-    if side.as_of is not None:
-        parts.append(_("as of %(date)s") % {"date": side.as_of.isoformat()})
-    if side.ruleset is not None:
-        parts.append(_("rule set %(name)s") % {"name": side.ruleset})
-    return " · ".join(parts)
-
-
-def _status_word(status: str | None, _: Translate) -> str:
-    return "—" if status is None else status_word(status, _)
-
-
-def _municipality(change: MunicipalityChange, _: Translate) -> str:
-    overall = change.overall
-    arrow = ARROWS.get(overall.change or "", "")
-    levels = {
-        "old": level_then_or_now(
-            overall.old, overall.old_label, overall.old_max, overall.old_label_max
-        ),
-        "new": level_then_or_now(
-            overall.new, overall.new_label, overall.new_max, overall.new_label_max
-        ),
-    }
-    lines = [
-        f"{change.display} · {change.old.source} → {change.new.source}",
-        (_("Overall level: %(old)s → %(new)s") % levels + f" {arrow}").rstrip(),
-        "",
-    ]
-    rows = [
-        [
-            factor.title,
-            level_then_or_now(
-                factor.levels.old,
-                factor.levels.old_label,
-                factor.levels.old_max,
-                factor.levels.old_label_max,
-            ),
-            level_then_or_now(
-                factor.levels.new,
-                factor.levels.new_label,
-                factor.levels.new_max,
-                factor.levels.new_label_max,
-            ),
-            ARROWS.get(factor.levels.change or "", "—"),
-        ]
-        for factor in change.factors
-    ]
-    headers = [_("Factor"), _("Then"), _("Now"), _("Change")]
-    lines.append(tabulate(rows, headers=headers, disable_numparse=True))
-    lines.append("")
-    if not change.criteria:
-        lines.append(_("No criterion changed its status."))
-    else:
-        rows = [
-            [
-                f"{c.factor}.{c.id}",
-                c.title,
-                str(c.level),
-                f"{_status_word(c.old, _)} → {_status_word(c.new, _)}",
-            ]
-            for c in change.criteria
-        ]
-        lines.append(
-            tabulate(
-                rows,
-                headers=[_("Criterion"), _("Title"), _("Level"), _("Status then → now")],
-                disable_numparse=True,
-                maxcolwidths=[None, 50, None, None],
-            )
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _summary(comparison: Comparison, translations: NullTranslations) -> str:
-    _, ngettext = translations.gettext, translations.ngettext
-    summary = comparison.summary()
-    overall = summary["overall"]
-    lines = [
-        ngettext(
-            "Summary: %(count)s municipality compared: %(improved)s improved, %(regressed)s "
-            "regressed, %(unchanged)s unchanged (overall level)",
-            "Summary: %(count)s municipalities compared: %(improved)s improved, %(regressed)s "
-            "regressed, %(unchanged)s unchanged (overall level)",
-            summary["compared"],
-        )
-        % {"count": summary["compared"], **overall},
-    ]
-    if overall["bounds_changed"]:
-        lines[0] += " · " + _(
-            "%(count)s with the same proven level and another highest possible level (↕)"
-        ) % {"count": overall["bounds_changed"]}
-    if comparison.municipalities:
-        columns = ("improved", "regressed", "unchanged", "bounds_changed")
-        rows = [
-            [factor_id, *(str(c[column]) for column in columns)]
-            for factor_id, c in summary["factors"].items()
-        ]
-        rows.append([_("overall"), *(str(overall[column]) for column in columns)])
-        headers = [
-            _("Level change"),
-            _("improved"),
-            _("regressed"),
-            _("unchanged"),
-            _("bounds changed"),
-        ]
-        lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
-    lines.append("")
-    none = _("none")
-    only_old = ", ".join(e.display for e in comparison.only_old) or none
-    only_new = ", ".join(e.display for e in comparison.only_new) or none
-    lines.append(_("Only in OLD: %(names)s") % {"names": only_old})
-    lines.append(_("Only in NEW: %(names)s") % {"names": only_new})
-    if comparison.not_compared:
-        lines.append(_("Not compared:"))
-        nameless = _("(no municipality)")
-        for u in comparison.not_compared:
-            lines.append(f"  {display_name(u.number, u.name, nameless)} — {u.reason}")
-    else:
-        lines.append(_("Not compared: none"))
-    return "\n".join(lines) + "\n"

@@ -23,22 +23,23 @@ from modenhet.cli.common import (
     check_output,
     evidence_files,
     fail,
+    format_option,
     load_rules,
     output,
     rule_set_files,
     stderr,
 )
 from modenhet.cli.progress import Progress
-from modenhet.report import REPORTERS, writer
-from modenhet.run import RunInfo
+from modenhet.report import record_renderer, writer
+from modenhet.run.outcome import RunInfo
 
 if TYPE_CHECKING:
-    from modenhet.batch import Done
+    from modenhet.run.batch import Done
 
 
 def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     if value == "auto":
-        from modenhet.batch import cpu_count
+        from modenhet.run.batch import cpu_count
 
         return cpu_count()
     try:
@@ -56,15 +57,7 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
 @click.argument("evidence", nargs=-1)
 @RULES
 @AS_OF
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(list(REPORTERS)),
-    default="table",
-    show_default=True,
-    help="The report format.",
-)
+@format_option("evaluate")
 @OUTPUT
 @click.option(
     "--fail-under",
@@ -134,8 +127,8 @@ def evaluate(
         modenhet evaluate samples/ -f json -o report.json --fail-under 2
         modenhet evaluate all-2025.jsonl -f json -o report.json --jobs auto
     """
-    from modenhet.batch import BatchError, Plan, run_batch
-    from modenhet.evidence import iter_sources
+    from modenhet.evidence.reader import iter_sources
+    from modenhet.run.batch import BatchError, Plan, run_batch
 
     if verify_path is not None:
         if evidence:
@@ -151,7 +144,8 @@ def evaluate(
     check_output(output_path, [*files, *rule_set_files(ruleset)])
     tally = Tally(fail_under)
     plan = Plan(str(ruleset.model.sources[0].path), ruleset.sha256, ruleset.schema, as_of,
-                not no_validate, max_bytes, format_, __version__, lang, excel)  # fmt: skip
+                not no_validate, max_bytes, record_renderer(format_), __version__, lang,
+                excel)  # fmt: skip
     done = run_batch(ruleset, iter_sources(files, limit=max_bytes), plan, jobs=jobs)
     with output(output_path) as out:
         run = RunInfo(ruleset, as_of, __version__, lang, excel)
@@ -218,7 +212,7 @@ def verify_report(path: str, rules: str | None) -> int:
     """Say, input by input, whether the report still holds; 0 when it all does."""
     from pathlib import Path
 
-    from modenhet.verify import ReportError, load_report, verify
+    from modenhet.run.verify import ReportError, load_report, verify
 
     if not os.path.exists(path):
         fail(f"{path}: error: no such report")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import json
 import sys
-from typing import Any
 
 import click
 
@@ -17,14 +15,11 @@ from modenhet.cli.common import (
     RULES,
     evidence_files,
     fail,
+    format_option,
     load_rules,
     stderr,
 )
-from modenhet.i18n import translator
-from modenhet.report.table import Translate, decided_text, label_text, status_word
-from modenhet.results import level_text
-
-SYMBOLS = {"true": "✓", "false": "✗", "unknown": "?", "error": "!", "value": "="}
+from modenhet.report import renderer
 
 
 @click.command()
@@ -44,14 +39,9 @@ SYMBOLS = {"true": "✓", "false": "✗", "unknown": "?", "error": "!", "value":
     is_flag=True,
     help="Every criterion, not only those that stopped each factor.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
+@format_option(
+    "explain",
+    "text for people, json for machines.",
 )
 @LANG
 def explain(
@@ -76,9 +66,9 @@ def explain(
         modenhet explain samples/1820-alstahaug.json --as-of 2025-06-30
         modenhet explain samples/4642-laerdal.json --factor strategy --all
     """
-    from modenhet.evidence import iter_evidence
-    from modenhet.explain import Explainer
-    from modenhet.run import municipality_name
+    from modenhet.analyses.explain import explain_document
+    from modenhet.evidence.reader import iter_evidence
+    from modenhet.run.outcome import Outcome, municipality_name
 
     files = evidence_files((evidence,), recursive=False)
     ruleset = load_rules(rules)
@@ -103,174 +93,7 @@ def explain(
     if errors or item.document is None:
         sys.exit(PROBLEM)
     evaluation = ruleset.evaluate(item.document, as_of)
-    explainer = Explainer(ruleset._exact, item.document, as_of)
-    factors: list[dict[str, Any]] = []
-    for factor in evaluation.factors.values():
-        if factor_ids and factor.id not in factor_ids:
-            continue
-        chosen = factor.criteria if everything else factor.gap
-        decided, of = factor.decided
-        factors.append(
-            {
-                "id": factor.id,
-                "title": factor.title,
-                "level": factor.level,
-                "label": factor.label,
-                "level_max": factor.level_max,
-                "label_max": factor.label_max,
-                "decided": {"criteria": decided, "of": of},
-                "to_collect": [collect_entry(item) for item in factor.to_collect()],
-                "next": None
-                if factor.progress is None
-                else {
-                    "level": factor.next_level,
-                    "met": factor.progress[0],
-                    "of": factor.progress[1],
-                },
-                "criteria": [
-                    {
-                        "id": c.id,
-                        "level": c.level,
-                        "title": c.title,
-                        "status": c.status,
-                        "legal": c.legal,
-                        "file": c.definition.span.file,
-                        "line": c.definition.span.line,
-                        "advice": c.advice,
-                        "ref": c.ref,
-                        "why": explainer.criterion(c.definition).to_dict(),
-                    }
-                    for c in chosen
-                ],
-            }
-        )
-    report = {
-        "source": item.source,
-        "municipality": item.municipality,
-        "as_of": as_of.isoformat(),
-        "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
-        "overall": evaluation.overall,
-        "overall_label": evaluation.overall_label,
-        "overall_max": evaluation.overall_max,
-        "overall_label_max": evaluation.overall_label_max,
-        "decided": {"criteria": evaluation.decided[0], "of": evaluation.decided[1]},
-        "factors": factors,
-    }
-    if format_ == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        _ = translator(lang).gettext
-        click.echo(render(report, municipality_name_of(item, municipality_name), everything, _))
+    report = explain_document(ruleset, evaluation, item, factor_ids, everything=everything)
+    name = municipality_name(Outcome(item, None, []))
+    click.echo(renderer("explain", format_)(report, name=name, everything=everything, lang=lang))
     sys.exit(OK)
-
-
-def collect_entry(item: Any) -> dict[str, Any]:
-    """One path of a factor's "what to collect next" (`FactorResult.to_collect`)."""
-    return {
-        "path": item.path,
-        "title": item.title,
-        "partial": item.partial,
-        "levels": item.levels,
-        "criteria": item.criteria,
-    }
-
-
-def municipality_name_of(item: Any, namer: Any) -> str:
-    from modenhet.run import Outcome
-
-    return str(namer(Outcome(item, None, [])))
-
-
-def render(report: dict[str, Any], name: str, everything: bool, _: Translate) -> str:
-    overall = {
-        "level": level_text(report["overall"], report["overall_max"]),
-        "label": label_text(
-            report["overall_label"],
-            report["overall_label_max"],
-            report["overall_max"] != report["overall"],
-        ),
-    }
-    decided = report["decided"]
-    lines = [
-        f"{name} · {report['source']} · " + _("as of %(date)s") % {"date": report["as_of"]},
-        _("Overall level: %(level)s %(label)s") % overall
-        + " · "
-        + decided_text((decided["criteria"], decided["of"]), _),
-    ]
-    for factor in report["factors"]:
-        lines.append("")
-        bounded = factor["level_max"] != factor["level"]
-        level = {
-            "level": level_text(factor["level"], factor["level_max"]),
-            "label": label_text(factor["label"], factor["label_max"], bounded),
-        }
-        head = f"{factor['title']}: " + _("level %(level)s %(label)s") % level
-        head += f" ({decided_text((factor['decided']['criteria'], factor['decided']['of']), _)})"
-        following = factor["next"]
-        if following is None:
-            head += " — " + _("the highest level")
-        elif not everything:
-            head += (
-                " — "
-                + _("stops here: level %(level)s has %(met)s of %(of)s criteria met; not met:")
-                % following
-            )
-        lines.append(head)
-        for criterion in factor["criteria"]:
-            mark = "§ " if criterion["legal"] else ""
-            level = _("level %(level)s") % criterion
-            status = status_word(criterion["status"], _)
-            lines.append(
-                f'  {mark}{criterion["id"]} ({level}) "{criterion["title"]}" — '
-                f"{status}  [{criterion['file']}:{criterion['line']}]"
-            )
-            lines += tree(criterion["why"], "    ", _)
-        lines += collect_lines(factor, _)
-    return "\n".join(lines)
-
-
-def collect_lines(factor: dict[str, Any], _: Translate) -> list[str]:
-    """The factor's "what to collect next": each path, its schema title, the levels it could
-    unlock."""
-    if not factor["to_collect"]:
-        return []
-    lines = [
-        "  "
-        + _("To collect next, for up to level %(level)s (the most levels first):")
-        % {"level": factor["level_max"]}
-    ]
-    for item in factor["to_collect"]:
-        path = item["path"] + (" " + _("(partly known)") if item["partial"] else "")
-        title = f" «{item['title']}»" if item["title"] else ""
-        could = _("levels it could unlock: %(count)s") % {"count": item["levels"]}
-        lines.append(f"    + {path}{title} — {could}")
-    return lines
-
-
-def tree(step: dict[str, Any], indent: str, _: Translate = str) -> list[str]:
-    outcome = step["outcome"]
-    label = f"{step['label']} " if step.get("label") else ""
-    text = step["expression"]
-    words = {"true": _("true"), "false": _("false"), "unknown": _("unknown")}
-    if outcome == "value":
-        line = f"= {label}{text}: {_value(step['value'])}"
-    elif outcome == "unknown" and "pointer" in step and not step["children"]:
-        line = f"? {label}{text} — " + _("missing")
-    elif outcome == "error":
-        line = f"! {label}{text} — " + _("error: %(message)s") % step
-    else:
-        line = f"{SYMBOLS[outcome]} {label}{text} — {words[outcome]}"
-    if step.get("pointer"):
-        line += f"  (#{step['pointer']})"
-    lines = [indent + line]
-    for child in step["children"]:
-        lines += tree(child, indent + "  ", _)
-    return lines
-
-
-def _value(value: Any) -> str:
-    from modenhet.values import describe
-
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return value
-    return describe(value, 60)

@@ -33,7 +33,7 @@ def fmt(*, rules: tuple[str, ...], check: bool, diff: bool) -> None:
         modenhet fmt rules/
         modenhet fmt --check --diff rules/bustadsosialt.rules
     """
-    from modenhet.formatter import format_source
+    from modenhet.language.formatter import format_source
     from modenhet.source import Source
 
     inputs = [(path, _read(path)) for path in _rule_files(rules)]  # all read before any write
@@ -93,8 +93,8 @@ def _rule_files(arguments: tuple[str, ...]) -> list[str]:
 
 def _read(path: str) -> tuple[bytes, str]:
     """The file's bytes and its text (a byte-order mark dropped); exit 2 when it cannot be read."""
+    from modenhet.language.loader import decode_rule_bytes
     from modenhet.limits import Limits
-    from modenhet.loader import decode_rule_bytes
 
     limit = Limits.from_environment().rule_file_bytes
     try:

@@ -56,7 +56,7 @@ def lsp(*, stdio: bool, port: int | None, host: str, verbose: bool) -> None:
             "modenhet lsp needs the language server library pygls: "
             "install modenhet[lsp] (pip install 'modenhet[lsp]')"
         )
-    from modenhet.lsp import build_server
+    from modenhet.authoring.lsp.server import build_server
 
     # Standard output is the protocol channel: logs go to stderr (and to the client's log).
     handler = logging.StreamHandler(sys.stderr)

@@ -38,7 +38,7 @@ def schema(*, format_: str, report: bool) -> None:
         modenhet schema > evidence.schema.json
         modenhet schema --format markdown > evidence.md
     """
-    from modenhet.schemawalk import markdown
+    from modenhet.evidence.schemawalk import markdown
 
     loaded = _schema(report)
     if format_ == "markdown":
@@ -61,13 +61,18 @@ def template(*, municipality: str | None) -> None:
     factor (nothing proven, every level still possible; no criterion decided) until its fields
     are filled in.
 
+    What is known only in part is written in its partial form (schema version 1.1):
+    {"at_least": ["startlan"]} for a list of which these elements are known,
+    {"at_least": 4} for a count or amount known to be at least 4, and "2021" or
+    "2021-06" for a date known only to the year or month.
+
     \b
     Examples:
         modenhet template --municipality 4601 > 4601-bergen.json
         modenhet template --municipality 4601 | modenhet validate -
     """
-    from modenhet.municipalities import municipalities
-    from modenhet.schemawalk import template as build
+    from modenhet.evidence.municipalities import municipalities
+    from modenhet.evidence.schemawalk import template as build
 
     if municipality is not None and municipality not in municipalities():
         fail(

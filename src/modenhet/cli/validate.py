@@ -15,9 +15,12 @@ from modenhet.cli.common import (
     RECURSIVE,
     evidence_files,
     fail,
+    format_option,
     load_rules,
     stderr,
 )
+from modenhet.report import renderer
+from modenhet.report.validation import document_record
 
 
 @click.command()
@@ -30,14 +33,9 @@ from modenhet.cli.common import (
     "shipped with modenhet.",
 )
 @click.option("-r", "--rules", "rules", metavar="RULES", help="Use the schema this rule set names.")
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one line per problem on stderr; json: a report on stdout.",
+@format_option(
+    "validate",
+    "text: one line per problem on stderr; json: a report on stdout.",
 )
 @RECURSIVE
 @MAX_BYTES
@@ -63,11 +61,11 @@ def validate(
     """
     from jsonschema.exceptions import SchemaError
 
-    from modenhet.checker import schema_problem
-    from modenhet.evidence import iter_evidence
+    from modenhet.engine.ruleset import schema_violations
+    from modenhet.evidence.reader import iter_evidence
+    from modenhet.evidence.schemacheck import schema_problem
+    from modenhet.evidence.validation import SchemaValidator
     from modenhet.resources import default_schema_path
-    from modenhet.ruleset import schema_violations
-    from modenhet.validation import SchemaValidator
 
     files = evidence_files(evidence, recursive=recursive)
     if schema_path is None and rules is not None:
@@ -93,35 +91,15 @@ def validate(
     documents: list[dict[str, Any]] = []
     for item in iter_evidence(files, limit=max_bytes):
         problems = item.problems or item.locate(schema_violations(lambda: validator, item.document))
-        valid = not any(problem.severity == "error" for problem in problems)
         if format_ == "text":
-            for problem in problems:
-                stderr(problem.render(item.source))
-            if valid:
-                click.echo(f"{item.source}: valid")
-        documents.append(
-            {
-                "source": item.source,
-                "valid": valid,
-                "problems": [
-                    {
-                        "pointer": p.pointer,
-                        "line": p.line,
-                        "column": p.column,
-                        "severity": p.severity,
-                        "message": p.message,
-                    }
-                    for p in problems
-                ],
-            }
-        )
+            to_stderr, to_stdout = renderer("validate", "text")(item.source, problems)
+            for line in to_stderr:
+                stderr(line)
+            for line in to_stdout:
+                click.echo(line)
+        documents.append(document_record(item.source, problems))
     if format_ == "json":
-        report = {
-            "schema": path,
-            "valid": all(d["valid"] for d in documents),
-            "documents": documents,
-        }
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(renderer("validate", "json")(path, documents))
     if not documents:
         stderr("error: no evidence documents found")
         sys.exit(PROBLEM)

@@ -1,31 +1,55 @@
-"""Reporters: one module per output format, loaded only when its format is asked for.
+"""Every renderer of every command, chosen from one table keyed by (what, format) and loaded
+only when its format is asked for. A new format is one module here and one entry below.
 
-Each reporter is `write(run, outcomes, out)`: it consumes the outcomes in input order and
-writes text to `out`. JSON, JSONL and CSV stream; the table, Markdown and HTML need every row
-first. The streaming ones are also split in two (`RECORDS`): one function renders a document's
-record as text, wherever the document is evaluated (a worker process, with `--jobs`), and one
-writes the records in order with what comes before, between and after them.
+What each kind of renderer takes:
+- `evaluate`: `write(run, outcomes, out)`; it consumes the outcomes in input order. JSON, JSONL
+  and CSV stream; the table, Markdown and HTML need every row first. The streaming ones are also
+  split in two (`RECORDS`): one function renders a document's record as text, wherever the
+  document is evaluated (a worker process, with `--jobs`), and one writes the records in order
+  with what comes before, between and after them.
+- `compare`, `impact`: `write(model, out, *, lang, tool_version)`.
+- `check`: `render(diagnostics) -> str`; `test`: `render(run, *, verbose) -> str`;
+  `explain`: `render(report, *, name, everything, lang) -> str` over the explanation's data.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from modenhet.run import Outcome, RunInfo
+if TYPE_CHECKING:  # `formats` serves the command line's options: it must load nothing else
+    from modenhet.run.outcome import Outcome, Render, RunInfo
 
-Reporter = Callable[[RunInfo, Iterable[Outcome], TextIO], None]
-Render = Callable[[RunInfo, Outcome], str]
-RecordWriter = Callable[[RunInfo, Iterable[str], TextIO], None]
+Reporter = Callable[["RunInfo", Iterable["Outcome"], TextIO], None]
+RecordWriter = Callable[["RunInfo", Iterable[str], TextIO], None]
 
+# (what, format) -> (module, function). The first format of each command is its default.
+RENDERERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("evaluate", "table"): ("modenhet.report.table", "write_table"),
+    ("evaluate", "json"): ("modenhet.report.json_report", "write_json"),
+    ("evaluate", "jsonl"): ("modenhet.report.json_report", "write_jsonl"),
+    ("evaluate", "csv"): ("modenhet.report.csv_report", "write_csv"),
+    ("evaluate", "markdown"): ("modenhet.report.markdown", "write_markdown"),
+    ("evaluate", "html"): ("modenhet.report.html", "write_html"),
+    ("compare", "table"): ("modenhet.report.compare_table", "write_table"),
+    ("compare", "json"): ("modenhet.report.diff_json", "write_compare_json"),
+    ("impact", "table"): ("modenhet.report.impact_table", "write_table"),
+    ("impact", "json"): ("modenhet.report.diff_json", "write_impact_json"),
+    ("check", "text"): ("modenhet.report.diagnostics", "check_summary"),
+    ("check", "json"): ("modenhet.report.diagnostics", "diagnostics_json"),
+    ("check", "sarif"): ("modenhet.report.sarif", "sarif_json"),
+    ("test", "text"): ("modenhet.report.ruletests_text", "text"),
+    ("test", "junit"): ("modenhet.report.junit", "junit"),
+    ("explain", "text"): ("modenhet.report.explain_text", "render"),
+    ("explain", "json"): ("modenhet.report.explain_text", "render_json"),
+    ("validate", "text"): ("modenhet.report.validation", "validation_lines"),
+    ("validate", "json"): ("modenhet.report.validation", "validation_json"),
+}
+
+# The evaluate command's reporters, by format (the formats `--format` offers, in order).
 REPORTERS: dict[str, tuple[str, str]] = {
-    "table": ("modenhet.report.table", "write_table"),
-    "json": ("modenhet.report.json_report", "write_json"),
-    "jsonl": ("modenhet.report.json_report", "write_jsonl"),
-    "csv": ("modenhet.report.csv_report", "write_csv"),
-    "markdown": ("modenhet.report.markdown", "write_markdown"),
-    "html": ("modenhet.report.html", "write_html"),
+    format_: target for (what, format_), target in RENDERERS.items() if what == "evaluate"
 }
 
 # Per streaming format: the module, the renderer of one record, the writer of the records.
@@ -36,9 +60,18 @@ RECORDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def reporter(name: str) -> Reporter:
-    module, function = REPORTERS[name]
+def formats(what: str) -> list[str]:
+    """The formats a command offers, its default first."""
+    return [format_ for (name, format_) in RENDERERS if name == what]
+
+
+def renderer(what: str, format_: str) -> Callable[..., Any]:
+    module, function = RENDERERS[what, format_]
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def reporter(name: str) -> Reporter:
+    return renderer("evaluate", name)
 
 
 def record_renderer(name: str) -> Render | None:

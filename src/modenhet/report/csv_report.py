@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from modenhet.run import Outcome, RunInfo
+from modenhet.run.outcome import Outcome, RunInfo
 
 
 def summary_header(run: RunInfo) -> list[str]:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from modenhet.i18n import translator
 from modenhet.report.table import collect_path, level_with_label, ordered_gap, settled_counts
 from modenhet.results import Evaluation, level_text
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 # ColorBrewer's YlGnBu: sequential, readable in grey and for common colour-vision deficiencies.
 # The level's number is always written on the colour too.

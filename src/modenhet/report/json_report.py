@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from modenhet.run import Outcome, RunInfo
+from modenhet.run.outcome import Outcome, RunInfo, record
 
 
 def header(run: RunInfo) -> dict[str, Any]:
@@ -20,30 +20,6 @@ def header(run: RunInfo) -> dict[str, Any]:
         "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
         "as_of": run.as_of.isoformat(),
     }
-
-
-def record(outcome: Outcome) -> dict[str, Any]:
-    """One result object: the evaluation, or the problems that stopped it."""
-    result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
-    evaluation = outcome.evaluation
-    if evaluation is None:
-        if outcome.item.document is not None:
-            result["municipality"] = outcome.municipality
-        result["error"] = [problem.as_dict() for problem in outcome.problems]
-        return result
-    result["municipality"] = outcome.municipality
-    result["overall"] = evaluation.overall
-    result["overall_label"] = evaluation.overall_label
-    result["overall_max"] = evaluation.overall_max
-    result["overall_label_max"] = evaluation.overall_label_max
-    decided, of = evaluation.decided
-    result["decided"] = {"criteria": decided, "of": of}
-    result["factors"] = evaluation.factors_dict()
-    result["legal_floor"] = [
-        {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
-        for c in evaluation.legal_floor
-    ]
-    return result
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:

@@ -11,7 +11,6 @@ from tabulate import tabulate
 
 from modenhet.i18n import translator
 from modenhet.report.table import (
-    Translate,
     bounds_legend,
     collect_path,
     gap_note,
@@ -19,10 +18,10 @@ from modenhet.report.table import (
     ordered_gap,
     progress_text,
     run_header,
-    status_word,
 )
+from modenhet.report.words import Translate, status_word
 from modenhet.results import Evaluation
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
 
 def _cell(text: Any) -> str:

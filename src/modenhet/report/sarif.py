@@ -82,3 +82,10 @@ def sarif(diagnostics: Iterable[Diagnostic]) -> dict[str, Any]:
     }
     run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def sarif_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """The SARIF log as text, as `check -f sarif` writes it."""
+    import json
+
+    return json.dumps(sarif(diagnostics), ensure_ascii=False, indent=2)

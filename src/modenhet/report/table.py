@@ -7,27 +7,18 @@ settled shows as `2–4` (spec 9.4). The report's own words are translated
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from tabulate import tabulate
 
 from modenhet.errors import visible
 from modenhet.i18n import translator
+from modenhet.report.words import Translate, status_word
 from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect, level_text
-from modenhet.run import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
-Translate = Callable[[str], str]
-
-
-# A level then and now (compare, impact); "bounds": the proven level stayed, level_max moved.
-ARROWS = {"up": "↑", "down": "↓", "same": "=", "bounds": "↕"}
 COLLECT_SHOWN = 10  # paths the one-document table lists under "what to collect next"
-
-
-def status_word(status: str, _: Translate) -> str:
-    words = {"met": _("met"), "not_met": _("not met"), "unknown": _("unknown"), "error": _("error")}
-    return words[status]
 
 
 def run_header(run: RunInfo) -> str:

@@ -1,0 +1,525 @@
+"""Reading a rule test file into a `TestFile`: its rule set, named documents and cases, each
+expected value checked against the rule set (an unknown key, factor or criterion, a level the
+factor cannot stand at, evidence that does not validate: each a located problem).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import difflib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from modenhet.authoring.ruletests.coverage import standing_levels
+from modenhet.authoring.ruletests.discover import TEST_SUFFIXES, shown
+from modenhet.authoring.ruletests.model import (
+    STATUSES,
+    Case,
+    Expectation,
+    Key,
+    Problem,
+    TestFile,
+)
+from modenhet.authoring.ruletests.paths import (
+    parse_path,
+    pointer_keys,
+    pointer_of,
+    set_path,
+    unset_path,
+)
+from modenhet.authoring.ruletests.yamlfile import Fatal, YamlDocument
+from modenhet.check.model import FactorDef
+from modenhet.engine.ruleset import RuleSet, load_ruleset
+from modenhet.errors import RuleError, RuleFileError
+
+TOP_KEYS = ("rules", "as_of", "documents", "cases")
+CASE_KEYS = ("evidence", "set", "unset", "as_of", "expect")
+EXPECT_KEYS = ("overall", "factors", "criteria")
+CRITERION_KEYS = ("status", "missing")
+
+
+class TestLoader:
+    """Reads test files; a rule set named by several is loaded once."""
+
+    __test__ = False
+
+    def __init__(self, default_rules: Path) -> None:
+        self.default_rules = default_rules
+        self.rulesets: dict[str, RuleSet | list[Problem]] = {}
+
+    def load(self, path: str) -> TestFile:
+        test_file = TestFile(path)
+        try:
+            _FileReader(self, test_file).read()
+        except Fatal as fatal:
+            test_file.problems.append(fatal.problem)
+        return test_file
+
+    def ruleset(self, rules: str, file: str, line: int) -> tuple[RuleSet | None, list[Problem]]:
+        """The rule set, or None; and the problems to report with this test file (a rule set's
+        errors and warnings are reported with the first test file that uses it)."""
+        key = os.path.realpath(rules)
+        if key in self.rulesets:
+            found = self.rulesets[key]
+            if isinstance(found, RuleSet):
+                return found, []
+            return None, [Problem(file, line, f"the rule set {rules} does not check")]
+        try:
+            ruleset = load_ruleset(rules)
+        except RuleFileError as error:
+            return None, [
+                Problem(file, line, f"the rule set {rules} cannot be read: {error.message}")
+            ]
+        except RuleError as error:
+            problems = [Problem.of_diagnostic(d) for d in error.diagnostics]
+            self.rulesets[key] = problems
+            message = f"the rule set {rules} does not check (see above)"
+            return None, [*problems, Problem(file, line, message)]
+        self.rulesets[key] = ruleset
+        return ruleset, [Problem.of_diagnostic(d) for d in ruleset.warnings]
+
+
+class _FileReader:
+    """One test file, read into a `TestFile`."""
+
+    yaml: YamlDocument
+    ruleset: RuleSet
+
+    def __init__(self, loader: TestLoader, test_file: TestFile) -> None:
+        self.loader = loader
+        self.out = test_file
+        self.file = test_file.path
+        self.folder = os.path.dirname(self.file)
+        self.evidence_files: dict[str, dict[str, Any] | None] = {}
+
+    def problem(self, path: tuple[Key, ...], message: str) -> Problem:
+        return Problem(self.file, self.yaml.line(path), message)
+
+    def read(self) -> None:
+        try:
+            with open(self.file, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise Fatal(Problem(self.file, None, f"cannot be read: {error.strerror}")) from None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Fatal(
+                Problem(
+                    self.file,
+                    data[: error.start].count(b"\n") + 1,
+                    f"not UTF-8: byte {error.start} (0x{data[error.start]:02x}) cannot be "
+                    "decoded; save the file as UTF-8",
+                )
+            ) from None
+        self.yaml = YamlDocument(self.file, text)
+        top = self.yaml.value
+        if not isinstance(top, dict):
+            raise Fatal(self.problem((), "a test file is a mapping with `as_of` and `cases`"))
+        problems = self.out.problems
+        problems += self.unknown_keys(top, (), TOP_KEYS, "test file")
+        for key in ("as_of", "cases"):
+            if key not in top:
+                problems.append(self.problem((), f"the test file has no `{key}`"))
+        if "as_of" in top:
+            self.out.as_of = self.date(top["as_of"], ("as_of",), problems)
+        rules, line = self.rules_path(top)
+        self.out.rules = rules
+        loaded, found = self.loader.ruleset(rules, self.file, line)
+        problems += found
+        if loaded is None:
+            return
+        self.ruleset = self.out.ruleset = loaded
+        documents = self.documents(top.get("documents", {}))
+        cases = top.get("cases")
+        if "cases" in top and (not isinstance(cases, dict) or not cases):
+            problems.append(self.problem(("cases",), "`cases` is a mapping of named cases"))
+            return
+        for name, body in (cases or {}).items():
+            self.out.cases.append(self.case(name, body, documents))
+
+    def unknown_keys(
+        self, mapping: dict[str, Any], path: tuple[Key, ...], known: Sequence[str], what: str
+    ) -> list[Problem]:
+        problems = []
+        for key in mapping:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else "known: " + ", ".join(known)
+                problems.append(
+                    self.problem((*path, key), f"unknown key `{key}` in {what} ({hint})")
+                )
+        return problems
+
+    def rules_path(self, top: dict[str, Any]) -> tuple[str, int]:
+        """The rule set: `rules`, relative to this file; else NAME.rules for NAME.test.yaml, or
+        the one .rules file, in this file's folder or the one above; else the default."""
+        if "rules" in top:
+            value = top["rules"]
+            if not isinstance(value, str) or not value:
+                raise Fatal(self.problem(("rules",), "`rules` is the path of a .rules file"))
+            return os.path.normpath(os.path.join(self.folder, value)), self.yaml.line(("rules",))
+        stem = os.path.basename(self.file)
+        for suffix in (*TEST_SUFFIXES, ".yaml", ".yml"):
+            if stem.endswith(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        candidates = [os.path.normpath(self.folder or "."), os.path.join(self.folder, "..")]
+        for folder in candidates:
+            named = os.path.join(folder, f"{stem}.rules")
+            if os.path.isfile(named):
+                return os.path.normpath(named), 1
+        for folder in candidates:
+            found = sorted(name for name in _listdir(folder) if name.endswith(".rules"))
+            if len(found) == 1:
+                return os.path.normpath(os.path.join(folder, found[0])), 1
+            if len(found) > 1:
+                raise Fatal(
+                    Problem(
+                        self.file,
+                        1,
+                        f"several rule sets in {os.path.normpath(folder)} ({', '.join(found)}): "
+                        "name the one to test with `rules:`",
+                    )
+                )
+        return shown(self.loader.default_rules), 1
+
+    def date(
+        self, value: Any, path: tuple[Key, ...], problems: list[Problem]
+    ) -> datetime.date | None:
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                problems.append(self.problem(path, f"{value} is not a real date"))
+                return None
+        problems.append(self.problem(path, f"`{path[-1]}` is a date written YYYY-MM-DD"))
+        return None
+
+    # -- evidence
+
+    def documents(self, value: Any) -> dict[str, dict[str, Any]]:
+        """The named evidence documents; a problem with one is a problem of the file."""
+        if not isinstance(value, dict):
+            self.out.problems.append(
+                self.problem(("documents",), "`documents` maps names to evidence")
+            )
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        for name, body in value.items():
+            path: tuple[Key, ...] = ("documents", name)
+            if isinstance(body, dict):
+                document: dict[str, Any] | None = copy.deepcopy(body)
+            elif isinstance(body, str) and body.endswith(".json"):
+                document = self.evidence_file(body, path, self.out.problems)
+            else:
+                self.out.problems.append(
+                    self.problem(path, "a document is evidence written here or a .json file")
+                )
+                document = None
+            if document is not None:
+                found[name] = document
+        return found
+
+    def evidence_file(
+        self, name: str, path: tuple[Key, ...], problems: list[Problem]
+    ) -> dict[str, Any] | None:
+        from modenhet.evidence.reader import evidence_item
+
+        shown = os.path.normpath(os.path.join(self.folder, name))
+        if shown not in self.evidence_files:
+            try:
+                with open(shown, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                problems.append(self.problem(path, f"{shown}: cannot be read: {error.strerror}"))
+                return None
+            item = evidence_item(shown, data)
+            for violation in item.problems:
+                where = violation.where(shown)
+                problems.append(self.problem(path, f"{where}: {violation.message}"))
+            self.evidence_files[shown] = None if item.problems else item.document
+        document = self.evidence_files[shown]
+        return copy.deepcopy(document)
+
+    def case(self, name: str, body: Any, documents: dict[str, dict[str, Any]]) -> Case:
+        path: tuple[Key, ...] = ("cases", name)
+        case = Case(name, self.file, self.yaml.line(path), None, self.out.as_of, [])
+        problems = case.problems
+        if not isinstance(body, dict):
+            problems.append(
+                self.problem(path, f"case '{name}' is a mapping with `evidence` and `expect`")
+            )
+            return case
+        problems += self.unknown_keys(body, path, CASE_KEYS, f"case '{name}'")
+        if "as_of" in body:
+            case.as_of = self.date(body["as_of"], (*path, "as_of"), problems)
+        for key in ("evidence", "expect"):
+            if key not in body:
+                problems.append(self.problem(path, f"case '{name}' has no `{key}`"))
+        if "expect" in body:
+            case.expectations = self.expectations(body["expect"], (*path, "expect"), problems)
+        if "evidence" in body:
+            document = self.case_evidence(
+                body["evidence"], (*path, "evidence"), documents, problems
+            )
+            if document is not None and self.overrides(document, body, path, problems):
+                self.validate(document, body, path, problems)
+                case.document = document
+        return case
+
+    def case_evidence(
+        self,
+        value: Any,
+        path: tuple[Key, ...],
+        documents: dict[str, dict[str, Any]],
+        problems: list[Problem],
+    ) -> dict[str, Any] | None:
+        if isinstance(value, dict):  # the YAML reading made its keys text, its numbers finite
+            return copy.deepcopy(value)
+        if isinstance(value, str) and value.endswith(".json"):
+            return self.evidence_file(value, path, problems)
+        if isinstance(value, str):
+            if value in documents:
+                return copy.deepcopy(documents[value])
+            if value in self.yaml.value.get("documents", {}):
+                return None  # the document has problems of its own, reported with it
+            close = difflib.get_close_matches(value, list(documents), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                self.problem(
+                    path,
+                    f"no document named '{value}' under `documents`{hint}; a file name ends "
+                    "in .json",
+                )
+            )
+            return None
+        problems.append(
+            self.problem(path, "`evidence` is a mapping, a .json file or a document's name")
+        )
+        return None
+
+    def overrides(
+        self,
+        document: dict[str, Any],
+        body: dict[str, Any],
+        path: tuple[Key, ...],
+        problems: list[Problem],
+    ) -> bool:
+        """Apply `unset`, then `set`; False when one of them cannot be applied."""
+        before = len(problems)
+        unset = body.get("unset", [])
+        if not isinstance(unset, list):
+            problems.append(self.problem((*path, "unset"), "`unset` is a list of paths"))
+            unset = []
+        changes = body.get("set", {})
+        if not isinstance(changes, dict):
+            problems.append(self.problem((*path, "set"), "`set` maps paths to values"))
+            changes = {}
+        for index, text in enumerate(unset):
+            where = (*path, "unset", index)
+            parts = self.evidence_path(text, where, problems)
+            if parts is None:
+                continue
+            if text in changes:
+                problems.append(self.problem(where, f"{text} is both in `set` and in `unset`"))
+                continue
+            error = unset_path(document, parts)
+            if error:
+                problems.append(self.problem(where, f"cannot unset {text}: {error}"))
+        for text, value in changes.items():
+            where = (*path, "set", text)
+            parts = self.evidence_path(text, where, problems)
+            if parts is None:
+                continue
+            error = set_path(document, parts, copy.deepcopy(value))
+            if error:
+                problems.append(self.problem(where, f"cannot set {text}: {error}"))
+        return len(problems) == before
+
+    def evidence_path(
+        self, text: Any, where: tuple[Key, ...], problems: list[Problem]
+    ) -> list[Key] | None:
+        if not isinstance(text, str):
+            problems.append(self.problem(where, "a path is text, like evidence.economy.budget_nok"))
+            return None
+        parts = parse_path(text)
+        if isinstance(parts, str):
+            problems.append(self.problem(where, parts))
+            return None
+        return parts
+
+    def validate(
+        self,
+        document: dict[str, Any],
+        body: dict[str, Any],
+        path: tuple[Key, ...],
+        problems: list[Problem],
+    ) -> None:
+        """Schema violations of the case's evidence, at the `set` entry that caused one, or
+        the written evidence's line, or the `evidence` key."""
+        changed = {
+            pointer_of(parts): text
+            for text in body.get("set", {})
+            if isinstance(parts := parse_path(text), list)
+        }
+        for violation in self.ruleset.violations(document):
+            where: tuple[Key, ...] = (*path, "evidence")
+            for pointer, text in changed.items():
+                if violation.pointer == pointer or violation.pointer.startswith(pointer + "/"):
+                    where = (*path, "set", text)
+                    break
+            else:
+                if isinstance(body.get("evidence"), dict):
+                    where = (*path, "evidence", *pointer_keys(violation.pointer))
+            message = f"case '{path[-1]}': the evidence does not validate: "
+            message += f"#{violation.pointer}: " if violation.pointer else ""
+            problem = self.problem(where, message + violation.message)
+            if violation.severity == "warning":
+                problem = Problem(problem.file, problem.line, problem.message, "warning")
+            problems.append(problem)
+
+    # -- expected values
+
+    def expectations(
+        self, value: Any, path: tuple[Key, ...], problems: list[Problem]
+    ) -> list[Expectation]:
+        if not isinstance(value, dict) or not value:
+            problems.append(
+                self.problem(path, "`expect` gives `overall`, `factors` and/or `criteria`")
+            )
+            return []
+        problems += self.unknown_keys(value, path, EXPECT_KEYS, "`expect`")
+        found: list[Expectation] = []
+        ruleset = self.ruleset
+        declared = [level.number for level in ruleset.levels]
+        if "overall" in value:
+            level = self.level(
+                value["overall"], (*path, "overall"), declared, "the rule set", problems
+            )
+            if level is not None:
+                found.append(Expectation("overall", "", self.yaml.line((*path, "overall")), level))
+        factors = {factor.id: factor for factor in ruleset.factors}
+        for factor_id, level_value in self.mapping(value, "factors", path, problems).items():
+            where = (*path, "factors", factor_id)
+            factor = factors.get(factor_id)
+            if factor is None:
+                problems.append(self.problem(where, _unknown("factor", factor_id, list(factors))))
+                continue
+            possible = [number for number, _ in standing_levels(factor, ruleset.model.floor)]
+            level = self.level(level_value, where, possible, f"factor {factor_id}", problems)
+            if level is not None:
+                found.append(Expectation("factor", factor_id, self.yaml.line(where), level))
+        for target, status in self.mapping(value, "criteria", path, problems).items():
+            where = (*path, "criteria", target)
+            expectation = self.criterion(target, status, where, factors, problems)
+            if expectation is not None:
+                found.append(expectation)
+        return found
+
+    def mapping(
+        self, value: dict[str, Any], key: str, path: tuple[Key, ...], problems: list[Problem]
+    ) -> dict[str, Any]:
+        found = value.get(key, {})
+        if isinstance(found, dict):
+            return found
+        problems.append(self.problem((*path, key), f"`{key}` is a mapping"))
+        return {}
+
+    def level(
+        self,
+        value: Any,
+        where: tuple[Key, ...],
+        possible: list[int],
+        what: str,
+        problems: list[Problem],
+    ) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool) and value in possible:
+            return value
+        shown = ", ".join(map(str, possible))
+        problems.append(
+            self.problem(where, f"{_yaml_text(value)} is not a level of {what} (levels: {shown})")
+        )
+        return None
+
+    def criterion(
+        self,
+        target: str,
+        value: Any,
+        where: tuple[Key, ...],
+        factors: dict[str, FactorDef],
+        problems: list[Problem],
+    ) -> Expectation | None:
+        factor_id, dot, criterion_id = target.partition(".")
+        factor = factors.get(factor_id)
+        if not dot or factor is None:
+            message = "a criterion is written FACTOR.CRITERION, like economy.budget_allocated"
+            if dot:
+                message = _unknown("factor", factor_id, list(factors))
+            problems.append(self.problem(where, message))
+            return None
+        criteria = [c.id for c in factor.criteria]
+        if criterion_id not in criteria:
+            problems.append(
+                self.problem(where, _unknown(f"criterion of {factor_id}", criterion_id, criteria))
+            )
+            return None
+        missing: tuple[str, ...] | None = None
+        status = value
+        if isinstance(value, dict):
+            problems += self.unknown_keys(value, where, CRITERION_KEYS, target)
+            status = value.get("status")
+            if "missing" in value:
+                listed = value["missing"]
+                if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+                    problems.append(
+                        self.problem((*where, "missing"), "`missing` is a list of paths")
+                    )
+                    return None
+                if status != "unknown":
+                    problems.append(
+                        self.problem((*where, "missing"), "only an unknown criterion has `missing`")
+                    )
+                    return None
+                missing = tuple(sorted(listed))
+        if status not in STATUSES:
+            problems.append(
+                self.problem(
+                    where,
+                    f"{_yaml_text(status)} is not a status (statuses: {', '.join(STATUSES)})",
+                )
+            )
+            return None
+        return Expectation("criterion", target, self.yaml.line(where), None, status, missing)
+
+
+def _listdir(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder or ".")
+    except OSError:
+        return []
+
+
+def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
+    return f"unknown {what} '{name}' ({hint})"
+
+
+def _yaml_text(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, int | float):
+        return str(value)
+    return "a list" if isinstance(value, list) else "a mapping"

@@ -1,0 +1,146 @@
+"""YAML read strictly, for test files: YAML 1.2's plain scalars (`no` stays text), no aliases,
+no duplicate keys, no tags; every value and key kept with its line, so that each problem found
+later can point at the line that caused it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from modenhet.authoring.ruletests.model import Key, Problem
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with the YAML 1.2 core schema's plain scalars: only `true` and
+    `false` are booleans (`no`, the code for Norway, stays text), dates stay text (evidence is
+    JSON, where a date is a string), integers are decimal (`0123` is 123, not octal), and there
+    are no sexagesimal numbers, `.inf` or `.nan`. Aliases are refused."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not used in test files; give shared evidence a name "
+                "under `documents`",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("int", r"[-+]?[0-9]+", "-+0123456789"),
+    (
+        "float",
+        r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE]))(?:[eE][-+]?[0-9]+)?",
+        "-+.0123456789",
+    ),
+):
+    _Loader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(rf"^(?:{_pattern})$"), list(_first)
+    )
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class Fatal(Exception):
+    """A problem that ends the reading of a test file: no case of it can run."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class YamlDocument:
+    """A YAML text as plain values (dicts, lists, text, numbers, booleans, None), with the line
+    of every value and mapping key, by its path from the top."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines: dict[tuple[Key, ...], int] = {}
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = str(error.problem or error.context or "not valid YAML")
+            if error.context and error.problem:
+                message = f"{error.problem} ({error.context})"
+            raise Fatal(
+                Problem(file, mark.line + 1 if mark else None, f"not valid YAML: {message}")
+            ) from None
+        except yaml.YAMLError as error:
+            raise Fatal(Problem(file, None, f"not valid YAML: {error}")) from None
+        except RecursionError:
+            raise Fatal(Problem(file, None, "the test file is nested too deeply")) from None
+        finally:
+            loader.dispose()
+        if node is None:
+            raise Fatal(Problem(file, 1, "the test file is empty"))
+        self.value = self.build(node, ())
+
+    def fail(self, node: Node, message: str) -> Fatal:
+        return Fatal(Problem(self.file, node.start_mark.line + 1, message))
+
+    def build(self, node: Node, path: tuple[Key, ...]) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode) and node.tag == _TAG + "seq":
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode) and node.tag == _TAG + "map":
+            result: dict[str, Any] = {}
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise self.fail(key_node, "a key must be text, not a list or a mapping")
+                key = unicodedata.normalize("NFC", key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in first:
+                    raise self.fail(
+                        key_node,
+                        f"the key '{key}' appears more than once in this mapping (first on line "
+                        f"{first[key]}); a YAML reader would silently keep the last",
+                    )
+                first[key] = line
+                self.lines[(*path, key)] = line
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        raise self.fail(node, f"the tag {node.tag} is not used in test files")
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        try:
+            if tag == _TAG + "str":
+                return unicodedata.normalize("NFC", text)
+            if tag == _TAG + "null":
+                return None
+            if tag == _TAG + "bool":
+                return text.lower() == "true"
+            if tag == _TAG + "int":
+                return int(text, 10)
+            if tag == _TAG + "float":
+                number = float(text)
+                if math.isfinite(number):
+                    return number
+                raise self.fail(node, f"{text} is too large a number")
+        except ValueError:
+            raise self.fail(node, f"{text!r} is not a {tag.removeprefix(_TAG)}") from None
+        raise self.fail(node, f"the tag {tag} is not used in test files")
+
+    def line(self, path: tuple[Key, ...]) -> int:
+        """The line of the value (or key) at `path`, or of the nearest thing above it."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)

@@ -1,0 +1,559 @@
+"""The checker: everything that can be known about a rule set without evidence.
+
+It reads the loaded statements and reports every problem it finds, not only the first: the
+order and uniqueness of statements, levels, factor and criterion IDs, lets and their cycles, the
+schema; then the expressions' static types and paths (`check.expressions`). Without errors it
+yields the `RuleSetModel`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, cast
+
+from modenhet.check.expressions import ExpressionChecker
+from modenhet.check.model import (
+    CriterionDef,
+    FactorDef,
+    LetDef,
+    Level,
+    LevelBlockDef,
+    OverallMode,
+    RuleSetModel,
+)
+from modenhet.check.schemapaths import SchemaIndex
+from modenhet.errors import Diagnostic
+from modenhet.evidence.schemacheck import schema_problem, structural_problem
+from modenhet.language import nodes as n
+from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.language.statictypes import ANY
+from modenhet.source import Span
+from modenhet.values import RESERVED
+
+OVERALL_MODES = ("min", "mean", "weighted")
+HEADER = (n.RulesetStmt, n.SchemaStmt, n.OverallStmt, n.LevelsStmt)
+HEADER_WORDS = {
+    n.RulesetStmt: "ruleset",
+    n.SchemaStmt: "schema",
+    n.OverallStmt: "overall",
+    n.LevelsStmt: "levels",
+}
+
+
+def check(
+    loaded: LoadedRules, *, metaschema: bool = False
+) -> tuple[RuleSetModel | None, list[Diagnostic]]:
+    """Check the loaded rule files; the model is None when there is any error.
+
+    `metaschema` also checks the schema against its draft's metaschema (`modenhet check` does;
+    loading a rule set to evaluate does not, so that a valid document never imports jsonschema,
+    and a schema that fails there gives each document an error instead)."""
+    checker = _Checker(loaded, metaschema)
+    model = checker.run()
+    diagnostics = sorted(checker.diagnostics, key=_order_in(loaded))
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    return model, diagnostics
+
+
+def _order_in(loaded: LoadedRules) -> Any:
+    rank = {source.name: i for i, source in enumerate(loaded.files)}
+    return lambda d: (rank.get(d.file, len(rank)), d.line, d.column, d.message)
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedRules, metaschema: bool = False) -> None:
+        self.loaded = loaded
+        self.metaschema = metaschema
+        self.diagnostics = list(loaded.diagnostics)
+        self.lets: dict[str, LetDef] = {}
+        self.schema: dict[str, Any] | None = None
+        self.schema_path: Path | None = None
+        self.index: SchemaIndex | None = None
+        self.evidence_roots: frozenset[str] = frozenset()
+        self.cyclic: set[str] = set()  # lets in a cycle: already an error
+
+    # -- reporting
+
+    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.of(code, span, message, hint))
+
+    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.of(code, span, message, hint))
+
+    # -- the whole rule set
+
+    def run(self) -> RuleSetModel | None:
+        header = self.check_header()
+        self.collect_lets()
+        self.check_let_cycles()
+        factors = self.check_factors(header.get("levels", ()))
+        settled = dict.fromkeys(self.cyclic, ANY)  # a let in a cycle: reported, no type
+        types = ExpressionChecker(
+            self.lets, self.index, self.evidence_roots, self.diagnostics, settled
+        )
+        for let in self.lets.values():
+            types.let_type(let.name)
+        for factor in factors:
+            for criterion in factor.criteria:
+                types.boolean(criterion.when, {}, "the condition of a criterion")
+                self.constant_criterion(criterion)
+        self.unused_lets(factors)
+        if self.loaded.files and not self.loaded.files[0].text.strip():
+            return None
+        ruleset = cast(n.RulesetStmt | None, header.get("ruleset"))
+        levels = cast(tuple[Level, ...], header.get("levels", ()))
+        if ruleset is None or not levels:
+            return None
+        return RuleSetModel(
+            name=ruleset.name.value,
+            version=ruleset.version.value if ruleset.version else None,
+            levels=levels,
+            overall=cast(OverallMode, header.get("overall", "min")),
+            lets=self.lets,
+            factors=tuple(factors),
+            sources=tuple(self.loaded.files),
+            schema_path=self.schema_path,
+            schema=self.schema,
+            sha256=self.loaded.sha256(),
+            expr_kinds=types.expr_kinds,
+        )
+
+    # -- header: ruleset, schema, overall, levels
+
+    def check_header(self) -> dict[str, Any]:
+        header: dict[str, Any] = {}
+        seen: dict[type, n.Statement] = {}
+        body_started = False
+        top_statements = [p.statement for p in self.loaded.statements if p.top]
+        if not self.loaded.files:
+            return header
+        top = self.loaded.files[0]
+        if self.loaded.diagnostics and not top_statements:
+            return header  # a syntax error already said what is wrong
+        if not top_statements or not isinstance(top_statements[0], n.RulesetStmt):
+            span = top_statements[0].span if top_statements else Span(top, 1, 1, 1, 1)
+            self.error(
+                "M201",
+                span,
+                'a rule set begins with  ruleset "NAME"',
+                'write the first line as: ruleset "Bustadsosialt arbeid" version "1"',
+            )
+        for placed in self.loaded.statements:
+            statement = placed.statement
+            if not isinstance(statement, HEADER):
+                body_started = body_started or placed.top
+                continue
+            word = HEADER_WORDS[type(statement)]
+            if not placed.top:
+                self.error(
+                    "M204",
+                    statement.span,
+                    f"'{word}' may stand only in the top rule file",
+                    "an included file contains only let, factor and include",
+                )
+                continue
+            if type(statement) in seen:
+                first = seen[type(statement)].span
+                self.error(
+                    "M202",
+                    statement.span,
+                    f"'{word}' is written twice (first at line {first.line})",
+                )
+                continue
+            seen[type(statement)] = statement
+            if body_started:
+                self.error(
+                    "M203",
+                    statement.span,
+                    f"'{word}' must come before the first let, factor or include",
+                )
+            self.header_statement(statement, header)
+        if "levels" not in header and top_statements and n.LevelsStmt not in seen:
+            self.error(
+                "M205",
+                top_statements[0].span,
+                "the rule set declares no levels",
+                'add  levels { 1 "Initial" 2 "..." }  after the ruleset line',
+            )
+        return header
+
+    def header_statement(self, statement: n.Statement, header: dict[str, Any]) -> None:
+        match statement:
+            case n.RulesetStmt():
+                header["ruleset"] = statement
+            case n.OverallStmt(mode=mode):
+                if mode.value in OVERALL_MODES:
+                    header["overall"] = mode.value
+                else:
+                    close = difflib.get_close_matches(mode.value, OVERALL_MODES, n=1)
+                    self.error(
+                        "M207",
+                        mode.span,
+                        f"unknown overall mode '{mode.value}'",
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else "write overall min, overall mean or overall weighted",
+                    )
+            case n.LevelsStmt():
+                header["levels"] = self.check_levels(statement)
+            case n.SchemaStmt(path=path):
+                self.load_schema(path)
+
+    def check_levels(self, statement: n.LevelsStmt) -> tuple[Level, ...]:
+        levels: list[Level] = []
+        for decl in statement.levels:
+            value = decl.number.value
+            if not isinstance(value, int):
+                self.error("M206", decl.number.span, f"level {value} is not a whole number")
+                continue
+            if levels and value == levels[-1].number or value in {lv.number for lv in levels}:
+                self.error("M206", decl.number.span, f"level {value} is declared twice")
+                continue
+            if levels and value < levels[-1].number:
+                self.error(
+                    "M206",
+                    decl.number.span,
+                    f"levels must increase: {value} comes after {levels[-1].number}",
+                )
+                continue
+            levels.append(Level(value, decl.label.value))
+        if not statement.levels:
+            self.error(
+                "M205",
+                statement.span,
+                "'levels' declares no level",
+                'declare at least the floor: levels { 1 "Initial" }',
+            )
+        return tuple(levels)
+
+    def load_schema(self, path: n.Text) -> None:
+        top = self.loaded.files[0]
+        target = top.path.parent / path.value
+        try:  # a regular file within the size limit: never a FIFO, a device or gigabytes
+            text = read_bounded(target, self.loaded.limits.rule_file_bytes).decode("utf-8")
+        except (Unreadable, UnicodeDecodeError) as error:
+            self.error(
+                "M208",
+                path.span,
+                f"cannot read the schema '{path.value}': {error}",
+                "the path is relative to this rule file",
+            )
+            return
+        try:
+            schema = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.error(
+                "M208",
+                path.span,
+                f"the schema '{path.value}' is not JSON: {error.msg} at line "
+                f"{error.lineno}, column {error.colno}",
+            )
+            return
+        except (ValueError, RecursionError) as error:  # a 5000-digit number; [[[[...]]]]
+            reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+            self.error("M208", path.span, f"the schema '{path.value}' is not JSON: {reason}")
+            return
+        if not isinstance(schema, dict):
+            self.error("M208", path.span, f"the schema '{path.value}' is not a JSON object")
+            return
+        problem = schema_problem(schema) if self.metaschema else structural_problem(schema)
+        if problem is not None:  # else validating a document could crash, loop or take hours
+            self.error(
+                "M208",
+                path.span,
+                f"the schema '{path.value}' is not a valid JSON Schema: {problem}",
+            )
+            return
+        self.schema, self.schema_path = schema, target
+        self.index = SchemaIndex(schema)
+        root = self.index.root()
+        self.evidence_roots = frozenset(
+            key for s in root.schemas for key in s.get("properties", {})
+        )
+
+    # -- lets
+
+    def collect_lets(self) -> None:
+        for placed in self.loaded.statements:
+            statement = placed.statement
+            if not isinstance(statement, n.LetStmt):
+                continue
+            name = statement.name.value
+            if name in self.lets:
+                first = self.lets[name].span
+                self.error(
+                    "M216",
+                    statement.name.span,
+                    f"let '{name}' is defined twice (first in {first.file} at line {first.line})",
+                    "let names are unique across the rule set",
+                )
+                continue
+            if name in RESERVED:
+                continue  # already reported by the parser
+            self.lets[name] = LetDef(name, statement.expr, statement.name.span)
+            if name in self.evidence_roots:
+                self.warning(
+                    "M602",
+                    statement.name.span,
+                    f"let '{name}' hides the evidence key '{name}' of the schema",
+                    f"write `{name}` to read the evidence key",
+                )
+
+    def let_references(self, expr: n.Expr, bound: frozenset[str]) -> Iterable[n.Path]:
+        """Paths in `expr` whose root is a let (not hidden by a quantifier variable)."""
+        match expr:
+            case n.Path(root=root, root_is_key=False) if root in self.lets and root not in bound:
+                yield expr
+            case n.Quantifier(variable=variable, collection=collection, body=body):
+                yield from self.let_references(collection, bound)
+                yield from self.let_references(body, bound | {variable})
+            case _:
+                for child in n.children(expr):
+                    yield from self.let_references(child, bound)
+
+    def check_let_cycles(self) -> None:
+        graph = {
+            name: [p.root for p in self.let_references(let.expr, frozenset())]
+            for name, let in self.lets.items()
+        }
+        reported: set[str] = set()
+        for start in self.lets:
+            if start in reported:
+                continue
+            cycle = _find_cycle(start, graph)
+            if cycle is None:
+                continue
+            reported.update(cycle)
+            first = min(cycle, key=lambda name: self.lets[name].span.sort_key())
+            turn = cycle.index(first)
+            ordered = [*cycle[turn:], *cycle[:turn], first]
+            let = self.lets[first]
+            if len(cycle) == 1:
+                self.error("M217", let.span, f"let '{first}' refers to itself")
+            else:
+                self.error(
+                    "M217",
+                    let.span,
+                    f"let '{first}' refers to itself through " + " -> ".join(ordered[1:]),
+                )
+            self.cyclic.update(cycle)
+
+    def unused_lets(self, factors: list[FactorDef]) -> None:
+        """Warn about lets that no criterion uses, directly or through other lets."""
+        used: set[str] = set()
+        pending = [
+            path.root
+            for factor in factors
+            for criterion in factor.criteria
+            for path in self.let_references(criterion.when, frozenset())
+        ]
+        while pending:
+            name = pending.pop()
+            if name in used:
+                continue
+            used.add(name)
+            pending += [p.root for p in self.let_references(self.lets[name].expr, frozenset())]
+        for name, let in self.lets.items():
+            if name not in used and name not in self.cyclic:
+                self.warning("M607", let.span, f"let '{name}' is not used by any criterion")
+
+    def constant_criterion(self, criterion: CriterionDef) -> None:
+        """Warn about a condition that no evidence can change (after folding constants)."""
+        value = constant_truth(criterion.when)
+        if value is not None:
+            outcome = "always met" if value else "never met"
+            self.warning(
+                "M606",
+                criterion.when.span,
+                f"criterion '{criterion.id}' is {outcome}: '{criterion.when.span.text()}' does "
+                "not depend on the evidence",
+            )
+
+    # -- factors, levels, criteria
+
+    def check_factors(self, levels: tuple[Level, ...]) -> list[FactorDef]:
+        declared = {level.number for level in levels}
+        floor = levels[0].number if levels else None
+        factors: list[FactorDef] = []
+        seen: dict[str, n.FactorStmt] = {}
+        index = 0
+        for placed in self.loaded.statements:
+            statement = placed.statement
+            if not isinstance(statement, n.FactorStmt):
+                continue
+            fid = statement.id.value
+            if fid in seen:
+                first = seen[fid].id.span
+                self.error(
+                    "M209",
+                    statement.id.span,
+                    f"factor '{fid}' is defined twice (first in {first.file} at line {first.line})",
+                )
+            seen.setdefault(fid, statement)
+            weight = Fraction(1)
+            if statement.weight is not None:
+                value = statement.weight.value
+                if value <= 0:
+                    self.error(
+                        "M210",
+                        statement.weight.span,
+                        f"weight {value} is not positive",
+                        "a weight is a number above 0",
+                    )
+                else:
+                    weight = Fraction(str(value))
+            blocks: list[LevelBlockDef] = []
+            criterion_ids: dict[str, n.Criterion] = {}
+            previous: int | None = None
+            for block in statement.levels:
+                number = block.number.value
+                span = block.number.span
+                if not isinstance(number, int):
+                    self.error("M211", span, f"level {number} is not a whole number")
+                    continue
+                if levels and number not in declared:
+                    self.error(
+                        "M211",
+                        span,
+                        f"level {number} is not declared in 'levels'",
+                        "declared levels: " + ", ".join(str(d) for d in sorted(declared)),
+                    )
+                elif number == floor:
+                    self.error(
+                        "M212",
+                        span,
+                        f"level {number} is the floor, which every factor reaches without criteria",
+                        "give criteria only to levels above the floor",
+                    )
+                elif (
+                    previous is not None
+                    and number == previous
+                    or any(b.number == number for b in blocks)
+                ):
+                    self.error(
+                        "M213",
+                        span,
+                        f"level {number} appears twice in factor '{fid}'",
+                        "put all criteria of a level in one block",
+                    )
+                elif previous is not None and number < previous:
+                    self.error(
+                        "M213",
+                        span,
+                        f"level {number} comes after level {previous}",
+                        "write the level blocks of a factor in increasing order",
+                    )
+                previous = number
+                criteria: list[CriterionDef] = []
+                for criterion in block.criteria:
+                    cid = criterion.id.value
+                    if cid in criterion_ids:
+                        first_span = criterion_ids[cid].id.span
+                        self.error(
+                            "M214",
+                            criterion.id.span,
+                            f"criterion '{cid}' is defined twice in "
+                            f"factor '{fid}' (first at line {first_span.line})",
+                        )
+                    criterion_ids.setdefault(cid, criterion)
+                    self.check_options(criterion)
+                    criteria.append(
+                        CriterionDef(
+                            index,
+                            fid,
+                            cid,
+                            number,
+                            criterion.title.value,
+                            criterion.when,
+                            criterion.option("advice"),
+                            criterion.option("ref"),
+                            criterion.span,
+                            criterion.option("legal") is not None,
+                        )
+                    )
+                    index += 1
+                if not block.criteria and isinstance(number, int):
+                    self.warning(
+                        "M608",
+                        span,
+                        f"level {number} of factor '{fid}' has no criteria: every document that "
+                        "reaches the level below reaches it",
+                    )
+                blocks.append(LevelBlockDef(number, tuple(criteria)))
+            factors.append(
+                FactorDef(fid, statement.title.value, weight, tuple(blocks), statement.span)
+            )
+        return factors
+
+    def check_options(self, criterion: n.Criterion) -> None:
+        seen: set[str] = set()
+        for option in criterion.options:
+            if option.keyword in seen:
+                self.error(
+                    "M215",
+                    option.span,
+                    f"'{option.keyword}' is written twice for criterion '{criterion.id.value}'",
+                )
+            seen.add(option.keyword)
+
+
+def constant_truth(expr: n.Expr) -> bool | None:
+    """True or False when `expr` has that value whatever the evidence, else None.
+
+    Literals, comparisons of literals and the logic over them fold; `x or true` is always true
+    and `x and false` always false, since a known operand decides `or` and `and`.
+    """
+    match expr:
+        case n.Boolean(value=value):
+            return value
+        case n.Not(operand=operand):
+            inner = constant_truth(operand)
+            return None if inner is None else not inner
+        case n.And(operands=operands) | n.Or(operands=operands):
+            dominant = isinstance(expr, n.Or)
+            values = [constant_truth(o) for o in operands]
+            if dominant in values:
+                return dominant
+            if all(v is not None for v in values):
+                return not dominant
+            return None
+        case n.Comparison(op=op, left=left, right=right) if _literal(left) and _literal(right):
+            from modenhet.values import EvalError, equal, order
+
+            try:
+                a, b = _literal_value(left), _literal_value(right)
+                if op in ("==", "!="):
+                    return equal(a, b) == (op == "==")
+                return order(op, a, b)
+            except EvalError:
+                return None
+    return None
+
+
+def _literal(expr: n.Expr) -> bool:
+    return isinstance(expr, n.Number | n.String | n.Boolean | n.DateLiteral)
+
+
+def _literal_value(expr: n.Expr) -> Any:
+    assert isinstance(expr, n.Number | n.String | n.Boolean | n.DateLiteral)
+    return expr.value
+
+
+def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle through `start` in the let graph, as the list of lets in order."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        node, trail = stack.pop()
+        for target in graph.get(node, []):
+            if target == start:
+                return trail
+            if target not in visited and target in graph:
+                visited.add(target)
+                stack.append((target, [*trail, target]))
+    return None

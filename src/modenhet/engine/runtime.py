@@ -1,0 +1,263 @@
+"""The helpers that generated fast-path code calls (see `codegen.py`).
+
+Fast-path values are plain Python values with None for unknown. A helper returns the value,
+or None for unknown, and raises on anything unusual; the caller then asks the exact evaluator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from modenhet import values as v
+from modenhet.limits import EvaluationLimit, process_limits
+
+LIST_LENGTH = process_limits().list_length
+
+
+class Fallback(Exception):
+    """The fast path cannot decide; the exact evaluator will."""
+
+
+def nfc_get(obj: Any, key: str) -> Any:
+    """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
+    if obj.__class__ is not dict or key in obj:
+        return None  # not an object, or present and null
+    if len(obj) == 1 and v.partial_kind(obj) is not None:
+        raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
+    return nfc_get_root(obj, key)
+
+
+def nfc_get_root(obj: Any, key: str) -> Any:
+    """`nfc_get` on the document itself, which is always an object (spec 9.3a)."""
+    if obj.__class__ is not dict or key in obj:
+        return None
+    for candidate in obj:
+        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
+            return obj[candidate]
+    return None
+
+
+def fallback() -> Any:
+    """Stands for an expression the fast path could not compile."""
+    raise Fallback
+
+
+def not_object(value: Any) -> None:
+    """A key read from something that is not an object: unknown from null, else unusual."""
+    if value is None:
+        return None
+    raise Fallback
+
+
+def key(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if obj.__class__ is not dict:
+        raise Fallback
+    found = obj.get(name)
+    return nfc_get(obj, name) if found is None else found
+
+
+def partial_key(obj: Any, name: str) -> Any:
+    """`key` for a key named `at_least`: a partial value holds one, but a rule cannot read it."""
+    if v.partial_kind(obj) is not None:
+        raise Fallback
+    return key(obj, name)
+
+
+def number_equal(value: Any) -> bool:
+    """`value == NUMBER` was false: also right when `value` is not a partial number."""
+    if value.__class__ is dict and v.partial_kind(value) == "number":
+        raise Fallback
+    return False
+
+
+def exists(obj: Any, names: tuple[str, ...]) -> bool:
+    for name in names:
+        if obj.__class__ is not dict or (len(obj) == 1 and v.partial_kind(obj) is not None):
+            return False  # a key of a partial value is a key of a list or number (spec 9.3a)
+        obj = key(obj, name)
+    return obj is not None
+
+
+def not_boolean(value: Any) -> Any:
+    """A value where true or false is needed: unknown stays unknown, anything else is an error."""
+    if value is None:
+        return None
+    raise Fallback
+
+
+def all_of(results: Iterable[Any]) -> bool | None:
+    """Kleene `and` over an iterable of fast-path booleans."""
+    unknown = False
+    for result in results:
+        if result is False:
+            return False
+        if result is None:
+            unknown = True
+        elif result is not True:
+            raise Fallback
+    return None if unknown else True
+
+
+def any_of(results: Iterable[Any]) -> bool | None:
+    """Kleene `or` over an iterable of fast-path booleans."""
+    unknown = False
+    for result in results:
+        if result is True:
+            return True
+        if result is None:
+            unknown = True
+        elif result is not False:
+            raise Fallback
+    return None if unknown else False
+
+
+def spend(budget: list[int], steps: int) -> None:
+    """Take steps from the document's budget (a one-element list: cheap to make per call).
+    Running out raises, and the exact evaluator, with its own budget, reports the error."""
+    budget[0] -= steps
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+
+
+def equal(left: Any, right: Any, budget: list[int]) -> bool:
+    """`==`, its cost beyond one step taken from the budget (long strings, lists, objects)."""
+    steps = v.comparison_steps(left, right)
+    if steps:
+        spend(budget, steps)
+    return v.equal(left, right)
+
+
+def order(op: str, left: Any, right: Any, budget: list[int]) -> bool:
+    """`< <= > >=`, its cost beyond one step taken from the budget (long strings)."""
+    steps = v.comparison_steps(left, right)
+    if steps:
+        spend(budget, steps)
+    return v.order(op, left, right)
+
+
+def nfc(text: str, budget: list[int]) -> str:
+    """A string that is not ASCII in NFC (its length taken from the budget)."""
+    spend(budget, len(text) // v.STRING_STEP)
+    return v.nfc(text)
+
+
+def walkable(value: Any, budget: list[int]) -> list[Any]:
+    """A list a rule walks: within the length limit, its length taken from the budget."""
+    if value.__class__ is not list or len(value) > LIST_LENGTH:
+        raise Fallback
+    spend(budget, len(value))
+    return value
+
+
+def member(item: Any, items: Any, budget: list[int]) -> bool | None:
+    """`item in items` as `item == e1 or ... or item == en`."""
+    if items is None:
+        return None
+    if items.__class__ is not list or len(items) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= len(items)  # `spend`, inlined: this is the hottest helper
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    return _member_of_walked(item, items, budget)
+
+
+def _member_of_walked(item: Any, items: list[Any], budget: list[int]) -> bool | None:
+    if item is None:
+        return None if items else False
+    if item.__class__ is str:
+        if item in items:  # a string equals only an equal string
+            return True
+        if item.isascii():
+            try:  # only ASCII strings, and no null: no other form can match
+                if "".join(items).isascii():
+                    return False
+            except TypeError:
+                pass
+    unknown = False
+    for element in items:
+        if element is None:
+            unknown = True
+        elif equal(item, element, budget):
+            return True
+    return None if unknown else False
+
+
+def contains(haystack: Any, needles: Any, every: bool, budget: list[int]) -> bool | None:
+    """contains_all / contains_any: each needle `in` the haystack, under Kleene and / or."""
+    if haystack is None or needles is None:
+        return None
+    if (
+        haystack.__class__ is not list
+        or needles.__class__ is not list
+        or len(haystack) > LIST_LENGTH
+        or len(needles) > LIST_LENGTH
+    ):
+        raise Fallback
+    budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    unknown = False
+    for needle in needles:
+        if needle.__class__ is str and needle in haystack:
+            found: bool | None = True
+        else:
+            found = _member_of_walked(needle, haystack, budget)
+        if found is (not every):
+            return found
+        if found is None:
+            unknown = True
+    return None if unknown else every
+
+
+def aggregate(function: str, items: Any, budget: list[int]) -> Any:
+    for item in walkable(items, budget):
+        if item is None:
+            return None
+    if function == "sum":
+        return v.total(items)
+    return v.extreme(function, items)
+
+
+def items_or_none(*items: Any) -> list[Any] | None:
+    """A list literal: unknown when an item is."""
+    if any(item is None for item in items):
+        return None
+    return list(items)
+
+
+def years_since(value: Any, as_of: datetime.date) -> int:
+    return v.years_since(v.as_date(value), as_of)
+
+
+NAMESPACE: dict[str, Any] = {
+    "_nfc_get": nfc_get,
+    "_nfc_get_root": nfc_get_root,
+    "_not_object": not_object,
+    "_fallback": fallback,
+    "_key": key,
+    "_partial_key": partial_key,
+    "_number_equal": number_equal,
+    "_exists": exists,
+    "_not_boolean": not_boolean,
+    "_all": all_of,
+    "_any": any_of,
+    "_walkable": walkable,
+    "_member": member,
+    "_contains": contains,
+    "_aggregate": aggregate,
+    "_items": items_or_none,
+    "_years_since": years_since,
+    "_floor_level": v.floor_level,
+    "_as_date": v.as_date,
+    "_equal": equal,
+    "_order": order,
+    "_arith": v.arithmetic,
+    "_negate": v.negate,
+    "_count": v.count,
+    "_nfc": nfc,
+    "_Fallback": Fallback,
+}

@@ -1,0 +1,242 @@
+"""Walking the evidence schema for the people who fill it in: a template document with every
+field present and null, and a field-by-field description (docs/evidence.md).
+
+Only what these two need is followed: local `$ref`s, `properties`, `items` and the first
+branch of `anyOf`/`oneOf` that is not null.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from modenhet.evidence.municipalities import municipalities
+
+
+def resolve(schema: dict[str, Any], node: Any) -> dict[str, Any]:
+    """`node` with its local `$ref` merged in (the node's own keywords win)."""
+    if not isinstance(node, dict):
+        return {}
+    merged: dict[str, Any] = dict(node)
+    node = merged
+    seen = 0
+    while "$ref" in node and seen < 32:
+        target: Any = schema
+        for part in str(node["$ref"]).lstrip("#").split("/")[1:]:
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
+        node = merged = {**dict(target), **{k: v for k, v in node.items() if k != "$ref"}}
+        seen += 1
+    partial = merged.pop(PARTIAL_MARK, None)
+    for keyword in ("anyOf", "oneOf"):
+        branches = [resolve(schema, b) for b in node.get(keyword, [])]
+        partial = partial or next((b[PARTIAL] for b in branches if PARTIAL in b), None)
+        useful = [b for b in branches if b.get("type") != "null" and PARTIAL not in b]
+        if useful:
+            rest = {k: v for k, v in node.items() if k != keyword}
+            node = merged = {**useful[0], **rest}
+            if any(b.get("type") == "null" for b in branches):
+                merged["type"] = [*_types(merged), "null"]
+    if partial is not None:  # the field stands for its kind; the partial form is noted apart
+        for keyword in ("properties", "required", "additionalProperties"):
+            merged.pop(keyword, None)
+        if isinstance(merged.get("type"), list):
+            merged["type"] = [t for t in merged["type"] if t != "object"]
+        merged[PARTIAL] = partial
+    return merged
+
+
+PARTIAL_MARK = "x-modenhet-partial"  # the schema's mark on a partial value's form (spec 9.2)
+PARTIAL = "partial"  # where `resolve` notes the partial form a field allows
+PARTIAL_WORDS = {
+    "list": '`{"at_least": [...]}` when only some elements are known',
+    "number": '`{"at_least": N}` when only a lower bound is known',
+    "date": "`YYYY` or `YYYY-MM` when only the year or the month is known",
+}
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    declared = node.get("type", [])
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def nullable(node: dict[str, Any]) -> bool:
+    return "null" in _types(node) or None in node.get("enum", [])
+
+
+def template(schema: dict[str, Any], municipality: str | None = None) -> dict[str, Any]:
+    """A document with every field of the schema present: objects opened, everything else null
+    (or its constant), and the municipality's number and name from SSB's list if given."""
+    document = _skeleton(schema, resolve(schema, schema))
+    if not isinstance(document, dict):
+        return {}
+    if municipality is not None and isinstance(document.get("municipality"), dict):
+        document["municipality"]["number"] = municipality
+        document["municipality"]["name"] = municipalities()[municipality]
+    return document
+
+
+def _skeleton(schema: dict[str, Any], node: dict[str, Any]) -> Any:
+    if "const" in node:
+        return node["const"]
+    if node.get("enum") and not nullable(node):
+        return node["enum"][-1]  # the newest `schema_version`
+    if "object" in _types(node) or "properties" in node:
+        return {
+            key: _skeleton(schema, resolve(schema, child))
+            for key, child in node.get("properties", {}).items()
+        }
+    if "array" in _types(node) and not nullable(node):
+        return []
+    return None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the schema: where it is, what it holds, and its Norwegian title and text."""
+
+    path: str
+    depth: int
+    kind: str
+    title: str
+    description: str
+    allowed: str
+
+
+def fields(schema: dict[str, Any]) -> Iterator[Field]:
+    """Every field, depth first, in the schema's order."""
+    yield from _fields(schema, resolve(schema, schema), "", 0)
+
+
+def _fields(schema: dict[str, Any], node: dict[str, Any], path: str, depth: int) -> Iterator[Field]:
+    for key, child in node.get("properties", {}).items():
+        resolved = resolve(schema, child)
+        here = f"{path}.{key}" if path else key
+        yield Field(
+            here,
+            depth,
+            _kind(schema, resolved),
+            resolved.get("title", ""),
+            resolved.get("description", ""),
+            _allowed(schema, resolved),
+        )
+        yield from _fields(schema, resolved, here, depth + 1)
+        items = resolve(schema, resolved.get("items", {}))
+        if items.get("properties"):
+            yield from _fields(schema, items, f"{here}[]", depth + 1)
+
+
+_KIND_WORDS = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true/false",
+    "array": "list",
+    "object": "object",
+}
+
+
+def _kind(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    words = [_KIND_WORDS.get(t, t) for t in _types(node) if t != "null"]
+    if node.get("format") == "date":
+        words = ["date (YYYY-MM-DD)"]
+    if "array" in _types(node):
+        item = resolve(schema, node.get("items", {}))
+        inner = _kind(schema, item) if item else "anything"
+        words = [f"list of {inner}"]
+    text = " or ".join(words) or ("one of the values" if "enum" in node else "anything")
+    if node.get(PARTIAL) in PARTIAL_WORDS:
+        text += ", or " + PARTIAL_WORDS[node[PARTIAL]]
+    return f"{text}, or null" if nullable(node) else text
+
+
+def _allowed(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    parts: list[str] = []
+    source = node
+    if "array" in _types(node):
+        source = resolve(schema, node.get("items", {}))
+    if "enum" in source:
+        parts.append(", ".join(f"`{v}`" for v in source["enum"] if v is not None))
+    if "const" in node:
+        parts.append(f"always `{json.dumps(node['const'], ensure_ascii=False)}`")
+    if "pattern" in node and node.get("format") != "date":
+        parts.append(f"pattern `{node['pattern']}`")
+    for keyword, word in (("minimum", "≥"), ("maximum", "≤")):
+        if keyword in node:
+            parts.append(f"{word} {node[keyword]}")
+    return "; ".join(parts)
+
+
+def markdown(schema: dict[str, Any]) -> str:
+    """docs/evidence.md: the evidence format field by field, from the schema's own words."""
+    lines = [
+        "# The evidence format",
+        "",
+        "<!-- Generated by `modenhet schema --format markdown` from schemas/evidence.schema.json;"
+        " tests/test_evidence_docs.py checks that it is current. Edit the schema, not this. -->",
+        "",
+        f"An evidence document is one JSON object that follows `{schema.get('$id', '')}`"
+        " (JSON Schema 2020-12). It says what one municipality can document for one year, per"
+        " success factor. Keys are English; every title and description is the schema's own"
+        " (nynorsk).",
+        "",
+        "- **Null means not known.** Every evidence field may be `null` or left out; the rule"
+        " language treats both as *unknown*, which never counts as met, and reports the path so"
+        " the municipality knows what to fill in.",
+        "- **Dates** are written `YYYY-MM-DD`. **Lists** hold each value once.",
+        "- **Partly known** (schema version 1.1): where only some of a list is known, write"
+        ' `{"at_least": [...]}` — `"instruments_used": {"at_least": ["startlan"]}` says the'
+        " municipality uses startlån and perhaps more; where a count or an amount is known only"
+        ' to be at least some number, `{"at_least": N}` — `"forum_meetings_per_year":'
+        ' {"at_least": 4}`; where a plan\'s year or month is known but not its day, `"2021"` or'
+        ' `"2021-06"` — "sometime in 2021". Such a value never counts against the municipality:'
+        " a criterion it cannot decide stays unknown (and names the field as partly known),"
+        " where writing a plain list of only the known elements could make it *not met*.",
+        "- **`municipality.number`** must be one of the 357 municipalities of 2024 (SSB KLASS"
+        " 131, shipped with modenhet); a `name` that differs from the official one is a warning.",
+        "- Unknown keys are errors (a misspelt key would otherwise silently be unknown).",
+        "",
+        "Start from a template with every field present and null, and validate as you go:",
+        "",
+        "```sh",
+        "modenhet template --municipality 4601 > 4601-bergen.json",
+        "modenhet validate 4601-bergen.json",
+        "```",
+        "",
+        "| Field | Kind | Title | Description | Allowed |",
+        "|---|---|---|---|---|",
+    ]
+    for field in fields(schema):
+        name = "&nbsp;&nbsp;" * field.depth + f"`{field.path}`"
+        cells = [name, field.kind, field.title, field.description, field.allowed]
+        lines.append(
+            "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def field_title(schema: dict[str, Any], segments: tuple[str | int, ...]) -> str | None:
+    """The `title` the schema gives the field at a path (list elements as integers), or None
+    where the schema does not reach or names no title. A field inside a list element is
+    named with the list: `Brukarorganisasjonar: Med i`."""
+    node = resolve(schema, schema)
+    within: str | None = None  # the title of the last list the path went into
+    for segment in segments:
+        if isinstance(segment, int):
+            within = _title(node)
+            node = resolve(schema, node.get("items", {}))
+        else:
+            properties = node.get("properties", {})
+            if not isinstance(properties, dict) or segment not in properties:
+                return None
+            node = resolve(schema, properties[segment])
+    title = _title(node)
+    if title is not None and within is not None and not isinstance(segments[-1], int):
+        return f"{within}: {title}"
+    return title
+
+
+def _title(node: dict[str, Any]) -> str | None:
+    title = node.get("title")
+    return title if isinstance(title, str) and title else None

@@ -1,0 +1,281 @@
+"""Evidence against its JSON Schema: every violation, each at its JSON pointer, in words a
+municipal clerk understands ("`strategy.action_plan.status` must be one of none, outdated,
+current; got "gjeldande"").
+
+A valid document is recognised on the compiled fast path (`fastschema.py`); jsonschema, imported
+only then, lists the errors of a document the fast path does not accept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from modenhet.errors import Violation
+from modenhet.evidence.fastschema import FastSchema, compile_fast
+from modenhet.evidence.municipalities import check_municipality
+from modenhet.evidence.positions import escape_pointer
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+_DATE_PROBLEM = "must be a date written YYYY-MM-DD"
+PARTIAL_MARK = "x-modenhet-partial"  # a `$defs` entry for a partial value's form (spec 9.2)
+_PARTIAL_DATE_PROBLEM = (
+    "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or the "
+    "month is known"
+)
+_PARTIAL_FORMS = {
+    "number": 'a number known only to be at least N is written {"at_least": N}',
+    "list": 'a list known only to hold some elements is written {"at_least": [...]}',
+}
+_TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "null",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+class SchemaValidator:
+    """One schema, compiled once, that lists every violation of a document.
+
+    With a fast path, jsonschema is imported and the schema checked against its metaschema only
+    when a document fails there (jsonschema-rs has checked the schema already); without one,
+    at once, raising jsonschema's `SchemaError` for a schema that is not valid.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.fast: FastSchema | None = compile_fast(schema)
+        self._full: Validator | None = None
+        if self.fast is None:
+            self._full = self.full_validator()
+        # Evidence schemas with a municipality number are also checked against SSB's list.
+        root = schema.get("properties", {})
+        self.checks_municipality = "number" in root.get("municipality", {}).get("properties", {})
+
+    def full_validator(self) -> Validator:
+        """jsonschema's validator, which lists every error; built on first need."""
+        if self._full is None:
+            from jsonschema import Draft202012Validator
+            from jsonschema.validators import extend, validator_for
+            from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
+
+            cls = validator_for(self.schema, default=Draft202012Validator)
+            cls.check_schema(self.schema)
+            cls = extend(cls, {"uniqueItems": _unique_items})  # type: ignore[no-untyped-call]
+            # Only the metaschemas besides the schema itself: without a registry, jsonschema
+            # fetches any `$ref` URL from the network (deprecated, but still its default).
+            self._full = cls(self.schema, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
+        return self._full
+
+    def violations(self, document: Any) -> list[Violation]:
+        """Every error and warning, sorted by pointer."""
+        if self.fast is not None and self.fast.accepts(document):
+            found: list[Violation] = []  # plain JSON, so no number is NaN or infinite either
+        else:
+            found = self.errors(document)
+        if self.checks_municipality:
+            taken = {v.pointer for v in found}
+            found.extend(v for v in check_municipality(document) if v.pointer not in taken)
+        unique = {(v.pointer, v.message): v for v in found}
+        return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
+
+    def errors(self, document: Any) -> list[Violation]:
+        """Every schema error (and non-finite number), found by jsonschema: the slow path."""
+        found = list(_non_finite(document, ()))
+        try:
+            for error in self.full_validator().iter_errors(document):
+                found.extend(_translate(error))
+        except RecursionError:
+            found.append(Violation("", "the document is nested too deeply to validate"))
+        dates = {v.pointer for v in found if _DATE_PROBLEM in v.message}
+        return [
+            v for v in found if v.pointer not in dates or "must match the pattern" not in v.message
+        ]
+
+    def is_valid(self, document: Any) -> bool:
+        return not any(v.severity == "error" for v in self.violations(document))
+
+
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    """`uniqueItems` in one pass over hashable keys. jsonschema compares values it cannot
+    sort (mixed kinds, objects) pair by pair: a document with a list of 20,000 of them took
+    minutes to validate, 16 MiB of them hours (found by tests/test_hostile.py)."""
+    from jsonschema.exceptions import ValidationError
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _equality_key(item)
+        if key in seen:
+            yield ValidationError(f"{instance!r:.200} has non-unique elements")
+            return
+        seen.add(key)
+
+
+def _equality_key(value: Any) -> Any:
+    """A key equal for JSON values JSON Schema calls equal: 1 and 1.0 alike, true and 1 not,
+    objects whatever their order. (Evidence nests at most 64 levels: recursion is safe.)"""
+    if value is True or value is False:
+        return ("boolean", value)
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _equality_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_equality_key(item) for item in value))
+    if isinstance(value, int | float):
+        return ("number", value)
+    return (type(value).__name__, value)
+
+
+def validator_for(schema: dict[str, Any]) -> SchemaValidator:
+    return SchemaValidator(schema)
+
+
+def _pointer_key(pointer: str) -> tuple[tuple[int, int | str], ...]:
+    parts = pointer.split("/")[1:] if pointer else []
+    return tuple((0, int(p)) if p.isdecimal() else (1, p) for p in parts)
+
+
+def pointer_of(path: Any) -> str:
+    return "".join(f"/{escape_pointer(str(part))}" for part in path)
+
+
+def dotted(path: Any) -> str:
+    """`evidence.economy.instruments_used[2]`; 'the document' for the root."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`" if text else "the document"
+
+
+def _describe(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON: a set, bytes or a date from the Python API
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _non_finite(value: Any, path: tuple[Any, ...]) -> Iterator[Violation]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Violation(
+            pointer_of(path), f"{dotted(path)} is {value}, which is not a valid JSON number"
+        )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, (*path, index))
+
+
+def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
+    path = tuple(error.absolute_path)
+    name = dotted(path)
+    keyword = error.validator
+    expected: Any = error.validator_value
+    instance = error.instance
+    schema: Any = error.schema
+    if keyword in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        if isinstance(instance, str) and any(
+            isinstance(e.schema, dict) and e.schema.get(PARTIAL_MARK) == "date"
+            for e in error.context
+        ):
+            return [
+                Violation(
+                    pointer_of(path), f"{name} {_PARTIAL_DATE_PROBLEM}; got {_describe(instance)}"
+                )
+            ]
+        best = best_match([error])  # jsonschema's own choice of the branch that came closest
+        if best is not None and best is not error:
+            return _translate(best)
+    partial = schema.get(PARTIAL_MARK) if isinstance(schema, dict) else None
+    if partial in _PARTIAL_FORMS and keyword in ("required", "additionalProperties"):
+        return [
+            Violation(
+                pointer_of(path),
+                f"{name} is an object that does not fit: {_PARTIAL_FORMS[partial]} and "
+                f"nothing else; got {_describe(instance)}",
+            )
+        ]
+    if keyword == "required":
+        missing = re.match(r"'(.*)' is a required property", error.message)
+        key = missing.group(1) if missing else str(expected)
+        return [
+            Violation(pointer_of((*path, key)), f"{dotted((*path, key))} is required but missing")
+        ]
+    if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        known = list(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        extras = [  # as text: a document from the Python API may have other keys than strings
+            str(k)
+            for k in instance
+            if k not in known and not any(re.search(p, str(k)) for p in patterns)
+        ]
+        out = []
+        for key in extras:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else ("; known keys: " + ", ".join(known[:12]) if known else "")
+            )
+            out.append(
+                Violation(
+                    pointer_of((*path, key)),
+                    f"{dotted((*path, key))} is not a known key{hint}",
+                    at_key=True,
+                )
+            )
+        return out or [Violation(pointer_of(path), error.message)]
+    pointer = pointer_of(path)
+    got = f"got {_describe(instance)}"
+    match keyword:
+        case "type":
+            types = [expected] if isinstance(expected, str) else list(expected)
+            words = [_TYPE_WORDS.get(t, t) for t in types]
+            text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            message = f"{name} must be {text}; {got}"
+        case "enum":
+            allowed = ", ".join(
+                str(v) if isinstance(v, str) else _describe(v) for v in expected if v is not None
+            )
+            message = f"{name} must be one of {allowed}; {got}"
+            if isinstance(instance, str):
+                close = difflib.get_close_matches(instance, [str(v) for v in expected], n=1)
+                if close:
+                    message += f' (did you mean "{close[0]}"?)'
+        case "const":
+            message = f"{name} must be {_describe(expected)}; {got}"
+        case "format" if expected == "date":
+            message = f"{name} {_DATE_PROBLEM}; {got}"
+        case "format":
+            message = f"{name} must be a valid {expected}; {got}"
+        case "pattern":
+            message = f"{name} must match the pattern {expected}; {got}"
+        case "minimum":
+            message = f"{name} must be at least {expected}; {got}"
+        case "maximum":
+            message = f"{name} must be at most {expected}; {got}"
+        case "exclusiveMinimum":
+            message = f"{name} must be more than {expected}; {got}"
+        case "exclusiveMaximum":
+            message = f"{name} must be less than {expected}; {got}"
+        case "minLength" | "maxLength" | "minItems" | "maxItems" | "uniqueItems":
+            message = f"{name}: {error.message}"
+        case _:
+            message = f"{name}: {error.message}"
+    return [Violation(pointer, message)]

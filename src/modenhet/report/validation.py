@@ -1,0 +1,43 @@
+"""`modenhet validate`'s reports: per document, the problems as lines for people (on stderr)
+and `valid` for a document without errors (on stdout), or one JSON report for machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from modenhet.errors import Violation
+
+
+def validation_lines(source: str, problems: Sequence[Violation]) -> tuple[list[str], list[str]]:
+    """What a document's validation says to people: problem lines (stderr), result (stdout)."""
+    valid = not any(problem.severity == "error" for problem in problems)
+    return [problem.render(source) for problem in problems], [f"{source}: valid"] if valid else []
+
+
+def document_record(source: str, problems: Sequence[Violation]) -> dict[str, Any]:
+    """One document of the JSON report."""
+    return {
+        "source": source,
+        "valid": not any(problem.severity == "error" for problem in problems),
+        "problems": [
+            {
+                "pointer": p.pointer,
+                "line": p.line,
+                "column": p.column,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+    }
+
+
+def validation_json(schema: str, documents: Sequence[dict[str, Any]]) -> str:
+    report = {
+        "schema": schema,
+        "valid": all(d["valid"] for d in documents),
+        "documents": list(documents),
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,0 +1,122 @@
+"""A batch run: every evidence document read, validated and evaluated in input order.
+
+The CLI and the reporters share this; a document that cannot be read or does not validate
+becomes an outcome with its problems, and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from modenhet.errors import Violation
+from modenhet.evidence.reader import EvidenceItem
+from modenhet.results import Evaluation
+
+if TYPE_CHECKING:  # only the engine makes a RuleSet; reporters import this module without it
+    from modenhet.engine.ruleset import RuleSet
+
+PROBLEMS_IN_A_CELL = 10
+
+
+@dataclass
+class Outcome:
+    """One document of the run: where it came from, and its evaluation or its problems."""
+
+    item: EvidenceItem
+    evaluation: Evaluation | None
+    problems: list[Violation]
+
+    @property
+    def source(self) -> str:
+        return self.item.source
+
+    @property
+    def municipality(self) -> Any:
+        return self.item.municipality
+
+    @property
+    def failed(self) -> bool:
+        return self.evaluation is None
+
+    def problems_in_brief(self, *, pointers: bool) -> tuple[list[str], int]:
+        """The first problems, as text for one cell of a table, and how many more there are:
+        a document with thousands of violations must not make a cell no spreadsheet opens
+        (Excel holds 32,767 characters in one)."""
+        shown = [
+            f"{p.pointer}: {p.message}" if pointers and p.pointer else p.message
+            for p in self.problems[:PROBLEMS_IN_A_CELL]
+        ]
+        return shown, len(self.problems) - len(shown)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a report records about the run itself."""
+
+    ruleset: RuleSet
+    as_of: datetime.date
+    tool_version: str
+    lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
+    excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
+
+
+# How a streaming format renders one document's record (`modenhet.report.RECORDS`).
+Render = Callable[[RunInfo, Outcome], str]
+
+
+def record(outcome: Outcome) -> dict[str, Any]:
+    """One result object of the JSON report (spec section 8): the evaluation, or the problems
+    that stopped it. The report writes it; `--verify` derives it again and compares."""
+    result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
+    evaluation = outcome.evaluation
+    if evaluation is None:
+        if outcome.item.document is not None:
+            result["municipality"] = outcome.municipality
+        result["error"] = [problem.as_dict() for problem in outcome.problems]
+        return result
+    result["municipality"] = outcome.municipality
+    result["overall"] = evaluation.overall
+    result["overall_label"] = evaluation.overall_label
+    result["overall_max"] = evaluation.overall_max
+    result["overall_label_max"] = evaluation.overall_label_max
+    decided, of = evaluation.decided
+    result["decided"] = {"criteria": decided, "of": of}
+    result["factors"] = evaluation.factors_dict()
+    result["legal_floor"] = [
+        {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
+        for c in evaluation.legal_floor
+    ]
+    return result
+
+
+def evaluate_items(
+    ruleset: RuleSet, items: Iterable[EvidenceItem], as_of: datetime.date, *, validate: bool
+) -> Iterator[Outcome]:
+    for item in items:
+        if item.problems or item.document is None:
+            yield Outcome(item, None, item.problems)
+            continue
+        if validate:
+            problems = item.locate(ruleset.violations(item.document))
+            if any(problem.severity == "error" for problem in problems):
+                yield Outcome(item, None, problems)
+                continue
+            if problems:  # warnings only: reported, and the document is evaluated
+                yield Outcome(item, ruleset.evaluate(item.document, as_of), problems)
+                continue
+        yield Outcome(item, ruleset.evaluate(item.document, as_of), [])
+
+
+def municipality_name(outcome: Outcome) -> str:
+    """`Bergen (4601)`, or the source when the document names no municipality."""
+    municipality = outcome.municipality
+    if isinstance(municipality, dict):
+        name, number = municipality.get("name"), municipality.get("number")
+        if isinstance(name, str) and isinstance(number, str):
+            return f"{name} ({number})"
+        if isinstance(name, str) or isinstance(number, str):
+            return str(name or number)
+    return outcome.source
