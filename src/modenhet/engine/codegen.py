@@ -136,9 +136,13 @@ class FastCompiler:
                 f"        fallback.append({index})",
             ]
         lines += self.levels()
+        lines += self.bounds()
         statuses = "".join(f"s{index}, " for index in codes)
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
-        lines.append(f"    return ({statuses}), ({levels}), overall, fallback, bad")
+        bounds = "".join(f"g{i}, " for i in range(len(self.model.factors)))
+        lines.append(
+            f"    return ({statuses}), ({levels}), overall, fallback, bad, ({bounds}), overall_max"
+        )
         return "\n".join(lines) + "\n"
 
     def levels_source(self, codes: dict[int, str], uses: dict[int, set[str]]) -> str:
@@ -270,23 +274,44 @@ class FastCompiler:
                 lines.append(f"{pad}f{number} = {block.number}")
         return lines + self.overall_lines()
 
-    def overall_lines(self) -> list[str]:
-        """The overall level from f0, f1, ...: exact integer arithmetic for mean and weighted."""
+    def bounds(self) -> list[str]:
+        """Each factor's `level_max` (g0, g1, ...) and `overall_max` from the statuses (spec
+        9.1): the levels reached were every unknown criterion met. Only read when no criterion
+        fell back to the exact evaluator (whose statuses may differ), so `s is not False` is
+        `s in (True, None)` here."""
+        lines: list[str] = []
         floor = self.model.floor
-        factor_levels = [f"f{i}" for i in range(len(self.model.factors))]
+        for number, factor in enumerate(self.model.factors):
+            lines.append(f"    g{number} = {floor}")
+            depth = 1
+            for block in factor.blocks:
+                pad = "    " * depth
+                condition = " and ".join(f"s{c.index} is not False" for c in block.criteria)
+                if condition:
+                    lines.append(f"{pad}if {condition}:")
+                    depth += 1
+                    pad = "    " * depth
+                lines.append(f"{pad}g{number} = {block.number}")
+        return lines + self.overall_lines("g", "overall_max")
+
+    def overall_lines(self, prefix: str = "f", target: str = "overall") -> list[str]:
+        """The overall level from f0, f1, ... (or another `prefix`): exact integer arithmetic
+        for mean and weighted."""
+        floor = self.model.floor
+        factor_levels = [f"{prefix}{i}" for i in range(len(self.model.factors))]
         declared = tuple(level.number for level in self.model.levels)
         if not factor_levels:
-            return [f"    overall = {floor}"]
+            return [f"    {target} = {floor}"]
         if self.model.overall == "min":
-            return [f"    overall = min({', '.join(factor_levels)}, {declared[-1]})"]
+            return [f"    {target} = min({', '.join(factor_levels)}, {declared[-1]})"]
         if self.model.overall == "mean":
             total = " + ".join(factor_levels)
-            return [f"    overall = _floor_level({total}, {len(factor_levels)}, {declared})"]
+            return [f"    {target} = _floor_level({total}, {len(factor_levels)}, {declared})"]
         weights = [factor.weight for factor in self.model.factors]
         scale = math.lcm(*(w.denominator for w in weights))
         scaled = [int(w * scale) for w in weights]
         total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
-        return [f"    overall = _floor_level({total}, {sum(scaled)}, {declared})"]
+        return [f"    {target} = _floor_level({total}, {sum(scaled)}, {declared})"]
 
     # -- paths and lets
 

@@ -81,8 +81,16 @@ class RuleSet:
 
     # -- evaluation
 
-    def evaluate(self, doc: Any, as_of: datetime.date | None = None) -> Evaluation:
-        """Evaluate one parsed evidence document (a dict) at `as_of` (default: today)."""
+    def evaluate(
+        self, doc: Any, as_of: datetime.date | None = None, *, full: bool = False
+    ) -> Evaluation:
+        """Evaluate one parsed evidence document (a dict) at `as_of` (default: today).
+
+        By default only the levels are computed now (block by block, stopping at the first
+        block not met) and everything else when first read. `full=True` is for a caller that
+        will read every status (a report): every criterion is decided in one pass of the
+        generated code instead of the levels pass followed by the statuses pass. The result is
+        the same either way."""
         as_of = _as_date(as_of)
         if doc.__class__ is not dict:
             raise EvidenceError(
@@ -93,33 +101,49 @@ class RuleSet:
                     )
                 ],
             )
-        quick = self._levels(doc, as_of)
+        bounds: tuple[tuple[int, ...], int] | None = None
+        quick = None if full else self._levels(doc, as_of)
         if quick is not None:
             levels, overall, unsettled = quick
             # Settled: every factor stopped at a criterion not met or at its top, so each
             # level_max is its level; else the bounds wait for the statuses (read lazily).
-            bounds = None if unsettled else (levels, overall)
+            if not unsettled:
+                bounds = (levels, overall)
             details = _Details(self, doc, as_of)
             return Evaluation(self.model, None, levels, overall, as_of, details, bounds=bounds)
-        statuses, run = self.statuses_of(doc, as_of)
-        levels, overall = self.levels_of(statuses)
+        statuses, run, decided = self._decide(doc, as_of)
+        if decided is None:
+            levels, overall = self.levels_of(statuses)
+        else:  # the generated code's levels and bounds, from the same statuses
+            levels, overall, bounds = decided
         details = _Details(self, doc, as_of, run)
-        return Evaluation(self.model, statuses, levels, overall, as_of, details)
+        return Evaluation(self.model, statuses, levels, overall, as_of, details, bounds=bounds)
 
     def statuses_of(
         self, doc: Any, as_of: datetime.date
     ) -> tuple[tuple[Any, ...], ExactRun | None]:
         """Every criterion's status (the exact evaluator deciding what the fast path could not),
         and the exact run if one was needed."""
-        statuses, _, _, fallback, bad = self._fast(doc, as_of)
-        run: ExactRun | None = None
-        if bad or fallback:
-            run = ExactRun(self._exact, doc, as_of)
-            corrected = list(statuses)
-            for index in range(len(statuses)) if bad else fallback:
-                corrected[index] = _status(run.result(index))
-            statuses = tuple(corrected)
+        statuses, run, _ = self._decide(doc, as_of)
         return statuses, run
+
+    def _decide(
+        self, doc: Any, as_of: datetime.date
+    ) -> tuple[
+        tuple[Any, ...],
+        ExactRun | None,
+        tuple[tuple[int, ...], int, tuple[tuple[int, ...], int]] | None,
+    ]:
+        """`statuses_of`, and the levels, overall and bounds the generated code computed from
+        them when it decided every criterion itself (else None: they are computed again)."""
+        statuses, levels, overall, fallback, bad, levels_max, overall_max = self._fast(doc, as_of)
+        if not (bad or fallback):
+            return statuses, None, (levels, overall, (levels_max, overall_max))
+        run = ExactRun(self._exact, doc, as_of)
+        corrected = list(statuses)
+        for index in range(len(statuses)) if bad else fallback:
+            corrected[index] = _status(run.result(index))
+        return tuple(corrected), run, None
 
     @property
     def exact(self) -> ExactCompiler:
