@@ -154,9 +154,9 @@ class FactorResult:
         if self._criteria is None:
             evaluation = self._evaluation
             statuses = evaluation.statuses
+            names, make = STATUS_NAMES, CriterionResult
             self._criteria = [
-                CriterionResult(evaluation, c, STATUS_NAMES[statuses[c.index]])
-                for c in self.definition.criteria
+                make(evaluation, c, names[statuses[c.index]]) for c in self.definition.criteria
             ]
         return self._criteria
 
@@ -174,7 +174,7 @@ class FactorResult:
         target = self.next_level
         if target is None:
             return []
-        return [c for c in self.criteria if c.level == target and c.status != "met"]
+        return [c for c in self.criteria if c.status != "met" and c.definition.level == target]
 
     @property
     def progress(self) -> tuple[int, int] | None:
@@ -183,7 +183,7 @@ class FactorResult:
         target = self.next_level
         if target is None:
             return None
-        block = [c for c in self.criteria if c.level == target]
+        block = [c for c in self.criteria if c.definition.level == target]
         return sum(c.status == "met" for c in block), len(block)
 
     def to_collect(self) -> list[ToCollect]:

@@ -41,6 +41,7 @@ class RuleSet:
         program = FastCompiler(model).build()
         self._levels = program.levels
         self._fast = program.statuses
+        self._full = program.decide
         self.generated_source = program.source
         self.hidden_roots = frozenset(model.lets)
         # Criteria that can only be unknown for one path: their missing path, rendered once.
@@ -112,11 +113,12 @@ class RuleSet:
             details = _Details(self, doc, as_of)
             return Evaluation(self.model, None, levels, overall, as_of, details, bounds=bounds)
         statuses, run, decided = self._decide(doc, as_of)
+        found: dict[int, list[str]] | None = None
         if decided is None:
             levels, overall = self.levels_of(statuses)
-        else:  # the generated code's levels and bounds, from the same statuses
-            levels, overall, bounds = decided
-        details = _Details(self, doc, as_of, run)
+        else:  # the generated code's levels, bounds and missing paths, from the same statuses
+            levels, overall, bounds, found = decided
+        details = _Details(self, doc, as_of, run, found)
         return Evaluation(self.model, statuses, levels, overall, as_of, details, bounds=bounds)
 
     def statuses_of(
@@ -132,13 +134,17 @@ class RuleSet:
     ) -> tuple[
         tuple[Any, ...],
         ExactRun | None,
-        tuple[tuple[int, ...], int, tuple[tuple[int, ...], int]] | None,
+        tuple[tuple[int, ...], int, tuple[tuple[int, ...], int], dict[int, list[str]]] | None,
     ]:
-        """`statuses_of`, and the levels, overall and bounds the generated code computed from
-        them when it decided every criterion itself (else None: they are computed again)."""
-        statuses, levels, overall, fallback, bad, levels_max, overall_max = self._fast(doc, as_of)
+        """`statuses_of`, and the levels, overall, bounds and missing paths (of the unknown
+        criteria the generated code can find them for; `static_missing` has most others) the
+        generated code computed when it decided every criterion itself (else None: the
+        levels are computed again, the missing paths by the exact evaluator)."""
+        statuses, levels, overall, fallback, bad, levels_max, overall_max, found = self._full(
+            doc, as_of
+        )
         if not (bad or fallback):
-            return statuses, None, (levels, overall, (levels_max, overall_max))
+            return statuses, None, (levels, overall, (levels_max, overall_max), found)
         run = ExactRun(self._exact, doc, as_of)
         corrected = list(statuses)
         for index in range(len(statuses)) if bad else fallback:
@@ -211,15 +217,21 @@ class _Details:
     levels did not need, missing paths, error messages and partly known paths, by the exact
     evaluator on demand."""
 
-    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided")
+    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided", "_found")
 
     def __init__(
-        self, ruleset: RuleSet, doc: Any, as_of: datetime.date, run: ExactRun | None = None
+        self,
+        ruleset: RuleSet,
+        doc: Any,
+        as_of: datetime.date,
+        run: ExactRun | None = None,
+        found: dict[int, list[str]] | None = None,
     ) -> None:
         self._ruleset = ruleset
         self._doc = doc
         self._as_of = as_of
         self._run = run
+        self._found = found  # missing paths the generated code found, by criterion index
         # Whether the exact evaluator decided a criterion the fast path could not: only then
         # can a partial value have been read (the fast path hands every one over).
         self._exact_decided = run is not None
@@ -240,6 +252,10 @@ class _Details:
         known = ruleset.static_missing.get(index)
         if known is not None:
             return list(known)
+        if self._found is not None:
+            found = self._found.get(index)
+            if found is not None:
+                return list(found)
         result = self._result(index)
         if not isinstance(result, Unknown):
             return []
