@@ -40,6 +40,11 @@ class _PathNode:
 
 Point = tuple[int, int] | None  # (factor, block) where a read is placed; None: before all
 
+# How deep an and/or/not tree the generated code finds missing paths for (`missing_tree`);
+# deeper ones are left to the exact evaluator, so the analysis stays small and never recurses
+# far.
+MISSING_TREE_DEPTH = 16
+
 
 @dataclass(frozen=True)
 class Program:
@@ -293,10 +298,15 @@ class FastCompiler:
                 lines.append(f"{pad}f{number} = {block.number}")
         return lines + self.overall_lines()
 
-    def missing_tree(self, expr: n.Expr, conditions: list[str]) -> tuple[Any, ...] | None:
+    def missing_tree(
+        self, expr: n.Expr, conditions: list[str], depth: int = 0
+    ) -> tuple[Any, ...] | None:
         """`expr` as a tree of and, or and not over conditions that can each only be unknown
         for one evidence path (appending each condition's code to `conditions`), or None when
-        it is not built that way (the exact evaluator then finds its missing paths)."""
+        it is not built that way, or nests deeper than `MISSING_TREE_DEPTH` (the exact
+        evaluator then finds its missing paths)."""
+        if depth > MISSING_TREE_DEPTH:
+            return None
         path = single_evidence_path(expr, self.model)
         if path is not None:
             conditions.append(self.boolean(self.expr(expr, {}), expr).source)
@@ -305,10 +315,12 @@ class FastCompiler:
         if isinstance(expr, n.Quantifier):
             return self.missing_quantifier(expr, conditions)
         if isinstance(expr, n.Not):
-            operand = self.missing_tree(expr.operand, conditions)
+            operand = self.missing_tree(expr.operand, conditions, depth + 1)
             return None if operand is None else ("not", operand)
         if isinstance(expr, n.And | n.Or):
-            operands = [self.missing_tree(operand, conditions) for operand in expr.operands]
+            operands = [
+                self.missing_tree(operand, conditions, depth + 1) for operand in expr.operands
+            ]
             if any(operand is None for operand in operands):
                 return None
             return ("and" if isinstance(expr, n.And) else "or", tuple(operands))
