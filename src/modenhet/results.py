@@ -24,30 +24,41 @@ STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown
 
 
 class CriterionResult:
-    """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`."""
+    """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`.
 
-    __slots__ = (
-        "_evaluation",
-        "definition",
-        "status",
-        "id",
-        "level",
-        "title",
-        "advice",
-        "ref",
-        "legal",
-    )
+    Made only when a factor's `criteria` are read, and then cheaply: the status is stored, the
+    definition's fields are read from it when asked (a report's `to_dict` makes no objects)."""
+
+    __slots__ = ("_evaluation", "definition", "status")
 
     def __init__(self, evaluation: Evaluation, definition: CriterionDef, status: Status) -> None:
         self._evaluation = evaluation
         self.definition = definition
         self.status: Status = status
-        self.id = definition.id
-        self.level = definition.level
-        self.title = definition.title
-        self.advice = definition.advice
-        self.ref = definition.ref
-        self.legal = definition.legal
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    @property
+    def level(self) -> int:
+        return self.definition.level
+
+    @property
+    def title(self) -> str:
+        return self.definition.title
+
+    @property
+    def advice(self) -> str | None:
+        return self.definition.advice
+
+    @property
+    def ref(self) -> str | None:
+        return self.definition.ref
+
+    @property
+    def legal(self) -> bool:
+        return self.definition.legal
 
     @property
     def factor(self) -> str:
@@ -147,9 +158,9 @@ class FactorResult:
         if self._criteria is None:
             evaluation = self._evaluation
             statuses = evaluation.statuses
+            names, make = STATUS_NAMES, CriterionResult
             self._criteria = [
-                CriterionResult(evaluation, c, STATUS_NAMES[statuses[c.index]])
-                for c in self.definition.criteria
+                make(evaluation, c, names[statuses[c.index]]) for c in self.definition.criteria
             ]
         return self._criteria
 
@@ -167,7 +178,7 @@ class FactorResult:
         target = self.next_level
         if target is None:
             return []
-        return [c for c in self.criteria if c.level == target and c.status != "met"]
+        return [c for c in self.criteria if c.status != "met" and c.definition.level == target]
 
     @property
     def progress(self) -> tuple[int, int] | None:
@@ -176,7 +187,7 @@ class FactorResult:
         target = self.next_level
         if target is None:
             return None
-        block = [c for c in self.criteria if c.level == target]
+        block = [c for c in self.criteria if c.definition.level == target]
         return sum(c.status == "met" for c in block), len(block)
 
     def to_collect(self) -> list[ToCollect]:
@@ -230,20 +241,57 @@ class FactorResult:
         return sorted_to_collect(found)
 
     def to_dict(self) -> dict[str, Any]:
-        progress = self.progress
-        decided, of = self.decided
+        """The factor as the JSON report has it, read straight from the statuses (no
+        `CriterionResult` is made for it)."""
+        evaluation = self._evaluation
+        statuses = evaluation.statuses
+        target = self.next_level
+        criteria: list[dict[str, Any]] = []
+        gap: list[dict[str, Any]] = []
+        met = of = 0
+        for c in self.definition.criteria:
+            index = c.index
+            status = STATUS_NAMES[statuses[index]]
+            missing = evaluation.missing(index) if status == "unknown" else []
+            criteria.append(
+                {
+                    "id": c.id,
+                    "level": c.level,
+                    "title": c.title,
+                    "status": status,
+                    "missing": missing,
+                    "message": evaluation.message(index) if status == "error" else None,
+                    "advice": c.advice,
+                    "ref": c.ref,
+                    "legal": c.legal,
+                }
+            )
+            if c.level == target:
+                of += 1
+                if status == "met":
+                    met += 1
+                else:
+                    gap.append(
+                        {
+                            "id": c.id,
+                            "status": status,
+                            "missing": list(missing),
+                            "legal": c.legal,
+                            "advice": c.advice,
+                            "ref": c.ref,
+                        }
+                    )
+        decided, total = self.decided
         return {
             "title": self.title,
             "level": self.level,
             "label": self.label,
             "level_max": self.level_max,
             "label_max": self.label_max,
-            "decided": {"criteria": decided, "of": of},
-            "criteria": [c.to_dict() for c in self.criteria],
-            "gap": [c.gap_entry() for c in self.gap],
-            "next": None
-            if progress is None
-            else {"level": self.next_level, "met": progress[0], "of": progress[1]},
+            "decided": {"criteria": decided, "of": total},
+            "criteria": criteria,
+            "gap": gap,
+            "next": None if target is None else {"level": target, "met": met, "of": of},
         }
 
     def __repr__(self) -> str:
@@ -506,12 +554,18 @@ class Evaluation:
     @property
     def legal_floor(self) -> list[CriterionResult]:
         """Every criterion stating a legal duty that is not met, in any block, in rule order."""
-        return [
-            criterion
-            for factor in self.factors.values()
-            for criterion in factor.criteria
-            if criterion.legal and criterion.status != "met"
-        ]
+        statuses = self.statuses
+        found = []
+        for factor in self.factors.values():
+            made = factor._criteria  # the factor's objects when they are made already
+            for position, c in enumerate(factor.definition.criteria):
+                if c.legal and statuses[c.index] is not True:
+                    found.append(
+                        made[position]
+                        if made is not None
+                        else CriterionResult(self, c, STATUS_NAMES[statuses[c.index]])
+                    )
+        return found
 
     def factors_dict(self) -> dict[str, Any]:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
+from modenhet.engine.exact import single_evidence_path
 from modenhet.engine.fastcode import Code, date_code
 from modenhet.engine.functions import FUNCTIONS
 from modenhet.engine.runtime import NAMESPACE
 from modenhet.language import nodes as n
 from modenhet.language.statictypes import ANY, DATE, Kinds
 from modenhet.limits import process_limits
+from modenhet.values import render_path
 
 FastFunction = Callable[[dict[str, Any], datetime.date], tuple[Any, ...]]
 
@@ -38,18 +40,27 @@ class _PathNode:
 
 Point = tuple[int, int] | None  # (factor, block) where a read is placed; None: before all
 
+# How deep an and/or/not tree the generated code finds missing paths for (`missing_tree`);
+# deeper ones are left to the exact evaluator, so the analysis stays small and never recurses
+# far.
+MISSING_TREE_DEPTH = 16
+
 
 @dataclass(frozen=True)
 class Program:
     """The two generated functions and their source.
 
     `levels(doc, as_of)` gives (factor levels, overall) evaluating only the blocks it must, or
-    None when anything is unusual; `statuses(doc, as_of)` evaluates every criterion.
+    None when anything is unusual; `statuses(doc, as_of)` evaluates every criterion:
+    (statuses, levels, overall, fallback, bad). `decide(doc, as_of)` gives the same and each
+    factor's `level_max`, the `overall_max`, and the missing paths of the unknown criteria
+    `missing_tree` handles — read only when nothing fell back.
     """
 
     levels: Callable[[dict[str, Any], datetime.date], tuple[tuple[int, ...], int] | None]
     statuses: FastFunction
     source: str
+    decide: FastFunction  # `statuses`, then (level_max...), overall_max, {index: missing}
 
 
 class FastCompiler:
@@ -68,6 +79,9 @@ class FastCompiler:
         self.let_uses: dict[str, set[str]] = {}
         self.nodes: dict[str, _PathNode] = {}
         self.source = ""
+        # Criteria whose missing paths the statuses function computes: index -> (the tree of
+        # and/or/not over single-path conditions, the conditions' code).
+        self.missing_trees: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -89,6 +103,11 @@ class FastCompiler:
             codes[criterion.index] = self.boolean(
                 self.expr(criterion.when, {}), criterion.when
             ).source
+            if single_evidence_path(criterion.when, self.model) is None:
+                conditions: list[str] = []
+                tree = self.missing_tree(criterion.when, conditions)
+                if tree is not None and tree[0] != "leaf":
+                    self.missing_trees[criterion.index] = (tree, conditions)
             uses[criterion.index] = self.uses
         self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
         try:
@@ -97,17 +116,19 @@ class FastCompiler:
             # An expression nested beyond what Python's own parser takes: leave those
             # criteria and lets to the exact evaluator, and compile the rest.
             codes = {index: _compilable(source) for index, source in codes.items()}
+            self.missing_trees = {}
             self.let_code = {name: _compilable(source) for name, source in self.let_code.items()}
             self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
             code = compile(self.source, "<modenhet generated>", "exec")
         exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
-        return Program(self.namespace["levels"], self.namespace["evaluate"], self.source)
+        namespace = self.namespace
+        return Program(namespace["levels"], namespace["evaluate"], self.source, namespace["decide"])
 
     def statuses_source(self, codes: dict[int, str]) -> str:
         """Every path read once, every let once, every criterion, then the levels."""
         steps = process_limits().evaluation_steps
         lines = [
-            "def evaluate(doc, as_of):",
+            "def decide(doc, as_of):",
             "    fallback = []",
             "    bad = False",
             f"    budget = [{steps}]",
@@ -132,10 +153,18 @@ class FastCompiler:
                 f"        s{index} = None",
                 f"        fallback.append({index})",
             ]
+        lines += self.missing_lines(codes)
         lines += self.levels()
+        lines += self.bounds()
         statuses = "".join(f"s{index}, " for index in codes)
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
-        lines.append(f"    return ({statuses}), ({levels}), overall, fallback, bad")
+        bounds = "".join(f"g{i}, " for i in range(len(self.model.factors)))
+        lines.append(
+            f"    return ({statuses}), ({levels}), overall, fallback, bad, ({bounds}), overall_max,"
+            " missing"
+        )
+        # `evaluate`: the first five of those (statuses, levels, overall, fallback, bad).
+        lines += ["", "", "evaluate = lambda doc, as_of: decide(doc, as_of)[:5]  # noqa: E731"]
         return "\n".join(lines) + "\n"
 
     def levels_source(self, codes: dict[int, str], uses: dict[int, set[str]]) -> str:
@@ -260,23 +289,109 @@ class FastCompiler:
                 lines.append(f"{pad}f{number} = {block.number}")
         return lines + self.overall_lines()
 
-    def overall_lines(self) -> list[str]:
-        """The overall level from f0, f1, ...: exact integer arithmetic for mean and weighted."""
+    def missing_tree(
+        self, expr: n.Expr, conditions: list[str], depth: int = 0
+    ) -> tuple[Any, ...] | None:
+        """`expr` as a tree of and, or and not over conditions that can each only be unknown
+        for one evidence path (appending each condition's code to `conditions`), or None when
+        it is not built that way, or nests deeper than `MISSING_TREE_DEPTH` (the exact
+        evaluator then finds its missing paths)."""
+        if depth > MISSING_TREE_DEPTH:
+            return None
+        path = single_evidence_path(expr, self.model)
+        if path is not None:
+            conditions.append(self.boolean(self.expr(expr, {}), expr).source)
+            hidden = frozenset(self.model.lets)
+            return ("leaf", len(conditions) - 1, render_path(path, hidden))
+        if isinstance(expr, n.Quantifier):
+            return self.missing_quantifier(expr, conditions)
+        if isinstance(expr, n.Not):
+            operand = self.missing_tree(expr.operand, conditions, depth + 1)
+            return None if operand is None else ("not", operand)
+        if isinstance(expr, n.And | n.Or):
+            operands = [
+                self.missing_tree(operand, conditions, depth + 1) for operand in expr.operands
+            ]
+            if any(operand is None for operand in operands):
+                return None
+            return ("and" if isinstance(expr, n.And) else "or", tuple(operands))
+        return None
+
+    def missing_quantifier(
+        self, expr: n.Quantifier, conditions: list[str]
+    ) -> tuple[Any, ...] | None:
+        """`any`/`all` over a list at one evidence path whose body can only be unknown for one
+        path below the member: unknown for the list's path, or for that path in each member
+        whose body is unknown (`list[2].key`), as the exact evaluator finds them."""
+        collection = single_evidence_path(expr.collection, self.model)
+        variable = expr.variable
+        body = _member_path(expr.body, variable)
+        if collection is None or body is None or not isinstance(expr.collection, n.Path):
+            return None
+        member = self.fresh("_v")
+        code = self.boolean(self.expr(expr.body, {variable: member}), expr.body).source
+        source = self.expr(expr.collection, {}).source
+        conditions.append(f"_quantified({source}, lambda {member}: {code}, budget)")
+        hidden = frozenset(self.model.lets)
+        dominant = expr.kind == "any"
+        return ("quantifier", len(conditions) - 1, dominant, collection, body, hidden)
+
+    def missing_lines(self, codes: dict[int, str]) -> list[str]:
+        """`missing`: the missing paths of each unknown criterion with a missing tree. Read only
+        when no criterion fell back to the exact evaluator; a condition that raises leaves the
+        criterion to the exact evaluator."""
+        lines = ["    missing = {}"]
+        for index, (tree, conditions) in self.missing_trees.items():
+            if index not in codes:
+                continue
+            values = "".join(f"{code}, " for code in conditions)
+            lines += [
+                f"    if s{index} is None:",
+                "        try:",
+                f"            missing[{index}] = _missing_tree({self.constant(tree)}, ({values}))",
+                "        except Exception:",
+                "            pass",
+            ]
+        return lines
+
+    def bounds(self) -> list[str]:
+        """Each factor's `level_max` (g0, g1, ...) and `overall_max` from the statuses (spec
+        9.1): the levels reached were every unknown criterion met. Only read when no criterion
+        fell back to the exact evaluator (whose statuses may differ), so `s is not False` is
+        `s in (True, None)` here."""
+        lines: list[str] = []
         floor = self.model.floor
-        factor_levels = [f"f{i}" for i in range(len(self.model.factors))]
+        for number, factor in enumerate(self.model.factors):
+            lines.append(f"    g{number} = {floor}")
+            depth = 1
+            for block in factor.blocks:
+                pad = "    " * depth
+                condition = " and ".join(f"s{c.index} is not False" for c in block.criteria)
+                if condition:
+                    lines.append(f"{pad}if {condition}:")
+                    depth += 1
+                    pad = "    " * depth
+                lines.append(f"{pad}g{number} = {block.number}")
+        return lines + self.overall_lines("g", "overall_max")
+
+    def overall_lines(self, prefix: str = "f", target: str = "overall") -> list[str]:
+        """The overall level from f0, f1, ... (or another `prefix`): exact integer arithmetic
+        for mean and weighted."""
+        floor = self.model.floor
+        factor_levels = [f"{prefix}{i}" for i in range(len(self.model.factors))]
         declared = tuple(level.number for level in self.model.levels)
         if not factor_levels:
-            return [f"    overall = {floor}"]
+            return [f"    {target} = {floor}"]
         if self.model.overall == "min":
-            return [f"    overall = min({', '.join(factor_levels)}, {declared[-1]})"]
+            return [f"    {target} = min({', '.join(factor_levels)}, {declared[-1]})"]
         if self.model.overall == "mean":
             total = " + ".join(factor_levels)
-            return [f"    overall = _floor_level({total}, {len(factor_levels)}, {declared})"]
+            return [f"    {target} = _floor_level({total}, {len(factor_levels)}, {declared})"]
         weights = [factor.weight for factor in self.model.factors]
         scale = math.lcm(*(w.denominator for w in weights))
         scaled = [int(w * scale) for w in weights]
         total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
-        return [f"    overall = _floor_level({total}, {sum(scaled)}, {declared})"]
+        return [f"    {target} = _floor_level({total}, {sum(scaled)}, {declared})"]
 
     # -- paths and lets
 
@@ -545,6 +660,24 @@ class FastCompiler:
 
     def call(self, expr: n.Call, bound: dict[str, str]) -> Code:
         return FUNCTIONS[expr.name].fast(self, expr, bound)
+
+
+def _member_path(body: n.Expr, variable: str) -> tuple[str, ...] | None:
+    """The keys of the one path below a quantifier's `variable` that `body` reads, when it reads
+    no other path and holds no quantifier, let or `as_of`; else None. (The runtime checks
+    that a member whose body is unknown lacks that path, else the exact evaluator decides.)"""
+    keys: set[tuple[str, ...]] = set()
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Path):
+            if node.root_is_key or node.root != variable or not node.keys:
+                return None
+            keys.add(node.keys)
+        elif isinstance(node, n.Quantifier | n.AsOf):
+            return None
+        stack.extend(n.children(node))
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _literal_equality(literal: n.Expr, other_kinds: Kinds) -> Callable[[list[str]], str] | None:

@@ -41,6 +41,7 @@ class RuleSet:
         program = FastCompiler(model).build()
         self._levels = program.levels
         self._fast = program.statuses
+        self._full = program.decide
         self.generated_source = program.source
         self.hidden_roots = frozenset(model.lets)
         # Criteria that can only be unknown for one path: their missing path, rendered once.
@@ -81,8 +82,16 @@ class RuleSet:
 
     # -- evaluation
 
-    def evaluate(self, doc: Any, as_of: datetime.date | None = None) -> Evaluation:
-        """Evaluate one parsed evidence document (a dict) at `as_of` (default: today)."""
+    def evaluate(
+        self, doc: Any, as_of: datetime.date | None = None, *, full: bool = False
+    ) -> Evaluation:
+        """Evaluate one parsed evidence document (a dict) at `as_of` (default: today).
+
+        By default only the levels are computed now (block by block, stopping at the first
+        block not met) and everything else when first read. `full=True` is for a caller that
+        will read every status (a report): every criterion is decided in one pass of the
+        generated code instead of the levels pass followed by the statuses pass. The result is
+        the same either way."""
         as_of = _as_date(as_of)
         if doc.__class__ is not dict:
             raise EvidenceError(
@@ -93,31 +102,51 @@ class RuleSet:
                     )
                 ],
             )
-        quick = self._levels(doc, as_of)
+        bounds: tuple[tuple[int, ...], int] | None = None
+        quick = None if full else self._levels(doc, as_of)
         if quick is not None:
             # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
             # decided counts, are computed when first read.
             details = _Details(self, doc, as_of)
             return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
-        statuses, run = self.statuses_of(doc, as_of)
-        levels, overall = self.levels_of(statuses)
-        details = _Details(self, doc, as_of, run)
-        return Evaluation(self.model, statuses, levels, overall, as_of, details)
+        statuses, run, decided = self._decide(doc, as_of)
+        found: dict[int, list[str]] | None = None
+        if decided is None:
+            levels, overall = self.levels_of(statuses)
+        else:  # the generated code's levels, bounds and missing paths, from the same statuses
+            levels, overall, bounds, found = decided
+        details = _Details(self, doc, as_of, run, found)
+        return Evaluation(self.model, statuses, levels, overall, as_of, details, bounds=bounds)
 
     def statuses_of(
         self, doc: Any, as_of: datetime.date
     ) -> tuple[tuple[Any, ...], ExactRun | None]:
         """Every criterion's status (the exact evaluator deciding what the fast path could not),
         and the exact run if one was needed."""
-        statuses, _, _, fallback, bad = self._fast(doc, as_of)
-        run: ExactRun | None = None
-        if bad or fallback:
-            run = ExactRun(self._exact, doc, as_of)
-            corrected = list(statuses)
-            for index in range(len(statuses)) if bad else fallback:
-                corrected[index] = _status(run.result(index))
-            statuses = tuple(corrected)
+        statuses, run, _ = self._decide(doc, as_of)
         return statuses, run
+
+    def _decide(
+        self, doc: Any, as_of: datetime.date
+    ) -> tuple[
+        tuple[Any, ...],
+        ExactRun | None,
+        tuple[tuple[int, ...], int, tuple[tuple[int, ...], int], dict[int, list[str]]] | None,
+    ]:
+        """`statuses_of`, and the levels, overall, bounds and missing paths (of the unknown
+        criteria the generated code can find them for; `static_missing` has most others) the
+        generated code computed when it decided every criterion itself (else None: the
+        levels are computed again, the missing paths by the exact evaluator)."""
+        statuses, levels, overall, fallback, bad, levels_max, overall_max, found = self._full(
+            doc, as_of
+        )
+        if not (bad or fallback):
+            return statuses, None, (levels, overall, (levels_max, overall_max), found)
+        run = ExactRun(self._exact, doc, as_of)
+        corrected = list(statuses)
+        for index in range(len(statuses)) if bad else fallback:
+            corrected[index] = _status(run.result(index))
+        return tuple(corrected), run, None
 
     @property
     def exact(self) -> ExactCompiler:
@@ -185,15 +214,21 @@ class _Details:
     levels did not need, missing paths, error messages and partly known paths, by the exact
     evaluator on demand."""
 
-    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided")
+    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided", "_found")
 
     def __init__(
-        self, ruleset: RuleSet, doc: Any, as_of: datetime.date, run: ExactRun | None = None
+        self,
+        ruleset: RuleSet,
+        doc: Any,
+        as_of: datetime.date,
+        run: ExactRun | None = None,
+        found: dict[int, list[str]] | None = None,
     ) -> None:
         self._ruleset = ruleset
         self._doc = doc
         self._as_of = as_of
         self._run = run
+        self._found = found  # missing paths the generated code found, by criterion index
         # Whether the exact evaluator decided a criterion the fast path could not: only then
         # can a partial value have been read (the fast path hands every one over).
         self._exact_decided = run is not None
@@ -214,6 +249,10 @@ class _Details:
         known = ruleset.static_missing.get(index)
         if known is not None:
             return list(known)
+        if self._found is not None:
+            found = self._found.get(index)
+            if found is not None:
+                return list(found)
         result = self._result(index)
         if not isinstance(result, Unknown):
             return []

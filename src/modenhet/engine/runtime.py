@@ -233,7 +233,81 @@ def years_since(value: Any, as_of: datetime.date) -> int:
     return v.years_since(v.as_date(value), as_of)
 
 
+def missing_tree(tree: tuple[Any, ...], values: tuple[Any, ...]) -> list[str]:
+    """The missing paths of an unknown criterion built with and, or and not from conditions
+    that can each only be unknown for one path (codegen's `missing_tree`): the paths of the
+    unknown conditions that decide it, in order, each once — what the exact evaluator's
+    conjunction and disjunction give (exactcore `_combine`, `merge_missing`)."""
+    seen: dict[str, None] = {}
+    _unknown_paths(tree, values, seen)
+    return list(seen)
+
+
+def _unknown_paths(tree: tuple[Any, ...], values: tuple[Any, ...], seen: dict[str, None]) -> Any:
+    """The three-valued value of `tree`, adding its missing paths to `seen` when unknown."""
+    kind = tree[0]
+    if kind == "leaf":
+        value = values[tree[1]]
+        if value is None:
+            seen[tree[2]] = None
+        return value
+    if kind == "quantifier":  # ("quantifier", value, dominant, collection, body path, lets)
+        members, results = values[tree[1]]
+        collection = tree[3]
+        if members is None:
+            seen[v.render_path(collection, tree[5])] = None
+            return None
+        dominant = tree[2]
+        unknown = []
+        for position, result in enumerate(results):
+            if result is dominant:
+                return dominant
+            if result is None:
+                unknown.append(position)
+        keys = tree[4]
+        for position in unknown:
+            at: Any = members[position]
+            for key in keys:  # unknown only because the path is absent or null: else exact
+                read = at.get(key) if at.__class__ is dict else None
+                at = nfc_get(at, key) if read is None else read
+                if at is None:
+                    break
+            if at is not None:
+                raise Fallback
+            seen[v.render_path((*collection, position, *keys), tree[5])] = None
+        return None if unknown else not dominant
+    if kind == "not":
+        value = _unknown_paths(tree[1], values, seen)
+        return None if value is None else not value
+    dominant = kind == "or"
+    paths: dict[str, None] = {}
+    for child in tree[1]:
+        if _unknown_paths(child, values, paths) is dominant:
+            return dominant  # decided: no operand's missing path counts
+    if paths:
+        seen.update(paths)
+        return None
+    return not dominant
+
+
+def quantified(
+    members: Any, body: Any, budget: list[int]
+) -> tuple[list[Any] | None, list[Any] | None]:
+    """A quantifier's list and its body's value for each member, for `missing_tree`; a member
+    that is not an object leaves the criterion to the exact evaluator."""
+    if members is None:
+        return None, None
+    results = []
+    for member in walkable(members, budget):
+        if member.__class__ is not dict:
+            raise Fallback
+        results.append(body(member))
+    return members, results
+
+
 NAMESPACE: dict[str, Any] = {
+    "_quantified": quantified,
+    "_missing_tree": missing_tree,
     "_nfc_get": nfc_get,
     "_nfc_get_root": nfc_get_root,
     "_not_object": not_object,

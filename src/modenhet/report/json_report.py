@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from modenhet.report.jsontext import indented
 from modenhet.run.outcome import Outcome, RunInfo, record
 
 
@@ -22,18 +23,18 @@ def header(run: RunInfo) -> dict[str, Any]:
     }
 
 
-def _dumps(value: Any, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def json_record(run: RunInfo, outcome: Outcome) -> str:
     """One result as it stands in the report's `results`, indented to its place."""
-    return _dumps(record(outcome), indent=2).replace("\n", "\n    ")
+    return indented(record(outcome)).replace("\n", "\n    ")
 
 
 def write_json_records(run: RunInfo, records: Iterable[str], out: TextIO) -> None:
     """The report around its results (`json_record`), written one by one so memory stays flat."""
-    head = _dumps(header(run), indent=2)
+    head = indented(header(run))
     out.write(head[:-2] + ',\n  "results": [')
     first = True
     for text in records:

@@ -105,9 +105,9 @@ def evaluate_items(
                 yield Outcome(item, None, problems)
                 continue
             if problems:  # warnings only: reported, and the document is evaluated
-                yield Outcome(item, ruleset.evaluate(item.document, as_of), problems)
+                yield Outcome(item, ruleset.evaluate(item.document, as_of, full=True), problems)
                 continue
-        yield Outcome(item, ruleset.evaluate(item.document, as_of), [])
+        yield Outcome(item, ruleset.evaluate(item.document, as_of, full=True), [])
 
 
 def municipality_name(outcome: Outcome) -> str:
