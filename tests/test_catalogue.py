@@ -110,9 +110,9 @@ def test_sarif_output(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "tests" / "all_codes", tmp_path / "all_codes")
     shutil.copytree(ROOT / "schemas", tmp_path / "all_codes" / "schemas")
     top = tmp_path / "all_codes" / "rules" / "test.rules"
-    result = CliRunner(env={"MODENHET_MAX_RULE_FILES": "10", "MODENHET_MAX_LEVEL_BLOCKS": "4"}).invoke(
-        main, ["check", str(top), "--format", "sarif"]
-    )
+    result = CliRunner(
+        env={"MODENHET_MAX_RULE_FILES": "10", "MODENHET_MAX_LEVEL_BLOCKS": "4"}
+    ).invoke(main, ["check", str(top), "--format", "sarif"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     log = Sarif.model_validate(data)

@@ -314,9 +314,9 @@ def _entries() -> list[Entry]:
             "error",
             "a factor has more level blocks than the limit",
             "split the factor, or raise the limit (modenhet.limits)",
-            when + "x.a\n  }\n  level 3 {\n    criterion d \"D\" when x.b\n  }\n  level 4 {\n"
+            when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b\n  }\n  level 4 {\n'
             '    criterion e "E" when x.c' + end,
-            when + "x.a\n  }\n  level 3 {\n    criterion d \"D\" when x.b" + end,
+            when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b' + end,
         ),
         # -- M3: includes
         e(

@@ -9,6 +9,11 @@ import os
 from dataclasses import dataclass, fields
 
 EXPRESSION_DEPTH_CEILING = 200
+# Digits of a whole number in a rule (M109). Evidence may hold up to 4,300 (what Python converts
+# to and from text); rule numbers stay well below so that sums of weights and the code generator
+# never meet a number Python cannot write out. Values computed at run time are shown through
+# `values.number_text`, which never converts a number that long.
+RULE_NUMBER_DIGITS = 1000
 # Type inference, the code generator and both evaluators recurse through lets, a few frames
 # more per let than per operator: a chain of 160 lets exceeds Python's recursion limit.
 LET_DEPTH_CEILING = 100

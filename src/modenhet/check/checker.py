@@ -31,6 +31,7 @@ from modenhet.errors import Diagnostic
 from modenhet.evidence.schemacheck import schema_problem, structural_problem
 from modenhet.language import nodes as n
 from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.language.parser import depth
 from modenhet.language.statictypes import ANY
 from modenhet.source import Span
 from modenhet.values import RESERVED
@@ -420,7 +421,8 @@ class _Checker:
                 "MODENHET_MAX_PATH_LENGTH)",
             )
             return True
-        if deepest > limits.depth_through_lets:
+        # An expression that uses no let is bounded by the expression depth (M113 in the parser)
+        if deepest > limits.depth_through_lets and deepest > depth(expr):
             self.error(
                 "M113",
                 span,

@@ -160,14 +160,14 @@ class FastCompiler:
                 assert node.parent is not None
                 parent, key = node.parent.variable, repr(node.key)
                 if node.key == PARTIAL_KEY and parent != "doc":
-                    out.append(f"{pad}{variable} = _partial_key({parent}, {key})")
+                    out.append(f"{pad}{variable} = _partial_key({parent}, {key}, budget)")
                     continue
                 out.append(
                     f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
                     f"else _not_object({parent})"
                 )
                 out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key})")
+                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key}, budget)")
             return out
 
         steps = process_limits().evaluation_steps
@@ -235,12 +235,16 @@ class FastCompiler:
         lines = [f"{pad}if {node.variable}.__class__ is dict:"]
         for key, child in node.children.items():
             if key == PARTIAL_KEY and node.variable != "doc":
-                lines.append(f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r})")
+                lines.append(
+                    f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r}, budget)"
+                )
                 continue
             lines.append(f"{pad}    {child.variable} = {node.variable}.get({key!r})")
             lines.append(f"{pad}    if {child.variable} is None:")
             nfc_get = _nfc_helper(node.variable)
-            lines.append(f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r})")
+            lines.append(
+                f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r}, budget)"
+            )
         for child in node.children.values():
             lines += self.prelude(child, depth + 1)
         lines.append(f"{pad}else:")
@@ -377,7 +381,7 @@ class FastCompiler:
             case n.Path():
                 return self.path(expr, bound)
             case n.KeyRead(base=base, key=key):
-                return Code(f"{_key_helper(key)}({self.expr(base, bound).source}, {key!r})")
+                return Code(f"{_key_helper(key)}({self.expr(base, bound).source}, {key!r}, budget)")
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
@@ -444,7 +448,7 @@ class FastCompiler:
         if not path.root_is_key and path.root in bound:
             source = bound[path.root]
             for key in path.keys:
-                source = f"{_key_helper(key)}({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r}, budget)"
             return Code(source, simple=not path.keys)
         if not path.root_is_key and path.root in self.model.lets:
             node = self.pure_path_let(path.root)
@@ -452,7 +456,7 @@ class FastCompiler:
                 return self.evidence(path.keys, node)
             source = self.let(path.root)
             for key in path.keys:
-                source = f"{_key_helper(key)}({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r}, budget)"
             return Code(source, simple=not path.keys)
         return self.evidence((path.root, *path.keys))
 

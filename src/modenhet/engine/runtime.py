@@ -20,22 +20,27 @@ class Fallback(Exception):
     """The fast path cannot decide; the exact evaluator will."""
 
 
-def nfc_get(obj: Any, key: str) -> Any:
+def nfc_get(obj: Any, key: str, budget: list[int]) -> Any:
     """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
     if obj.__class__ is not dict or key in obj:
         return None  # not an object, or present and null
     if len(obj) == 1 and v.partial_kind(obj) is not None:
         raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
-    return nfc_get_root(obj, key)
+    return nfc_get_root(obj, key, budget)
 
 
-def nfc_get_root(obj: Any, key: str) -> Any:
-    """`nfc_get` on the document itself, which is always an object (spec 9.3a)."""
+def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
+    """`nfc_get` on the document itself, which is always an object (spec 9.3a). Scanning the
+    keys is taken from the budget: one step a key, and the length of each one normalised."""
     if obj.__class__ is not dict or key in obj:
         return None
+    spend(budget, len(obj))
     for candidate in obj:
-        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
-            return obj[candidate]
+        if candidate.__class__ is str and not candidate.isascii():
+            if len(candidate) >= v.STRING_STEP:
+                spend(budget, len(candidate) // v.STRING_STEP)
+            if v.nfc(candidate) == key:
+                return obj[candidate]
     return None
 
 
@@ -51,20 +56,20 @@ def not_object(value: Any) -> None:
     raise Fallback
 
 
-def key(obj: Any, name: str) -> Any:
+def key(obj: Any, name: str, budget: list[int]) -> Any:
     if obj is None:
         return None
     if obj.__class__ is not dict:
         raise Fallback
     found = obj.get(name)
-    return nfc_get(obj, name) if found is None else found
+    return nfc_get(obj, name, budget) if found is None else found
 
 
-def partial_key(obj: Any, name: str) -> Any:
+def partial_key(obj: Any, name: str, budget: list[int]) -> Any:
     """`key` for a key named `at_least`: a partial value holds one, but a rule cannot read it."""
     if v.partial_kind(obj) is not None:
         raise Fallback
-    return key(obj, name)
+    return key(obj, name, budget)
 
 
 def number_equal(value: Any) -> bool:
@@ -74,11 +79,11 @@ def number_equal(value: Any) -> bool:
     return False
 
 
-def exists(obj: Any, names: tuple[str, ...]) -> bool:
+def exists(obj: Any, names: tuple[str, ...], budget: list[int]) -> bool:
     for name in names:
         if obj.__class__ is not dict or (len(obj) == 1 and v.partial_kind(obj) is not None):
             return False  # a key of a partial value is a key of a list or number (spec 9.3a)
-        obj = key(obj, name)
+        obj = key(obj, name, budget)
     return obj is not None
 
 
