@@ -240,8 +240,8 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
             self._error(
                 "M109",
                 span,
-                f"the number {str(token)[:20]}... has {len(whole):,} digits; a number in a rule "
-                f"has at most {RULE_NUMBER_DIGITS:,}",
+                f"the number {str(token)[:20]}... is too large: it has {len(whole):,} digits, "
+                f"and a number in a rule has at most {RULE_NUMBER_DIGITS:,}",
             )
             return 1  # not 0: a weight would also be reported as not positive
         try:
