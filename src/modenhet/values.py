@@ -115,6 +115,8 @@ def describe(value: Value, limit: int = 40) -> str:
             return "true" if value else "false"
         case int():
             text = number_text(value)
+        case LongNumber():
+            text = str(value)
         case float():
             text = repr(value)
         case str():
@@ -148,6 +150,13 @@ def describe(value: Value, limit: int = 40) -> str:
 
 # Below Python's limit of 4,300 digits for converting a whole number to text, with room.
 _SHOWN_BITS = 13_000
+
+
+class LongNumber(str):
+    """A whole number too long to write out, as `number_text` shows it: JSON writes it as a
+    string, and `describe` shows it as the number it stands for, without quotes."""
+
+    __slots__ = ()
 
 
 def number_text(value: int) -> str:

@@ -19,7 +19,7 @@ from modenhet.engine.exactcore import Failure, Frame, Known, PathKey, Result, el
 from modenhet.evidence.positions import escape_pointer
 from modenhet.language import nodes as n
 from modenhet.limits import Budget, EvaluationLimit
-from modenhet.values import number_text, render_path
+from modenhet.values import LongNumber, number_text, render_path
 
 if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
@@ -82,7 +82,7 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if value.__class__ is int and value.bit_length() > 13_000:  # too long for JSON's writer
-        return number_text(value)
+        return LongNumber(number_text(value))
     return value
 
 
