@@ -668,7 +668,7 @@ def test_structural_extremes_check_refuses_exactly_when_evaluate_fails(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[str, int]
 ) -> None:
     """Rule sets at and past every structural limit, through `check`, `evaluate`, `explain
-    --all`, `impact` and `fmt --check`: `check` refuses (with a located error) exactly when
+    --all`, `impact`, `test` and `fmt --check`: `check` refuses (with a located error) exactly when
     `evaluate` fails, and then every command refuses the same way; what `check` accepts, every
     command runs. Never a traceback."""
     kind, n = case
@@ -678,6 +678,12 @@ def test_structural_extremes_check_refuses_exactly_when_evaluate_fails(
         (folder / name).write_text(text, encoding="utf-8")
     top, doc = str(folder / "top.rules"), folder / "doc.json"
     doc.write_text(evidence, encoding="utf-8")
+    tests = folder / "top.test.yaml"
+    tests.write_text(
+        "rules: top.rules\nas_of: 2025-06-30\ncases:\n  one:\n    evidence: doc.json\n"
+        "    expect:\n      overall: 1\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
 
     def run(*arguments: str) -> Any:
@@ -692,13 +698,16 @@ def test_structural_extremes_check_refuses_exactly_when_evaluate_fails(
         explained_json = run("explain", str(doc), "-r", top, "--all", "-f", "json")
         impact = run("impact", top, top, str(doc), "--as-of", "2025-06-30")
         formatted = run("fmt", "--check", top)
+        tested = run("test", str(tests))
     assert checked.exit_code == (1 if refused else 0), (kind, n, checked.output[-2000:])
     assert formatted.exit_code in (0, 1)
+    assert tested.exit_code in (0, 1), (kind, n, tested.output[-2000:])  # passes or fails
     if refused:
         assert RULE_ERROR.search(checked.stderr), checked.stderr
         for result in (evaluated, explained, explained_json, impact):
             assert result.exit_code == 1 and result.stdout == "", (kind, n, result.output[-500:])
             assert RULE_ERROR.search(result.stderr), result.stderr
+        assert tested.exit_code == 1 and RULE_ERROR.search(tested.output), tested.output
     elif kind == "digits in evidence" and n > EVIDENCE_DIGITS:  # a located document error
         assert evaluated.exit_code == 1
         assert "digits" in evaluated.stdout
