@@ -274,3 +274,27 @@ def test_key_scans_count_as_steps_in_every_command(tmp_path: Path) -> None:
         assert done.returncode in (0, 1), done.stderr
         if command[0] != "test":
             assert "took more than 500,000 steps" in done.stdout, done.stdout[-2000:]
+
+
+def test_explain_re_walk_within_the_step_limit(tmp_path: Path) -> None:
+    """Protection: explain's budget. `explain` evaluates each part of a condition again to
+    show it, so it walks more than `evaluate` did: on a document `evaluate` handles (three
+    quantifiers over 90,000 elements, 270,000 steps), `explain --all` raised an uncaught
+    EvaluationLimit. Now each criterion's tree gets the budget a document gets, and the parts
+    past it show the limit as their error."""
+    doc = tmp_path / "long.json"
+    doc.write_text(json.dumps({"x": {"l": list(range(90_000))}}), encoding="utf-8")
+    rules = tmp_path / "rewalk.rules"
+    condition = "(any a in x.l: a < 0) or (any b in x.l: b < 0) or (any c in x.l: c < 0)"
+    rules.write_text(
+        HEADER + f'factor f "F" {{ level 2 {{ criterion c "C" when {condition} }} }}\n',
+        encoding="utf-8",
+    )
+    evaluated = run("evaluate", str(doc), "-r", str(rules), "-f", "json")
+    assert evaluated.returncode == 0
+    statuses = json.loads(evaluated.stdout)["results"][0]["factors"]["f"]["criteria"]
+    assert [c["status"] for c in statuses] == ["not_met"]
+    explained = run("explain", str(doc), "-r", str(rules), "--all")
+    assert explained.returncode == 0
+    assert "took more than 500,000 steps" in explained.stdout
+    assert "any a in x.l: a < 0" in explained.stdout
