@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -239,8 +240,8 @@ def test_key_scans_count_as_steps_in_every_command(tmp_path: Path) -> None:
     """Protection: a key absent from an object is looked for in another Unicode form, and that
     scan of the object's keys is taken from MODENHET_MAX_EVALUATION_STEPS in both evaluators
     and in explain's re-walk. A 14.6 MB document of 700 objects × 2,000 non-ASCII keys, read
-    for absent keys on every object, took 5 minutes; now each command ends well within 10 s
-    with the limit as an error of the criterion (the bound is generous: a shared machine)."""
+    for absent keys on every object, took 5 minutes; now each command ends within 10 s of
+    processor time with the limit as an error of the criterion."""
     objects = [{f"ø{j}": 1 for j in range(2000)} for _ in range(700)]
     doc = tmp_path / "big.json"
     doc.write_text(
@@ -268,9 +269,13 @@ def test_key_scans_count_as_steps_in_every_command(tmp_path: Path) -> None:
         ["explain", str(doc), "-r", str(rules), "--all", "--as-of", "2025-06-30"],
         ["test", str(tests)],
     ):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = run(*command)
-        assert time.perf_counter() - started < 10 * 3, command  # 10 s on an idle machine
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The issue's 10 s, as processor time (a shared machine stretches the wall clock);
+        # before the scans were counted, `evaluate` alone took minutes of it.
+        assert used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime < 10, command
+        assert time.perf_counter() - started < 120, command
         assert done.returncode in (0, 1), done.stderr
         if command[0] != "test":
             assert "took more than 500,000 steps" in done.stdout, done.stdout[-2000:]
