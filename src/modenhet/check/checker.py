@@ -78,6 +78,7 @@ class _Checker:
         self.index: SchemaIndex | None = None
         self.evidence_roots: frozenset[str] = frozenset()
         self.cyclic: set[str] = set()  # lets in a cycle: already an error
+        self.replaced: dict[Span, n.Expr] = {}  # too deep to walk: reported, then replaced
 
     # -- reporting
 
@@ -372,6 +373,7 @@ class _Checker:
                 stack.pop()
                 let = self.lets[name]
                 if self.too_deep(let.expr, let.span):
+                    self.replaced[let.expr.span] = let.expr
                     self.lets[name] = LetDef(name, n.Invalid(let.expr.span), let.span)
                     self.let_depth[name], self.let_path[name] = 1, 0
                     continue
@@ -435,19 +437,22 @@ class _Checker:
 
     def shallow_factor(self, factor: FactorDef) -> FactorDef:
         """The factor, with a criterion over a depth limit reported and replaced."""
+
+        def shallow(criterion: CriterionDef) -> CriterionDef:
+            if not self.too_deep(criterion.when, criterion.when.span):
+                return criterion
+            self.replaced[criterion.when.span] = criterion.when
+            return dataclasses.replace(criterion, when=n.Invalid(criterion.when.span))
+
         blocks = tuple(
-            dataclasses.replace(
-                block,
-                criteria=tuple(
-                    dataclasses.replace(c, when=n.Invalid(c.when.span))
-                    if self.too_deep(c.when, c.when.span)
-                    else c
-                    for c in block.criteria
-                ),
-            )
+            dataclasses.replace(block, criteria=tuple(shallow(c) for c in block.criteria))
             for block in factor.blocks
         )
         return dataclasses.replace(factor, blocks=blocks)
+
+    def written(self, expr: n.Expr) -> n.Expr:
+        """The expression as written, also where it was replaced for being too deep."""
+        return self.replaced.get(expr.span, expr) if isinstance(expr, n.Invalid) else expr
 
     def unused_lets(self, factors: list[FactorDef]) -> None:
         """Warn about lets that no criterion uses, directly or through other lets."""
@@ -456,14 +461,15 @@ class _Checker:
             path.root
             for factor in factors
             for criterion in factor.criteria
-            for path in self.let_references(criterion.when, frozenset())
+            for path in self.let_references(self.written(criterion.when), frozenset())
         ]
         while pending:
             name = pending.pop()
             if name in used:
                 continue
             used.add(name)
-            pending += [p.root for p in self.let_references(self.lets[name].expr, frozenset())]
+            expr = self.written(self.lets[name].expr)
+            pending += [p.root for p in self.let_references(expr, frozenset())]
         for name, let in self.lets.items():
             if name not in used and name not in self.cyclic:
                 self.warning("M607", let.span, f"let '{name}' is not used by any criterion")
