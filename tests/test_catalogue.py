@@ -38,7 +38,9 @@ def findings(text: str, folder: Path, limits: Limits | None = None) -> list[Diag
 
 
 def limits_for(item: Entry) -> Limits | None:
-    return Limits(rule_files=3) if item.code == "M305" else None
+    """The limits that catalogue examples of a limit are written for (a factor with 65 level
+    blocks would not make a readable example)."""
+    return {"M305": Limits(rule_files=3), "M218": Limits(level_blocks=2)}.get(item.code)
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
@@ -81,13 +83,14 @@ def test_every_diagnostic_has_a_catalogued_code(tmp_path: Path) -> None:
 def test_a_rule_set_with_a_mistake_of_every_kind_gives_every_code_once(tmp_path: Path) -> None:
     """tests/all_codes/rules/test.rules and the files it includes hold one mistake of each kind
     (a syntax error ends a file's parse, so each of those has a file of its own; the limit on
-    files is lowered to 10 so that the last include passes it). Two kinds cannot stand beside
+    files is lowered to 10 so that the last include passes it, and the one on level blocks
+    to 4 so that factor f, with five, passes it). Two kinds cannot stand beside
     the others: a rule set without levels has no levels to check blocks against, and a schema
     that cannot be read has no paths to check — tests/all_codes/no-levels.rules holds those."""
     shutil.copytree(ROOT / "tests" / "all_codes", tmp_path / "all_codes")
     shutil.copytree(ROOT / "schemas", tmp_path / "all_codes" / "schemas")
     top = tmp_path / "all_codes" / "rules" / "test.rules"
-    _, main = check(load_rule_files(top, Limits(rule_files=10)))
+    _, main = check(load_rule_files(top, Limits(rule_files=10, level_blocks=4)))
     _, rest = check(load_rule_files(tmp_path / "all_codes" / "no-levels.rules"))
     codes = sorted(d.code for d in main + rest)
     assert codes == sorted(CATALOGUE)
@@ -107,9 +110,9 @@ def test_sarif_output(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "tests" / "all_codes", tmp_path / "all_codes")
     shutil.copytree(ROOT / "schemas", tmp_path / "all_codes" / "schemas")
     top = tmp_path / "all_codes" / "rules" / "test.rules"
-    result = CliRunner(env={"MODENHET_MAX_RULE_FILES": "10"}).invoke(
-        main, ["check", str(top), "--format", "sarif"]
-    )
+    result = CliRunner(
+        env={"MODENHET_MAX_RULE_FILES": "10", "MODENHET_MAX_LEVEL_BLOCKS": "4"}
+    ).invoke(main, ["check", str(top), "--format", "sarif"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     log = Sarif.model_validate(data)

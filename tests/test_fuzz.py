@@ -48,7 +48,13 @@ SCALE = 50 if os.environ.get("MODENHET_FUZZ") == "long" else 1
 SECONDS_PER_EXAMPLE = 20  # far above any real example (milliseconds): only a hang reaches it
 
 # How many examples each test runs; the sums per kind must reach 2,000 in the bounded run.
-RULE_RUNS = {"mutated_bytes": 2000, "mutated_tokens": 2500, "random_text": 500, "cli_rules": 150}
+RULE_RUNS = {
+    "mutated_bytes": 2000,
+    "mutated_tokens": 2500,
+    "random_text": 500,
+    "cli_rules": 150,
+    "structural": 30,
+}
 EVIDENCE_RUNS = {
     "mutated_json": 2500,
     "mutated_jsonl": 700,
@@ -543,6 +549,173 @@ def test_evaluate_command_on_mutated_evidence(
     assert evaluated.exit_code == (1 if not results or any("error" in r for r in results) else 0)
     for _ in results:
         count("cli_evidence")
+
+
+# ------------------------------------------------------------------------------ structure
+
+# The limits `check` enforces on what later stages walk (modenhet.limits, docs/security.md):
+# each structural kind below is generated at, just past and far past its threshold.
+DEPTH_THROUGH_LETS, PATH_LENGTH, LEVEL_BLOCKS, INCLUDE_DEPTH = 100, 64, 64, 64
+RULE_DIGITS, EVIDENCE_DIGITS = 1000, 4300
+STRUCTURE_HEADER = 'ruleset "S"\n{overall}levels {{\n{levels}}}\n'
+
+
+def _factor(fid: str, when: str, weight: str = "") -> str:
+    weight = f" weight {weight}" if weight else ""
+    return f'factor {fid} "F"{weight} {{\n  level 2 {{\n    criterion c "C" when {when}\n  }}\n}}\n'
+
+
+def _header(levels: int = 2, overall: str = "") -> str:
+    declared = "".join(f'  {i} "L{i}"\n' for i in range(1, levels + 1))
+    return STRUCTURE_HEADER.format(overall=overall, levels=declared)
+
+
+def structural_case(kind: str, n: int) -> tuple[dict[str, str], str, bool]:
+    """The files of a rule set (the first is the top file), the evidence, and whether `check`
+    must refuse it: `n` is the size that the kind's limit counts."""
+    evidence = '{"x": {"a": 1}}'
+    files: dict[str, str]
+    if kind == "lets forward":  # l0 = l1 + 1, l1 = l2 + 1, ...: nested n + 2 deep
+        lets = "".join(f"let l{i} = l{i + 1} + 1\n" for i in range(n)) + f"let l{n} = x.a\n"
+        files, refused = {"top.rules": _header() + lets + _factor("f", "l0 > 0")}, n + 2 > 100
+    elif kind == "lets backward":  # l1 = l0 + 1, l2 = l1 + 1, ...: nested n + 1 deep
+        lets = "let l0 = x.a\n" + "".join(f"let l{i} = l{i - 1} + 1\n" for i in range(1, n))
+        files = {"top.rules": _header() + lets + _factor("f", f"l{n - 1} > 0")}
+        refused = n + 1 > DEPTH_THROUGH_LETS
+    elif kind == "lets of not":  # l1 = not l0, ...: nested n deep
+        lets = "let l0 = x.a\n" + "".join(f"let l{i} = not l{i - 1}\n" for i in range(1, n))
+        files = {"top.rules": _header() + lets + _factor("f", f"l{n - 1}")}
+        refused = n > DEPTH_THROUGH_LETS
+    elif kind == "path":  # x.k1.k2...: n segments
+        path = ".".join(["x", *(f"k{i}" for i in range(1, n))])
+        files, refused = {"top.rules": _header() + _factor("f", f"exists({path})")}, n > 64
+    elif kind == "path through a let":
+        half = max(1, n // 2)
+        let = "let p = " + ".".join(["x", *(f"k{i}" for i in range(1, half))]) + "\n"
+        path = ".".join(["p", *(f"m{i}" for i in range(n - half))])
+        files = {"top.rules": _header() + let + _factor("f", f"exists({path})")}
+        refused = n > PATH_LENGTH
+    elif kind == "level blocks":
+        blocks = "".join(
+            f'  level {i} {{\n    criterion c{i} "C" when x.a > {i}\n  }}\n'
+            for i in range(2, n + 2)
+        )
+        files = {"top.rules": _header(n + 1) + f'factor f "F" {{\n{blocks}}}\n'}
+        refused = n > LEVEL_BLOCKS
+    elif kind == "includes":  # top -> i0 -> i1 -> ... -> i(n-1): n + 1 files deep
+        files = {"top.rules": _header() + 'include "i0.rules"\n' + _factor("f", "x.a > 0")}
+        for i in range(n):
+            more = f'include "i{i + 1}.rules"\n' if i < n - 1 else ""
+            files[f"i{i}.rules"] = more + f"let v{i} = x.a\n"
+        refused = n + 1 > INCLUDE_DEPTH
+    elif kind == "digits in a rule":
+        files = {"top.rules": _header() + f"let k = {'9' * n}\n" + _factor("f", "x.a + k > 0")}
+        refused = n > RULE_DIGITS
+    elif kind == "digits in a weight":
+        weight = "9" * n
+        body = _factor("f", "x.a > 0", weight) + _factor("g", "x.a > 0", weight)
+        files = {"top.rules": _header(overall="overall weighted\n") + body}
+        refused = n > RULE_DIGITS
+    else:  # "digits in evidence": a rule adds to it, explain shows the sum
+        files = {"top.rules": _header() + _factor("f", "x.a + x.a > 0")}
+        evidence, refused = '{"x": {"a": ' + "9" * n + "}}", False
+    return files, evidence, refused
+
+
+STRUCTURAL_KINDS = {
+    "lets forward": DEPTH_THROUGH_LETS - 2,
+    "lets backward": DEPTH_THROUGH_LETS - 1,
+    "lets of not": DEPTH_THROUGH_LETS,
+    "path": PATH_LENGTH,
+    "path through a let": PATH_LENGTH,
+    "level blocks": LEVEL_BLOCKS,
+    "includes": INCLUDE_DEPTH - 1,
+    "digits in a rule": RULE_DIGITS,
+    "digits in a weight": RULE_DIGITS,
+    "digits in evidence": EVIDENCE_DIGITS,
+}
+
+
+@st.composite
+def structural_extremes(draw: st.DrawFn) -> tuple[str, int]:
+    """A kind of structure and a size at its limit, just past it, or far from it either way
+    (the reports of issue 14: 150 and 200 lets, 500 includes, a 5,000-segment path, 98 and
+    1,000 level blocks, 4,300-digit numbers)."""
+    kind = draw(st.sampled_from(sorted(STRUCTURAL_KINDS)))
+    edge = STRUCTURAL_KINDS[kind]
+    far = {"includes": 500, "path": 5000, "level blocks": 1000}.get(kind, edge * 2)
+    n = draw(
+        st.one_of(
+            st.integers(edge - 2, edge + 2),
+            st.sampled_from([1, 2, far, 4299, 4300, 4301] if "digits" in kind else [1, far]),
+        )
+    )
+    return kind, max(1, n)
+
+
+@example(case=("lets forward", 150))
+@example(case=("lets backward", 200))
+@example(case=("includes", 500))
+@example(case=("path", 5000))
+@example(case=("level blocks", 98))
+@example(case=("level blocks", 1000))
+@example(case=("digits in a weight", 4300))
+@example(case=("digits in a rule", 4300))
+@example(case=("digits in evidence", 4300))
+@fuzz_settings(RULE_RUNS["structural"])
+@given(case=structural_extremes())
+def test_structural_extremes_check_refuses_exactly_when_evaluate_fails(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[str, int]
+) -> None:
+    """Rule sets at and past every structural limit, through `check`, `evaluate`, `explain
+    --all`, `impact`, `test` and `fmt --check`: `check` refuses (with a located error) exactly when
+    `evaluate` fails, and then every command refuses the same way; what `check` accepts, every
+    command runs. Never a traceback."""
+    kind, n = case
+    files, evidence, refused = structural_case(kind, n)
+    folder = tmp_path_factory.mktemp("structure")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    top, doc = str(folder / "top.rules"), folder / "doc.json"
+    doc.write_text(evidence, encoding="utf-8")
+    tests = folder / "top.test.yaml"
+    tests.write_text(
+        "rules: top.rules\nas_of: 2025-06-30\ncases:\n  one:\n    evidence: doc.json\n"
+        "    expect:\n      overall: 1\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+
+    def run(*arguments: str) -> Any:
+        result = runner.invoke(main, list(arguments), catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+    with alarm(60):
+        checked = run("check", top)
+        evaluated = run("evaluate", str(doc), "-r", top, "-f", "json", "--as-of", "2025-06-30")
+        explained = run("explain", str(doc), "-r", top, "--all", "--as-of", "2025-06-30")
+        explained_json = run("explain", str(doc), "-r", top, "--all", "-f", "json")
+        impact = run("impact", top, top, str(doc), "--as-of", "2025-06-30")
+        formatted = run("fmt", "--check", top)
+        tested = run("test", str(tests))
+    assert checked.exit_code == (1 if refused else 0), (kind, n, checked.output[-2000:])
+    assert formatted.exit_code in (0, 1)
+    assert tested.exit_code in (0, 1), (kind, n, tested.output[-2000:])  # passes or fails
+    if refused:
+        assert RULE_ERROR.search(checked.stderr), checked.stderr
+        for result in (evaluated, explained, explained_json, impact):
+            assert result.exit_code == 1 and result.stdout == "", (kind, n, result.output[-500:])
+            assert RULE_ERROR.search(result.stderr), result.stderr
+        assert tested.exit_code == 1 and RULE_ERROR.search(tested.output), tested.output
+    elif kind == "digits in evidence" and n > EVIDENCE_DIGITS:  # a located document error
+        assert evaluated.exit_code == 1
+        assert "digits" in evaluated.stdout
+    else:
+        for result in (evaluated, explained, explained_json, impact):
+            assert result.exit_code == 0, (kind, n, result.output[-2000:])
+        assert json.loads(evaluated.stdout)["results"][0]["factors"]
+    count("structural")
 
 
 # ------------------------------------------------------------------------------ the count

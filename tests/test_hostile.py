@@ -436,9 +436,10 @@ def test_huge_integer_literals_in_rules(ruleset_from: Callable[..., modenhet.Rul
 
 
 def test_a_number_literal_too_large_for_the_parser(write_rules: Callable[..., Path]) -> None:
-    """Protection: a literal Python cannot convert (over 4300 digits) or a decimal beyond a
-    double is reported (M109), not an exception."""
-    for literal in ("9" * 5000, "9" * 400 + ".5"):
+    """Protection: a whole number of more than 1,000 digits (Python converts at most 4,300,
+    and sums of weights must stay below that) or a decimal beyond a double is reported (M109),
+    not an exception."""
+    for literal in ("9" * 5000, "9" * 1001, "9" * 400 + ".5"):
         path = write_rules(
             HEADER + f'factor f "F" {{ level 2 {{ criterion c "C" when x.n < {literal} }} }}'
         )

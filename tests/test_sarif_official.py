@@ -39,9 +39,9 @@ def every_finding(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "tests" / "all_codes", folder / "all_codes")
     shutil.copytree(ROOT / "schemas", folder / "all_codes" / "schemas")
     top = folder / "all_codes" / "rules" / "test.rules"
-    result = CliRunner(env={"MODENHET_MAX_RULE_FILES": "10"}).invoke(
-        main, ["check", str(top), "--format", "sarif"]
-    )
+    result = CliRunner(
+        env={"MODENHET_MAX_RULE_FILES": "10", "MODENHET_MAX_LEVEL_BLOCKS": "4"}
+    ).invoke(main, ["check", str(top), "--format", "sarif"])
     assert result.exit_code == 1
     output = folder / "check.sarif"
     output.write_text(result.stdout, encoding="utf-8")

@@ -144,7 +144,7 @@ def _entries() -> list[Entry]:
             "M113",
             "too-deep",
             "error",
-            "an expression is nested deeper than the limit",
+            "an expression or path is nested deeper than the limits allow",
             "split it with lets",
             "let a = " + "-" * 70 + "x.a\n",
             "let a = - - x.a\n",
@@ -308,6 +308,16 @@ def _entries() -> list[Entry]:
             "let a = b + 1\nlet b = a * 2\n",
             "let a = x.b + 1\nlet b = a * 2\n",
         ),
+        e(
+            "M218",
+            "too-many-level-blocks",
+            "error",
+            "a factor has more level blocks than the limit",
+            "split the factor, or raise the limit (modenhet.limits)",
+            when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b\n  }\n  level 4 {\n'
+            '    criterion e "E" when x.c' + end,
+            when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b' + end,
+        ),
         # -- M3: includes
         e(
             "M301",
@@ -349,7 +359,7 @@ def _entries() -> list[Entry]:
             "M305",
             "too-many-files",
             "error",
-            "more rule files are included than the limit allows",
+            "more rule files are included, or nested deeper, than the limits allow",
             "split the rule set, or raise the limit (modenhet.limits)",
             'include "a.rules"\n--- a.rules\ninclude "b.rules"\n--- b.rules\ninclude "c.rules"\n'
             "--- c.rules\nlet c = 1\n",

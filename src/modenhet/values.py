@@ -113,7 +113,11 @@ def describe(value: Value, limit: int = 40) -> str:
     match value:
         case bool():
             return "true" if value else "false"
-        case int() | float():
+        case int():
+            text = number_text(value)
+        case LongNumber():
+            text = str(value)
+        case float():
             text = repr(value)
         case str():
             text = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
@@ -142,6 +146,31 @@ def describe(value: Value, limit: int = 40) -> str:
         case _:
             text = value.describe() if hasattr(value, "describe") else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Below Python's limit of 4,300 digits for converting a whole number to text, with room.
+_SHOWN_BITS = 13_000
+
+
+class LongNumber(str):
+    """A whole number too long to write out, as `number_text` shows it: JSON writes it as a
+    string, and `describe` shows it as the number it stands for, without quotes."""
+
+    __slots__ = ()
+
+
+def number_text(value: int) -> str:
+    """A whole number as text; one too long for Python to write out (evidence may hold 4,300
+    digits, and arithmetic makes longer ones) as its first digits and its length, found
+    without converting the whole number."""
+    if value.bit_length() <= _SHOWN_BITS:
+        return str(value)
+    magnitude = abs(value)
+    digits = int(magnitude.bit_length() * math.log10(2))  # the true count or one less
+    if magnitude >= 10**digits:
+        digits += 1
+    head = str(magnitude // 10 ** (digits - 20))
+    return f"{'-' if value < 0 else ''}{head}... ({digits:,} digits)"
 
 
 def described(value: Value) -> str:

@@ -18,7 +18,8 @@ from modenhet.engine.exact import ExactCompiler
 from modenhet.engine.exactcore import Failure, Frame, Known, PathKey, Result, elements
 from modenhet.evidence.positions import escape_pointer
 from modenhet.language import nodes as n
-from modenhet.values import render_path
+from modenhet.limits import Budget, EvaluationLimit
+from modenhet.values import LongNumber, number_text, render_path
 
 if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
@@ -80,6 +81,8 @@ def pointer_of(path: PathKey) -> str:
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if value.__class__ is int and value.bit_length() > 13_000:  # too long for JSON's writer
+        return LongNumber(number_text(value))
     return value
 
 
@@ -92,10 +95,20 @@ class Explainer:
         self.hidden = compiler.hidden_roots
 
     def criterion(self, criterion: CriterionDef) -> Step:
+        """The tree of one criterion. Its walk, every re-evaluation of a part included, has the
+        step budget the evaluator gives a document; running out makes the parts not yet
+        explained errors that name the limit."""
+        self.frame.budget = Budget(self.frame.budget.limit)
         return self.step(criterion.when, frozenset())
 
+    def run(self, expr: n.Expr, bound: frozenset[str]) -> Result:
+        try:
+            return self.compiler.compile(expr, bound)(self.frame)
+        except EvaluationLimit as error:
+            return Failure(str(error))
+
     def step(self, expr: n.Expr, bound: frozenset[str], label: str | None = None) -> Step:
-        result = self.compiler.compile(expr, bound)(self.frame)
+        result = self.run(expr, bound)
         span = expr.span
         step = Step(expr.span.text(), span.file, span.line, span.column, *self.outcome(result))
         step.label = label
@@ -119,12 +132,15 @@ class Explainer:
 
     def quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> list[Step]:
         steps = [self.step(expr.collection, bound)]
-        collection = self.compiler.compile(expr.collection, bound)(self.frame)
-        members = (
-            [self.compiler.compile(item, bound)(self.frame) for item in expr.collection.items]
-            if isinstance(expr.collection, n.ListLiteral)
-            else elements(collection, expr.collection.span.text())
-        )
+        collection = self.run(expr.collection, bound)
+        try:
+            members = (
+                [self.run(item, bound) for item in expr.collection.items]
+                if isinstance(expr.collection, n.ListLiteral)
+                else elements(collection, expr.collection.span.text(), self.frame.budget)
+            )
+        except EvaluationLimit:
+            return steps  # the collection's own step shows the error
         if not isinstance(members, list):
             return steps
         outer = self.frame.bindings

@@ -8,6 +8,7 @@ yields the `RuleSetModel`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from modenhet.errors import Diagnostic
 from modenhet.evidence.schemacheck import schema_problem, structural_problem
 from modenhet.language import nodes as n
 from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.language.parser import depth
 from modenhet.language.statictypes import ANY
 from modenhet.source import Span
 from modenhet.values import RESERVED
@@ -76,6 +78,7 @@ class _Checker:
         self.index: SchemaIndex | None = None
         self.evidence_roots: frozenset[str] = frozenset()
         self.cyclic: set[str] = set()  # lets in a cycle: already an error
+        self.replaced: dict[Span, n.Expr] = {}  # too deep to walk: reported, then replaced
 
     # -- reporting
 
@@ -91,7 +94,8 @@ class _Checker:
         header = self.check_header()
         self.collect_lets()
         self.check_let_cycles()
-        factors = self.check_factors(header.get("levels", ()))
+        self.check_let_depths()
+        factors = [self.shallow_factor(f) for f in self.check_factors(header.get("levels", ()))]
         settled = dict.fromkeys(self.cyclic, ANY)  # a let in a cycle: reported, no type
         types = ExpressionChecker(
             self.lets, self.index, self.evidence_roots, self.diagnostics, settled
@@ -343,6 +347,113 @@ class _Checker:
                 )
             self.cyclic.update(cycle)
 
+    # -- depth and length through lets: every later walk recurses over what these bound
+
+    def check_let_depths(self) -> None:
+        """How deeply each let nests with the lets it uses written out, and how many keys a
+        path through it has, worked out without recursion (dependencies first); a let over
+        either limit is reported and replaced, so nothing later walks it."""
+        graph = {
+            name: [p.root for p in self.let_references(let.expr, frozenset())]
+            for name, let in self.lets.items()
+        }
+        self.let_depth: dict[str, int] = dict.fromkeys(self.cyclic, 1)
+        self.let_path: dict[str, int] = dict.fromkeys(self.cyclic, 0)
+        for start in self.lets:
+            stack = [start]
+            while stack:
+                name = stack[-1]
+                if name in self.let_depth:
+                    stack.pop()
+                    continue
+                waiting = [d for d in graph[name] if d not in self.let_depth]
+                if waiting:  # the graph has no cycles left, so this ends
+                    stack += waiting
+                    continue
+                stack.pop()
+                let = self.lets[name]
+                if self.too_deep(let.expr, let.span):
+                    self.replaced[let.expr.span] = let.expr
+                    self.lets[name] = LetDef(name, n.Invalid(let.expr.span), let.span)
+                    self.let_depth[name], self.let_path[name] = 1, 0
+                    continue
+                self.let_depth[name], _ = self.measure(let.expr)
+                expr = let.expr
+                self.let_path[name] = (
+                    len(expr.keys) + self.let_path.get(expr.root, 1)
+                    if isinstance(expr, n.Path) and not expr.root_is_key
+                    else len(expr.keys) + 1
+                    if isinstance(expr, n.Path)
+                    else 0
+                )
+
+    def measure(self, expr: n.Expr) -> tuple[int, tuple[int, n.Path | None]]:
+        """The nesting of `expr` with its lets written out, and its longest path (keys counted
+        through lets) with where it stands; lets it uses must be measured already."""
+        deepest = 0
+        longest: tuple[int, n.Path | None] = (0, None)
+        stack: list[tuple[n.Expr, int, frozenset[str]]] = [(expr, 1, frozenset())]
+        while stack:
+            node, level, bound = stack.pop()
+            if isinstance(node, n.Path):
+                via_let = not node.root_is_key and node.root in self.lets and node.root not in bound
+                keys = len(node.keys) + (self.let_path.get(node.root, 1) if via_let else 1)
+                if keys > longest[0]:
+                    longest = (keys, node)
+                if via_let:
+                    level += self.let_depth.get(node.root, 1) - 1
+            deepest = max(deepest, level)
+            if isinstance(node, n.Quantifier):
+                stack.append((node.collection, level + 1, bound))
+                stack.append((node.body, level + 1, bound | {node.variable}))
+                continue
+            stack += [(child, level + 1, bound) for child in n.children(node)]
+        return deepest, longest
+
+    def too_deep(self, expr: n.Expr, span: Span) -> bool:
+        """Report an expression over the depth-through-lets or the path-length limit."""
+        limits = self.loaded.limits
+        deepest, (keys, path) = self.measure(expr)
+        if path is not None and keys > limits.path_length:
+            self.error(
+                "M113",
+                path.span,
+                f"this path reads {keys} keys deep (counting the lets it starts from); the "
+                f"limit is {limits.path_length} (raise it with the environment variable "
+                "MODENHET_MAX_PATH_LENGTH)",
+            )
+            return True
+        # An expression that uses no let is bounded by the expression depth (M113 in the parser)
+        if deepest > limits.depth_through_lets and deepest > depth(expr):
+            self.error(
+                "M113",
+                span,
+                f"with the lets it uses written out, this expression is nested {deepest} "
+                f"levels deep; the limit is {limits.depth_through_lets} (raise it with the "
+                "environment variable MODENHET_MAX_DEPTH_THROUGH_LETS)",
+            )
+            return True
+        return False
+
+    def shallow_factor(self, factor: FactorDef) -> FactorDef:
+        """The factor, with a criterion over a depth limit reported and replaced."""
+
+        def shallow(criterion: CriterionDef) -> CriterionDef:
+            if not self.too_deep(criterion.when, criterion.when.span):
+                return criterion
+            self.replaced[criterion.when.span] = criterion.when
+            return dataclasses.replace(criterion, when=n.Invalid(criterion.when.span))
+
+        blocks = tuple(
+            dataclasses.replace(block, criteria=tuple(shallow(c) for c in block.criteria))
+            for block in factor.blocks
+        )
+        return dataclasses.replace(factor, blocks=blocks)
+
+    def written(self, expr: n.Expr) -> n.Expr:
+        """The expression as written, also where it was replaced for being too deep."""
+        return self.replaced.get(expr.span, expr) if isinstance(expr, n.Invalid) else expr
+
     def unused_lets(self, factors: list[FactorDef]) -> None:
         """Warn about lets that no criterion uses, directly or through other lets."""
         used: set[str] = set()
@@ -350,14 +461,15 @@ class _Checker:
             path.root
             for factor in factors
             for criterion in factor.criteria
-            for path in self.let_references(criterion.when, frozenset())
+            for path in self.let_references(self.written(criterion.when), frozenset())
         ]
         while pending:
             name = pending.pop()
             if name in used:
                 continue
             used.add(name)
-            pending += [p.root for p in self.let_references(self.lets[name].expr, frozenset())]
+            expr = self.written(self.lets[name].expr)
+            pending += [p.root for p in self.let_references(expr, frozenset())]
         for name, let in self.lets.items():
             if name not in used and name not in self.cyclic:
                 self.warning("M607", let.span, f"let '{name}' is not used by any criterion")
@@ -408,6 +520,15 @@ class _Checker:
                 else:
                     weight = Fraction(str(value))
             blocks: list[LevelBlockDef] = []
+            most = self.loaded.limits.level_blocks
+            if len(statement.levels) > most:  # the generated code nests one `if` per block
+                self.error(
+                    "M218",
+                    statement.levels[most].number.span,
+                    f"factor '{fid}' has {len(statement.levels)} level blocks; the limit is "
+                    f"{most} (raise it with the environment variable MODENHET_MAX_LEVEL_BLOCKS)",
+                    "split the factor",
+                )
             criterion_ids: dict[str, n.Criterion] = {}
             previous: int | None = None
             for block in statement.levels:

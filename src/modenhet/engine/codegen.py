@@ -168,14 +168,14 @@ class FastCompiler(ExpressionCompiler):
                 assert node.parent is not None
                 parent, key = node.parent.variable, repr(node.key)
                 if node.key == PARTIAL_KEY and parent != "doc":
-                    out.append(f"{pad}{variable} = _partial_key({parent}, {key})")
+                    out.append(f"{pad}{variable} = _partial_key({parent}, {key}, budget)")
                     continue
                 out.append(
                     f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
                     f"else _not_object({parent})"
                 )
                 out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key})")
+                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key}, budget)")
             return out
 
         steps = process_limits().evaluation_steps
@@ -236,12 +236,16 @@ class FastCompiler(ExpressionCompiler):
         lines = [f"{pad}if {node.variable}.__class__ is dict:"]
         for key, child in node.children.items():
             if key == PARTIAL_KEY and node.variable != "doc":
-                lines.append(f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r})")
+                lines.append(
+                    f"{pad}    {child.variable} = _partial_key({node.variable}, {key!r}, budget)"
+                )
                 continue
             lines.append(f"{pad}    {child.variable} = {node.variable}.get({key!r})")
             lines.append(f"{pad}    if {child.variable} is None:")
             nfc_get = _nfc_helper(node.variable)
-            lines.append(f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r})")
+            lines.append(
+                f"{pad}        {child.variable} = {nfc_get}({node.variable}, {key!r}, budget)"
+            )
         for child in node.children.values():
             lines += self.prelude(child, depth + 1)
         lines.append(f"{pad}else:")
@@ -330,7 +334,7 @@ class FastCompiler(ExpressionCompiler):
             lines += [
                 f"    if s{index} is None:",
                 "        try:",
-                f"            missing[{index}] = _missing_tree({self.constant(tree)}, ({values}))",
+                f"            missing[{index}] = _missing_tree({self.constant(tree)}, ({values}), budget)",
                 "        except Exception:",
                 "            pass",
             ]

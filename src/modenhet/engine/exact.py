@@ -110,7 +110,7 @@ class ExactCompiler:
 
                 def read_key_of(frame: Frame) -> Result:
                     base_result = read(frame)
-                    result = key_of(base_result, key)
+                    result = key_of(base_result, key, frame.budget)
                     if isinstance(result, Failure) and not isinstance(base_result, Failure):
                         return Failure(f"{result.message} (in '{text}')")
                     return result
@@ -244,7 +244,7 @@ class ExactCompiler:
             if isinstance(result, Failure):
                 return result
             for key in keys:
-                result = key_of(result, key)
+                result = key_of(result, key, frame.budget)
             if isinstance(result, Failure):
                 return Failure(f"{result.message} (in '{text}')")
             return result

@@ -62,8 +62,10 @@ class Frame:
     def let(self, name: str) -> Result:
         if name not in self.lets:
             outer, self.bindings = self.bindings, {}  # a let never sees quantifier variables
-            self.lets[name] = self.let_code[name](self)
-            self.bindings = outer
+            try:
+                self.lets[name] = self.let_code[name](self)
+            finally:  # out of steps inside a let: explain goes on with the next criterion
+                self.bindings = outer
         return self.lets[name]
 
 
@@ -71,13 +73,19 @@ Code = Callable[[Frame], Result]
 MISSING = object()
 
 
-def read_key(obj: dict[str, Any], key: str) -> Any:
-    """`obj[key]`, matching keys in NFC; `MISSING` when absent."""
+def read_key(obj: dict[str, Any], key: str, budget: Budget | None = None) -> Any:
+    """`obj[key]`, matching keys in NFC; `MISSING` when absent. Scanning the keys for one in
+    another Unicode form is taken from the budget when there is one (as in the fast path)."""
     if key in obj:
         return obj[key]
+    if budget is not None:
+        budget.spend(len(obj))
     for candidate in obj:
-        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
-            return obj[candidate]
+        if candidate.__class__ is str and not candidate.isascii():
+            if budget is not None and len(candidate) >= v.STRING_STEP:
+                budget.spend(len(candidate) // v.STRING_STEP)
+            if v.nfc(candidate) == key:
+                return obj[candidate]
     return MISSING
 
 
@@ -101,7 +109,7 @@ def value_at(doc: Any, path: PathKey) -> Any:
     return value
 
 
-def key_of(result: Result, key: str) -> Result:
+def key_of(result: Result, key: str, budget: Budget | None = None) -> Result:
     """Read `key` from a result, keeping track of where in the document it was."""
     match result:
         case Known(value=value, origin=origin):
@@ -110,7 +118,7 @@ def key_of(result: Result, key: str) -> Result:
                 len(value) == 1 and origin != () and v.partial_kind(value)  # () is the document
             ):
                 return Failure(f"cannot read key '{key}' from {v.described(value)}")
-            found = read_key(value, key)
+            found = read_key(value, key, budget)
             if found is MISSING or found is None:
                 return Unknown((path,) if path is not None else (), path)
             return Known(found, path)

@@ -131,7 +131,7 @@ class ExpressionCompiler:
             case n.Path():
                 return self.path(expr, bound)
             case n.KeyRead(base=base, key=key):
-                return Code(f"{_key_helper(key)}({self.expr(base, bound).source}, {key!r})")
+                return Code(f"{_key_helper(key)}({self.expr(base, bound).source}, {key!r}, budget)")
             case n.Call():
                 return self.call(expr, bound)
             case n.Negate(operand=operand):
@@ -198,7 +198,7 @@ class ExpressionCompiler:
         if not path.root_is_key and path.root in bound:
             source = bound[path.root]
             for key in path.keys:
-                source = f"{_key_helper(key)}({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r}, budget)"
             return Code(source, simple=not path.keys)
         if not path.root_is_key and path.root in self.model.lets:
             node = self.pure_path_let(path.root)
@@ -206,7 +206,7 @@ class ExpressionCompiler:
                 return self.evidence(path.keys, node)
             source = self.let(path.root)
             for key in path.keys:
-                source = f"{_key_helper(key)}({source}, {key!r})"
+                source = f"{_key_helper(key)}({source}, {key!r}, budget)"
             return Code(source, simple=not path.keys)
         return self.evidence((path.root, *path.keys))
 

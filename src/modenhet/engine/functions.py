@@ -141,7 +141,7 @@ def _exists_exact(compiler: ExactCompiling, expr: n.Call, bound: frozenset[str])
                 value is not frame.doc and v.partial_kind(value) is not None
             ):
                 return FALSE
-            value = read_key(value, key)
+            value = read_key(value, key, frame.budget)
             if value is MISSING or value is None:
                 return FALSE
         return TRUE
@@ -153,13 +153,15 @@ def _exists_fast(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -
     path = expr.args[0]
     assert isinstance(path, n.Path)
     if not path.root_is_key and path.root in bound:
-        return FastCode(f"_exists({bound[path.root]}, {path.keys!r})", maybe_none=False)
+        return FastCode(f"_exists({bound[path.root]}, {path.keys!r}, budget)", maybe_none=False)
     if (
         not path.root_is_key
         and path.root in compiler.model.lets
         and compiler.pure_path_let(path.root) is None
     ):
-        return FastCode(f"_exists({compiler.let(path.root)}, {path.keys!r})", maybe_none=False)
+        return FastCode(
+            f"_exists({compiler.let(path.root)}, {path.keys!r}, budget)", maybe_none=False
+        )
     return FastCode(f"({compiler.path(path, bound).source} is not None)", maybe_none=False)
 
 

@@ -20,22 +20,29 @@ class Fallback(Exception):
     """The fast path cannot decide; the exact evaluator will."""
 
 
-def nfc_get(obj: Any, key: str) -> Any:
+def nfc_get(obj: Any, key: str, budget: list[int]) -> Any:
     """A key present only in another Unicode form (the fast path tried `obj.get` already)."""
     if obj.__class__ is not dict or key in obj:
         return None  # not an object, or present and null
     if len(obj) == 1 and v.partial_kind(obj) is not None:
         raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
-    return nfc_get_root(obj, key)
+    return nfc_get_root(obj, key, budget)
 
 
-def nfc_get_root(obj: Any, key: str) -> Any:
-    """`nfc_get` on the document itself, which is always an object (spec 9.3a)."""
+def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
+    """`nfc_get` on the document itself, which is always an object (spec 9.3a). Scanning the
+    keys is taken from the budget: one step a key, and the length of each one normalised."""
     if obj.__class__ is not dict or key in obj:
         return None
+    budget[0] -= len(obj)  # `spend`, inlined: absent keys are common
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
     for candidate in obj:
-        if candidate.__class__ is str and not candidate.isascii() and v.nfc(candidate) == key:
-            return obj[candidate]
+        if candidate.__class__ is str and not candidate.isascii():
+            if len(candidate) >= v.STRING_STEP:
+                spend(budget, len(candidate) // v.STRING_STEP)
+            if v.nfc(candidate) == key:
+                return obj[candidate]
     return None
 
 
@@ -51,20 +58,20 @@ def not_object(value: Any) -> None:
     raise Fallback
 
 
-def key(obj: Any, name: str) -> Any:
+def key(obj: Any, name: str, budget: list[int]) -> Any:
     if obj is None:
         return None
     if obj.__class__ is not dict:
         raise Fallback
     found = obj.get(name)
-    return nfc_get(obj, name) if found is None else found
+    return nfc_get(obj, name, budget) if found is None else found
 
 
-def partial_key(obj: Any, name: str) -> Any:
+def partial_key(obj: Any, name: str, budget: list[int]) -> Any:
     """`key` for a key named `at_least`: a partial value holds one, but a rule cannot read it."""
     if v.partial_kind(obj) is not None:
         raise Fallback
-    return key(obj, name)
+    return key(obj, name, budget)
 
 
 def number_equal(value: Any) -> bool:
@@ -74,11 +81,11 @@ def number_equal(value: Any) -> bool:
     return False
 
 
-def exists(obj: Any, names: tuple[str, ...]) -> bool:
+def exists(obj: Any, names: tuple[str, ...], budget: list[int]) -> bool:
     for name in names:
         if obj.__class__ is not dict or (len(obj) == 1 and v.partial_kind(obj) is not None):
             return False  # a key of a partial value is a key of a list or number (spec 9.3a)
-        obj = key(obj, name)
+        obj = key(obj, name, budget)
     return obj is not None
 
 
@@ -233,17 +240,19 @@ def years_since(value: Any, as_of: datetime.date) -> int:
     return v.years_since(v.as_date(value), as_of)
 
 
-def missing_tree(tree: tuple[Any, ...], values: tuple[Any, ...]) -> list[str]:
+def missing_tree(tree: tuple[Any, ...], values: tuple[Any, ...], budget: list[int]) -> list[str]:
     """The missing paths of an unknown criterion built with and, or and not from conditions
     that can each only be unknown for one path (codegen's `missing_tree`): the paths of the
     unknown conditions that decide it, in order, each once — what the exact evaluator's
     conjunction and disjunction give (exactcore `_combine`, `merge_missing`)."""
     seen: dict[str, None] = {}
-    _unknown_paths(tree, values, seen)
+    _unknown_paths(tree, values, seen, budget)
     return list(seen)
 
 
-def _unknown_paths(tree: tuple[Any, ...], values: tuple[Any, ...], seen: dict[str, None]) -> Any:
+def _unknown_paths(
+    tree: tuple[Any, ...], values: tuple[Any, ...], seen: dict[str, None], budget: list[int]
+) -> Any:
     """The three-valued value of `tree`, adding its missing paths to `seen` when unknown."""
     kind = tree[0]
     if kind == "leaf":
@@ -269,7 +278,7 @@ def _unknown_paths(tree: tuple[Any, ...], values: tuple[Any, ...], seen: dict[st
             at: Any = members[position]
             for key in keys:  # unknown only because the path is absent or null: else exact
                 read = at.get(key) if at.__class__ is dict else None
-                at = nfc_get(at, key) if read is None else read
+                at = nfc_get(at, key, budget) if read is None else read
                 if at is None:
                     break
             if at is not None:
@@ -277,12 +286,12 @@ def _unknown_paths(tree: tuple[Any, ...], values: tuple[Any, ...], seen: dict[st
             seen[v.render_path((*collection, position, *keys), tree[5])] = None
         return None if unknown else not dominant
     if kind == "not":
-        value = _unknown_paths(tree[1], values, seen)
+        value = _unknown_paths(tree[1], values, seen, budget)
         return None if value is None else not value
     dominant = kind == "or"
     paths: dict[str, None] = {}
     for child in tree[1]:
-        if _unknown_paths(child, values, paths) is dominant:
+        if _unknown_paths(child, values, paths, budget) is dominant:
             return dominant  # decided: no operand's missing path counts
     if paths:
         seen.update(paths)

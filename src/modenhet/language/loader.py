@@ -185,6 +185,15 @@ class IncludeLoader:
             return
         if target in self.seen:
             return  # loaded once; its factors took the place of its first include
+        if len(stack) >= self.limits.include_depth:  # loading recurses once per level
+            self.error(
+                "M305",
+                span,
+                f"this include is nested more than {self.limits.include_depth} files deep "
+                "(the limit; raise it with the environment variable MODENHET_MAX_INCLUDE_DEPTH)",
+                "include the files side by side from one file",
+            )
+            return
         if len(self.loaded.files) >= self.limits.rule_files:
             self.error(
                 "M305",

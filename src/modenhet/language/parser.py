@@ -29,6 +29,7 @@ from lark.visitors import Transformer_NonRecursive
 from modenhet.errors import Diagnostic
 from modenhet.language import nodes as n
 from modenhet.language.parsercache import cached_lark
+from modenhet.limits import RULE_NUMBER_DIGITS
 from modenhet.source import Source, Span
 from modenhet.values import RESERVED
 
@@ -234,6 +235,15 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
 
     def _number_value(self, token: Token, span: Span) -> int | float:
         text = str(token).replace("_", "")
+        whole = text.split(".")[0].lstrip("0")
+        if len(whole) > RULE_NUMBER_DIGITS:
+            self._error(
+                "M109",
+                span,
+                f"the number {str(token)[:20]}... is too large: it has {len(whole):,} digits, "
+                f"and a number in a rule has at most {RULE_NUMBER_DIGITS:,}",
+            )
+            return 1  # not 0: a weight would also be reported as not positive
         try:
             value: int | float = float(text) if "." in text else int(text)
         except ValueError:  # Python refuses integers of more than 4300 digits
