@@ -55,6 +55,12 @@ def _threshold(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @OUTPUT
 @click.option("-v", "--verbose", is_flag=True, help="Name every case, also those that pass.")
+@click.option(
+    "--rules-anywhere",
+    is_flag=True,
+    help="Let `rules:` in a test file name a .rules file anywhere (by default it must be in "
+    "the test file's folder, below it, or in the folder above).",
+)
 def test(
     *,
     paths: tuple[str, ...],
@@ -63,6 +69,7 @@ def test(
     format_: str,
     output_path: str | None,
     verbose: bool,
+    rules_anywhere: bool,
 ) -> None:
     """Run rule tests: evidence and the levels and statuses a rule set must give for it.
 
@@ -86,7 +93,7 @@ def test(
         files = discover(paths, default.parent)
     except PathNotFound as error:
         fail(f"{error.path}: error: no such file or folder")
-    run = run_tests(files, default)
+    run = run_tests(files, default, rules_anywhere=rules_anywhere)
     check_output(
         output_path,
         [test_file.path for test_file in run.files]
