@@ -67,6 +67,11 @@ def load_report(path: str) -> dict[str, Any]:
     problem = _schema_problem(report)
     if problem is not None:
         raise ReportError(f"not a modenhet JSON report (made with evaluate -f json): {problem}")
+    if "inputs" not in report:
+        raise ReportError(
+            "it records no input set (`inputs`: reports made before it have none), so it "
+            "cannot be verified; make the report again"
+        )
     try:
         datetime.date.fromisoformat(report["as_of"])
     except ValueError:
