@@ -23,9 +23,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def stderr(text: str) -> None:
     """A message on stderr, control characters from the input made visible (`visible`)."""
-    from modenhet.errors import visible
+    from modenhet.errors import terminal_text
 
-    click.echo(visible(text, keep="\n\t"), err=True)
+    click.echo(terminal_text(text), err=True)
 
 
 def fail(message: str) -> NoReturn:

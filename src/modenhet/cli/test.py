@@ -20,6 +20,7 @@ from modenhet.cli.common import (
     rule_set_files,
     stderr,
 )
+from modenhet.errors import terminal_text
 from modenhet.report import renderer
 from modenhet.report.ruletests_text import coverage_report, total_line
 
@@ -112,9 +113,9 @@ def test(
         stderr("error: no test case was run")
     for coverage in run.coverage:
         if show_coverage:
-            click.echo(coverage_report(coverage), file=human)
+            click.echo(terminal_text(coverage_report(coverage)), file=human)
         elif fail_under is not None:
-            click.echo(total_line(coverage), file=human)
+            click.echo(terminal_text(total_line(coverage)), file=human)
         if fail_under is not None and coverage.below(fail_under):
             stderr(
                 f"error: the coverage of {coverage.rules}, {percent_text(coverage.percent)} % "
