@@ -60,11 +60,13 @@ def hostile(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.
     (tmp_path / "doc.json").write_text(json.dumps(document), encoding="utf-8")
     (tmp_path / "old.test.yaml").write_text(
         "rules: old.rules\nas_of: 2025-06-30\ncases:\n"
-        f"  {json.dumps('case ' + text)}:\n    evidence: {{x: {{a: 3}}}}\n    expect: {{overall: 1}}\n",
+        f"  {json.dumps('case ' + text)}:\n"
+        "    evidence: {x: {a: 3}}\n    expect: {overall: 1}\n",
         encoding="utf-8",
     )
     (tmp_path / "bad.rules").write_text(
-        f'ruleset "x"\nlevels {{ 1 "a" }}\nfactor f "{quoted(text)}" {{ level 1 {{ criterion c "t" when nope({json.dumps(text)}) }} }}\n',
+        f'ruleset "x"\nlevels {{ 1 "a" }}\nfactor f "{quoted(text)}" {{\n'
+        f'  level 1 {{ criterion c "t" when nope({json.dumps(text)}) }}\n}}\n',
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)

@@ -64,6 +64,9 @@ def load_report(path: str) -> dict[str, Any]:
         raise ReportError("not a modenhet JSON report: nested too deeply") from None
     except ValueError as error:
         raise ReportError(f"not JSON: {_brief(str(error))}") from None
+    if not isinstance(report, dict):
+        problem: str | None = _schema_problem(report) or "not an object"
+        raise ReportError(f"not a modenhet JSON report (made with evaluate -f json): {problem}")
     problem = _schema_problem(report)
     if problem is not None:
         raise ReportError(f"not a modenhet JSON report (made with evaluate -f json): {problem}")
