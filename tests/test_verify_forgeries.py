@@ -137,7 +137,10 @@ FORGERIES: dict[str, tuple[Callable[[Report], None], str]] = {
         "  results: 1 document(s) of the input files have no result, the first "
         "samples/1103-stavanger.json\n",
     ),
-    "repeated result": (repeat, "  results: samples/1506-molde.json is there twice\n"),
+    "repeated result": (
+        repeat,
+        "  results: samples/1506-molde.json is there 2 times, the input files give it 1 time(s)\n",
+    ),
     "reordered results": (
         swap,
         "  results: not in input order: result 1 is samples/1151-utsira.json, the input "
@@ -311,3 +314,14 @@ def test_escapes_in_a_report_reach_the_terminal_escaped(workspace: Path) -> None
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b]8;;https://evil\\x07klikk" in out
+
+
+def test_a_file_named_twice_is_verified(workspace: Path) -> None:
+    """`evaluate a.json a.json` has two results of one file: a report that holds."""
+    report = made(workspace, "samples/4601-bergen.json", "samples/4601-bergen.json")
+    code, out, _ = verify(workspace, report)
+    assert code == 0, out
+    del report["results"][1]
+    code, out, _ = verify(workspace, report)
+    assert code == 1
+    assert "  results: 1 document(s) of the input files have no result, the first " in out

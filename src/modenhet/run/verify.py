@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,24 +172,27 @@ def _results_finding(listed: list[str] | str, recorded: list[str]) -> Finding:
         return _Whole("results", False, listed)
     if listed == recorded:
         return _Whole("results", True, f"{len(recorded)} document(s), each once, in input order")
-    seen: set[str] = set()
+    wanted, got = Counter(listed), Counter(recorded)
     for source in recorded:
-        if source in seen:
-            return _Whole("results", False, f"{_brief(source, 80)} is there twice")
-        seen.add(source)
-    expected = set(listed)
-    extra = [source for source in recorded if source not in expected]
-    if extra:
-        return _Whole(
-            "results", False, f"{_brief(extra[0], 80)} is not a document of the input files"
-        )
-    missing = [source for source in listed if source not in seen]
-    if missing:
+        if got[source] > wanted[source]:
+            if not wanted[source]:
+                return _Whole(
+                    "results", False, f"{_brief(source, 80)} is not a document of the input files"
+                )
+            return _Whole(
+                "results",
+                False,
+                f"{_brief(source, 80)} is there {got[source]} times, the input files give it "
+                f"{wanted[source]} time(s)",
+            )
+    short = wanted - got
+    if short:
+        first_missing = next(source for source in listed if source in short)
         return _Whole(
             "results",
             False,
-            f"{len(missing)} document(s) of the input files have no result, "
-            f"the first {_brief(missing[0], 80)}",
+            f"{sum(short.values())} document(s) of the input files have no result, "
+            f"the first {_brief(first_missing, 80)}",
         )
     first = next(i for i, (a, b) in enumerate(zip(listed, recorded, strict=True)) if a != b)
     return _Whole(
