@@ -25,7 +25,7 @@ from modenhet.report.words import Translate, status_word
 from modenhet.results import Evaluation
 from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
-_MARKDOWN = re.compile(r"[\\`*_\[\]|]")
+_MARKDOWN = re.compile(r"[\\`\[\]|]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
@@ -33,8 +33,9 @@ def markdown_text(text: Any) -> str:
     """Text from a document or a rule set, shown as itself in Markdown: on one line, control
     characters (CR, ESC, bidi) written as escapes (`modenhet.errors.visible`, as on the
     terminal), no HTML (`<script>` stays text in a wiki that renders raw HTML), and no link,
-    image, code or emphasis (`![img](url)` stays text: `[`, `]`, `` ` ``, `*`, `_` and `|`
-    are escaped with a backslash)."""
+    image or code (`![img](url)` stays text: `[`, `]`, `` ` ``, `|` and `\\` are escaped with
+    a backslash). Emphasis (`*`, `_`) is left: it loads nothing, and evidence paths such as
+    `housing_social_fte` stay readable in the Markdown source."""
     shown = visible(str(text).replace("\r\n", " ").replace("\n", " "))
     shown = _MARKDOWN.sub(lambda match: "\\" + match.group(), shown)
     return "".join(_HTML.get(char, char) for char in shown)
