@@ -72,27 +72,30 @@ def changed(document: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 # Molde with four changes, each worked out by hand:
 # - anchoring.leadership_training_this_term true: leadership_training (4) met; level 4's other
-#   criterion, recent_council_decision (2023-09-21, years_since 1 < 4), is met already, and
-#   level 5's frequent_reporting (2 reports) and annual_joint_review (true) too: 3 -> 5.
-# - coordination.single_entry_point true: level 4 (regular_meetings: 6 >= 4) is reached; level
-#   5 is not (no correctional_service/husbanken agreement, 3 < 5 agreements): 3 -> 4.
-# - economy.municipal_dwellings_per_1000 null: dwellings_per_1000 (5) not_met -> unknown;
-#   level 5 was out of reach already: stays 4.
+#   criteria, outcome_reporting (2024-11-21, years_since 0 < 1) and recent_council_decision
+#   (2023-09-21, years_since 1 < 4), are met already, and level 5's frequent_reporting
+#   (2 reports) and annual_joint_review (true) too: 3 -> 5.
+# - coordination.single_entry_point true: level 4 (regular_meetings: 6 >= 4, § 6 processing
+#   19 <= 30 days) is reached; level 5 is not (no correctional_service/husbanken agreement):
+#   3 -> 4.
+# - strategy.outcome_targets_on_track null: targets_on_track (5) not_met -> unknown (two
+#   targets, and whether each is on track is not known); level 5 was out of reach already
+#   (no land reserved): stays 4.
 # - competence.staff_trained_share 0.85: staff_trained_half (4) and staff_trained_most (5) met;
-#   level 4's recent_evaluation (2022 >= 2025 - 3) is met, level 5's own_mapping is not (no
-#   own_survey): 3 -> 4.
+#   level 4's recent_evaluation (2022 >= 2025 - 3) is met, level 5's annual_evaluation is not
+#   (2022 < 2025 - 1): 3 -> 4.
 # Overall: min(5, 4, 4, 4, 4, 4) = 4, was min(MOLDE) = 3.
 BETTER = {
     "anchoring__leadership_training_this_term": True,
     "coordination__single_entry_point": True,
-    "economy__municipal_dwellings_per_1000": None,
+    "strategy__outcome_targets_on_track": None,
     "competence__staff_trained_share": 0.85,
 }
 BETTER_LEVELS = {**MOLDE, "anchoring": 5, "coordination": 4, "competence": 4}
 BETTER_CRITERIA = [
     ("anchoring", "leadership_training", 4, "not_met", "met"),
+    ("strategy", "targets_on_track", 5, "not_met", "unknown"),
     ("coordination", "single_entry_point", 4, "not_met", "met"),
-    ("economy", "dwellings_per_1000", 5, "not_met", "unknown"),
     ("competence", "staff_trained_half", 4, "not_met", "met"),
     ("competence", "staff_trained_most", 5, "not_met", "met"),
 ]
@@ -147,14 +150,19 @@ def test_two_evidence_files(molde_pair: tuple[str, str]) -> None:
         "anchoring": "up",
         "strategy": "same",
         "coordination": "up",
-        # dwellings_per_1000 (level 5) went from not met to unknown: still 4 proven, but 5 is
-        # possible now (spec 9.4: a change in either bound is a change).
-        "economy": "bounds",
+        "economy": "same",
         "competence": "up",
+        # targets_on_track (level 5) went from not met to unknown, but land_reserved (level 5)
+        # is still not met: 4 proven, and 5 still out of reach (level_max 4 on both sides).
         "participation": "same",
     }
-    economy = molde["factors"]["economy"]
-    assert (economy["old"], economy["old_max"], economy["new"], economy["new_max"]) == (4, 4, 4, 5)
+    strategy = molde["factors"]["strategy"]
+    assert (strategy["old"], strategy["old_max"], strategy["new"], strategy["new_max"]) == (
+        4,
+        4,
+        4,
+        4,
+    )
     assert molde["overall"] == {
         "old": 3,
         "old_label": "Definert",
@@ -174,6 +182,30 @@ def test_two_evidence_files(molde_pair: tuple[str, str]) -> None:
     assert report["warnings"] == []
 
 
+def test_a_change_of_level_max_alone_is_a_change(tmp_path: Path) -> None:
+    """Spec 9.4: a change in either bound is a change. Molde's strategy stands at 4; at
+    level 5, targets_on_track and land_reserved are not met (recent_needs_overview is met), so
+    level_max is 4. With both unknown next year, level 5 is possible (level_max 5) while 4
+    stays proven: "bounds" (↕), counted apart, neither an improvement nor a regression."""
+    write(tmp_path / "old.json", sample("1506-molde.json"))
+    unknown = {
+        "strategy__outcome_targets_on_track": None,
+        "strategy__land_reserved_in_land_use_plan": None,
+    }
+    write(tmp_path / "new.json", changed(sample("1506-molde.json"), **unknown))
+    (molde,) = as_json("old.json", "new.json")["municipalities"]
+    strategy = molde["factors"]["strategy"]
+    assert (strategy["old"], strategy["old_max"], strategy["new"], strategy["new_max"]) == (
+        4,
+        4,
+        4,
+        5,
+    )
+    assert strategy["change"] == "bounds"
+    table = cli("old.json", "new.json", *AS_OF).stdout
+    assert "↕" in table
+
+
 NYNORSK = {"met": "oppfylt", "not_met": "ikkje oppfylt", "unknown": "ukjent"}
 
 
@@ -184,7 +216,7 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "OLD: molde-2024.json · eitt dokument · per 2025-06-30 · "
-        "regelsett Bustadsosialt arbeid 2025.1"
+        "regelsett Bustadsosialt arbeid 2026.1"
     )
     assert lines[1].startswith("NEW: molde-2025.json · eitt dokument")
     assert "Molde (1506) · molde-2024.json → molde-2025.json" in lines
@@ -194,7 +226,7 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
     assert rows["Forankring og eigarskap"] == ["3 Definert", "5 Leiande", "↑"]
     assert rows["Overordna strategi"] == ["4 Styrt", "4 Styrt", "="]
     assert rows["Kompetanse"] == ["3 Definert", "4 Styrt", "↑"]
-    assert rows["Økonomiske ressursar"] == ["4 Styrt", "4–5 Styrt – Leiande", "↕"]
+    assert rows["Økonomiske ressursar"] == ["4 Styrt", "4 Styrt", "="]
     assert rows["Kriterium"] == ["Tittel", "Nivå", "Status før → no"]
     for factor, criterion, level, old, new in BETTER_CRITERIA:
         row = rows[f"{factor}.{criterion}"]
@@ -204,25 +236,27 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
 
 def test_old_evidence_at_an_earlier_date(tmp_path: Path) -> None:
     # Last year's submission had its user survey in 2022. At 2025-06-30 recent_user_survey
-    # (>= 2025 - 2) is not met, so participation falls to 3; at 2024-06-30 (>= 2022) it is met
-    # and every other dated criterion of Molde stands as it does in 2025 (council decision
-    # 2023-09-21 and needs overview 2024-01-15 both younger than 2 years, plan to 2027,
-    # evaluation 2022 >= 2021 but not >= 2023): nothing changed.
+    # (level 3, >= 2025 - 2) is not met, so participation falls to 2 and overall to 2; at
+    # 2024-06-30 (>= 2022) it is met, and every other dated criterion of Molde stands as it
+    # does in 2025 (council decision 2023-09-21 and needs overview 2024-01-15 both younger than
+    # 2 years, plan to 2027, evaluation 2022 >= 2021 but not >= 2023) but one: the report on
+    # outcomes to the council, 2024-11-21, lies after 2024-06-30, so outcome_reporting (4) is
+    # not met then. Anchoring stays 3 either way (no leadership training).
     write(
         tmp_path / "old.json",
         changed(sample("1506-molde.json"), participation__last_user_survey_year=2022),
     )
     shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "new.json")
     (same_date,) = as_json("old.json", "new.json")["municipalities"]
-    assert levels(same_date, "old") == {**MOLDE, "participation": 3}
+    assert levels(same_date, "old") == {**MOLDE, "participation": 2}
     assert levels(same_date, "new") == MOLDE
-    assert criteria(same_date) == [("participation", "recent_user_survey", 4, "not_met", "met")]
-    assert same_date["overall"]["change"] == "same"  # 3 either way
+    assert criteria(same_date) == [("participation", "recent_user_survey", 3, "not_met", "met")]
+    assert (same_date["overall"]["old"], same_date["overall"]["new"]) == (2, 3)
 
     report = as_json("old.json", "new.json", "--old-as-of", "2024-06-30")
     (then,) = report["municipalities"]
     assert levels(then, "old") == levels(then, "new") == MOLDE
-    assert criteria(then) == []
+    assert criteria(then) == [("anchoring", "outcome_reporting", 4, "not_met", "met")]
     assert report["old"]["as_of"] == "2024-06-30" and report["new"]["as_of"] == "2025-06-30"
 
 
@@ -254,14 +288,20 @@ def test_a_report_from_before_level_bounds_compares_by_the_proven_level(
             for key in ("level_max", "label_max", "decided"):
                 del factor[key]
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    report = as_json(str(path), molde_pair[1])
+    # NEW: strategy's level-5 criteria targets_on_track and land_reserved unknown: 4–5.
+    unknown = {
+        "strategy__outcome_targets_on_track": None,
+        "strategy__land_reserved_in_land_use_plan": None,
+    }
+    write(Path("open.json"), changed(sample("1506-molde.json"), **unknown))
+    report = as_json(str(path), "open.json")
     assert report["warnings"] == [] and report["not_compared"] == []
     (molde,) = report["municipalities"]
     changes = {fid: factor["change"] for fid, factor in molde["factors"].items()}
-    assert changes["economy"] == "same"  # 4 then, 4–5 now: OLD does not record its bound
-    assert molde["factors"]["economy"]["old_max"] is None
-    assert molde["factors"]["economy"]["new_max"] == 5
-    assert levels(molde, "new") == BETTER_LEVELS
+    assert changes["strategy"] == "same"  # 4 then, 4–5 now: OLD does not record its bound
+    assert molde["factors"]["strategy"]["old_max"] is None
+    assert molde["factors"]["strategy"]["new_max"] == 5
+    assert levels(molde, "new") == MOLDE
 
 
 def test_two_reports_compare_as_their_evidence_does(molde_pair: tuple[str, str]) -> None:
@@ -301,7 +341,8 @@ def test_options_that_apply_to_no_side_are_named(molde_pair: tuple[str, str]) ->
 
 def test_reports_from_different_rule_sets_are_flagged(tmp_path: Path) -> None:
     # The same rules, but staff_trained_half asks for 40 % instead of 50 %: Molde's 0.45 meets
-    # it, and with recent_evaluation met competence reaches 4 (own_mapping keeps it from 5).
+    # it, and with recent_evaluation met competence reaches 4 (annual_evaluation keeps it from
+    # 5: 2022 < 2025 - 1).
     (tmp_path / "rules").mkdir()
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     text = (ROOT / "rules" / "bustadsosialt.rules").read_text(encoding="utf-8")
@@ -353,8 +394,9 @@ def test_two_folders_one_added_one_removed(folders: tuple[str, str]) -> None:
     assert criteria(tynset) == [] and tynset["overall"]["change"] == "same"
     assert [m["source"] for m in report["only_in_old"]] == ["old/1151-utsira.json"]
     assert [m["source"] for m in report["only_in_new"]] == ["new/4601-bergen.json"]
-    # Molde's economy keeps level 4 but may reach 5 now (BETTER_CRITERIA): its bounds changed.
-    bounds = {factor: int(factor == "economy") for factor in FACTORS}
+    # No level_max moves without its level (BETTER's targets_on_track leaves land_reserved
+    # not met at strategy's level 5): no bounds changed.
+    bounds = dict.fromkeys(FACTORS, 0)
     assert report["summary"] == {
         "compared": 2,
         "overall": {"improved": 1, "regressed": 0, "unchanged": 1, "bounds_changed": 0},
@@ -387,7 +429,7 @@ def test_two_folders_as_a_table(folders: tuple[str, str]) -> None:
     assert "Summary: 2 municipalities compared: 1 improved, 0 regressed, 1 unchanged" in out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[-12:] if line}
     assert rows["anchoring"] == ["1", "0", "1", "0"] and rows["strategy"] == ["0", "0", "2", "0"]
-    assert rows["economy"] == ["0", "0", "1", "1"]
+    assert rows["economy"] == ["0", "0", "2", "0"]
     assert rows["overall"] == ["1", "0", "1", "0"]
     assert "Only in OLD: Utsira (1151)\nOnly in NEW: Bergen (4601)\nNot compared: none\n" in out
 
@@ -486,18 +528,19 @@ def test_json_and_stderr_are_the_same_in_every_language(
 
 
 def test_regression_and_fail_on_regression(tmp_path: Path) -> None:
-    # The action plan's period ended 2025-03-31: current_action_plan (3) is not met any more,
-    # so strategy falls from 4 to 2 (level 2: overview 2024-01-15 and planning strategy met),
-    # and overall from 3 to 2.
+    # The action plan's period ended 2025-03-31, and the measures are not in the kommuneplan
+    # either: plan_in_force (3) is not met any more, so strategy falls from 4 to 2 (level 2:
+    # overview 2024-01-15 and goals in the kommuneplan met), and overall from 3 to 2.
     shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "old.json")
     worse = sample("1506-molde.json")
     worse["evidence"]["strategy"]["action_plan"]["period_end"] = "2025-03-31"
+    worse["evidence"]["strategy"]["integrated_in_master_plan"] = False
     write(tmp_path / "new.json", worse)
 
     report = as_json("old.json", "new.json")
     (molde,) = report["municipalities"]
     assert levels(molde, "new") == {**MOLDE, "strategy": 2}
-    assert criteria(molde) == [("strategy", "current_action_plan", 3, "met", "not_met")]
+    assert criteria(molde) == [("strategy", "plan_in_force", 3, "met", "not_met")]
     assert (molde["overall"]["old"], molde["overall"]["new"]) == (3, 2)
     assert molde["overall"]["change"] == "down"
     assert report["summary"]["overall"] == {
@@ -783,7 +826,7 @@ def test_jsonl_and_empty_folders(tmp_path: Path, folders: tuple[str, str]) -> No
     nothing = cli("empty-old", "empty-new", *AS_OF)
     assert nothing.exit_code == 1
     assert nothing.stderr.endswith(
-        "error: no documents to compare (a folder is read for .json and .jsonl)\n"
+        "error: no documents to compare (a folder is read for .xlsx, .json and .jsonl)\n"
     )
     first_year = cli("empty-old", "new", *AS_OF, "-f", "json")
     assert first_year.exit_code == 0

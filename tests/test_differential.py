@@ -360,8 +360,7 @@ def compare(rs: modenhet.RuleSet, doc: dict[str, Any], as_of: datetime.date) -> 
         sum(d for d, _ in ref.decided.values()),
         sum(t for _, t in ref.decided.values()),
     )
-    # The bounds, from a fresh evaluation: the fast path's own account (settled, or left to
-    # the statuses), not the statuses the loop above has already computed.
+    # The bounds, from a fresh evaluation (read before anything else of it).
     fresh = rs.evaluate(doc, as_of=as_of)
     assert {f.id: f.level_max for f in fresh.factors.values()} == ref.levels_max
     assert fresh.overall_max == ref.overall_max

@@ -30,37 +30,27 @@ def test_a_weak_sample_shows_the_values_that_stopped_each_factor() -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("Alstahaug (1820) · samples/1820-alstahaug.json · as of 2025-06-30\n")
-    # strategy stops at 2: the master plan goal is missing, the action plan's end date is null.
-    # Level 4 is met (measurable goals, four services); at level 5 the needs overview of
-    # 2022-10-01 is not younger than two years (not met), land use is absent: so 2–4, and of
-    # the 8 criteria 4 are met and 1 is not met.
+    # strategy stops at 1: the goals in the kommuneplan (a «skal», so marked §) are null
     strategy = out[out.index("Overordna strategi:") : out.index("Organisering og samordning:")]
+    # 1–4: master_plan_goals (2) unknown; level 5's recent_needs_overview (2022-10-01,
+    # `years_since` 2) is not met. Unknown: master_plan_goals, plan_in_force, outcome_targets,
+    # targets_on_track, land_reserved: 4 of the 9 decided.
     assert (
-        "level 2–4 Grunnleggjande – Styrt (5 of 8 decided) — stops here: level 3 has 0 of 2 "
+        "level 1–4 Innleiande – Styrt (4 of 9 decided) — stops here: level 2 has 1 of 2 "
         "criteria met" in strategy
     )
-    # What to collect: both level-3 paths stand before levels 3 and 4 (land use, at level 5,
-    # is above level_max: filling it in cannot lift the factor).
-    assert strategy.endswith(
-        "  To collect next, for up to level 4 (the most levels first):\n"
-        "    + evidence.strategy.master_plan_goals «Mål i kommuneplanen» — "
-        "levels it could unlock: 2\n"
-        "    + evidence.strategy.action_plan.period_end «Slutten på planperioden» — "
-        "levels it could unlock: 2\n\n"
-    )
-    assert "land_reserved" not in strategy
-    assert "§ master_plan_goals (level 3)" in strategy
+    assert "§ master_plan_goals (level 2)" in strategy
     assert (
         "? strategi.master_plan_goals — missing  (#/evidence/strategy/master_plan_goals)"
         in strategy
     )
-    assert '= handlingsplan.status: "current"  (#/evidence/strategy/action_plan/status)' in strategy
-    assert "? handlingsplan.period_end — missing" in strategy
-    # coordination stops at 3: no single entry point (false), meetings unknown
-    assert (
-        "✗ samordning.single_entry_point — false  (#/evidence/coordination/single_entry_point)"
-        in out
-    )
+    # anchoring stops at 3: the council decision 2021-03-25 is 4 years old, not < 4
+    assert "= years_since(forankring.council_decision_date): 4" in out
+    # coordination stops at 2: § 6 applications and decisions are null, so help_counted is
+    # unknown (not "not met"), and both are what to collect next
+    assert "? hjelp.decisions <= hjelp.applications — unknown" in out
+    assert "? hjelp.applications — missing  (#/evidence/individual_help/applications)" in out
+    assert "+ evidence.individual_help.applications «Søknader etter § 6»" in out
     # participation: element 0 unknown, element 1 false, so `any` is unknown
     assert '? o = element [0] "planning" in o.involved_in — unknown' in out
     pointer = "#/evidence/participation/user_organisations/1/involved_in"
@@ -104,16 +94,18 @@ def test_json_format_and_all() -> None:
     )
     report = json.loads(result.stdout)
     (strategy,) = report["factors"]
-    assert strategy["level"] == 1 and strategy["next"] == {"level": 2, "met": 1, "of": 2}
-    assert len(strategy["criteria"]) == 8  # --all: every criterion of the factor
+    # Lærdal's overview is from 2019 and it has no goals in the kommuneplan: 0 of 2 at level 2.
+    assert strategy["level"] == 1 and strategy["next"] == {"level": 2, "met": 0, "of": 2}
+    assert len(strategy["criteria"]) == 9  # --all: every criterion of the factor (2 + 3 + 1 + 3)
     first = strategy["criteria"][0]
     assert (first["id"], first["status"], first["legal"]) == ("needs_overview", "not_met", True)
     why = first["why"]
-    assert (
-        why["outcome"] == "false"
-        and why["expression"] == "years_since(strategi.needs_overview_date) < 4"
+    assert why["outcome"] == "false" and why["expression"] == (
+        "strategi.needs_overview_date <= as_of and years_since(strategi.needs_overview_date) < 4"
     )
-    (years,) = why["children"]
+    not_after, recent = why["children"]
+    assert (not_after["outcome"], recent["outcome"]) == ("true", "false")
+    (years,) = recent["children"]
     assert years["value"] == 5
     (date,) = years["children"]
     assert (date["value"], date["pointer"]) == (
@@ -137,4 +129,4 @@ def test_invalid_evidence_is_a_problem() -> None:
 def test_one_document_only(tmp_path: Path) -> None:
     result = explain("samples/")
     assert result.exit_code == 2
-    assert "explain takes one document; this holds 8" in result.stderr
+    assert "explain takes one document; this holds 9" in result.stderr

@@ -149,7 +149,7 @@ def test_single_document_page_has_the_run_facts(one_page: str) -> None:
     assert one_page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert dom.find_all("title")[0].text() == "Maturity report: Alstahaug (1820)"
     header = dom.find_all("header")[0].text()
-    assert "Bustadsosialt arbeid 2025.1" in header and AS_OF in header
+    assert "Bustadsosialt arbeid 2026.1" in header and AS_OF in header
     sha = re.search(r'"sha256": "([0-9a-f]{64})"', evaluate_json(str(ONE)))
     assert sha is not None and sha.group(1) in header
     assert sha.group(1) in dom.find_all("footer")[0].text()
@@ -173,13 +173,13 @@ def test_single_document_radar_has_one_axis_per_factor(one_page: str) -> None:
     assert svg.attrs["role"] == "img" and svg.find_all("title")
     labels = [text.text().split() for text in svg.find_all("text", "axis-label")]
     # A level that is not settled is written as its bounds; a settled one with its label.
-    assert labels[0] == ["Forankring", "og", "eigarskap", "2–3"]
-    assert labels[2] == ["Organisering", "og", "samordning", "3", "·", "Definert"]
+    assert labels[0] == ["Forankring", "og", "eigarskap", "3", "·", "Definert"]
+    assert labels[1] == ["Overordna", "strategi", "1–4"]
 
 
 def test_single_document_radar_draws_the_possible_levels_as_an_outline(one_page: str) -> None:
     """Alstahaug leaves evidence out: five of its six factors are not settled (all but
-    coordination), so the radar has a second, outlined polygon and a hollow dot on each of
+    anchoring), so the radar has a second, outlined polygon and a hollow dot on each of
     those five axes, at the level_max the JSON report gives."""
     svg = parse(one_page).find_all("svg", "radar")[0]
     (shape,) = svg.find_all("polygon", "shape")
@@ -187,9 +187,9 @@ def test_single_document_radar_draws_the_possible_levels_as_an_outline(one_page:
     assert shape.attrs["points"] != outline.attrs["points"]
     assert len(svg.find_all("circle", "dot-max")) == 5
     titles = [circle.find_all("title")[0].text() for circle in svg.find_all("circle", "dot")]
-    # Economy by hand (test_cli's section 8 test): 2 proven, at most 4.
-    assert titles[3] == "Økonomiske ressursar: 2–4 Grunnleggjande – Styrt"
-    assert titles[2] == "Organisering og samordning: 3 Definert"
+    # Economy by hand (test_cli's section 8 test): 2 proven, at most 5.
+    assert titles[3] == "Økonomiske ressursar: 2–5 Grunnleggjande – Leiande"
+    assert titles[0] == "Forankring og eigarskap: 3 Definert"
     report = json.loads(evaluate_json(str(ONE)))["results"][0]
     maxima = [f["level_max"] for f in report["factors"].values()]
     levels = [f["level"] for f in report["factors"].values()]
@@ -208,23 +208,27 @@ def test_single_document_factor_table_and_gaps(one_page: str) -> None:
         [cell.text().strip() for cell in row.iter() if cell.tag in ("th", "td")]
         for row in table.find_all("tbody")[0].find_all("tr")
     ]
-    assert rows[0][:3] == ["Forankring og eigarskap", "2–3", "Grunnleggjande – Definert"]
-    assert rows[0][3] == "1 of 2 met for level 3"
-    assert rows[3][1:3] == ["2–4", "Grunnleggjande – Styrt"]  # economy, by hand
-    assert rows[3][4] == "6 of 8 decided"
+    # samples/README.md: Alstahaug proven at 3 1 2 2 2 2, overall 1; every factor but
+    # anchoring is not settled.
+    assert rows[0][:3] == ["Forankring og eigarskap", "3", "Definert"]
+    assert rows[0][3] == "0 of 3 met for level 4"
+    assert rows[3][1:3] == ["2–5", "Grunnleggjande – Leiande"]  # economy, by hand (test_cli)
+    assert rows[3][4] == "3 of 8 decided"
     report = json.loads(evaluate_json(str(ONE)))["results"][0]
     assert [row[1] for row in rows] == [
         str(f["level"]) if f["level"] == f["level_max"] else f"{f['level']}–{f['level_max']}"
         for f in report["factors"].values()
     ]
+    assert [f["level"] for f in report["factors"].values()] == [3, 1, 2, 2, 2, 2]
     overall = table.find_all("tfoot")[0].text()
-    assert "Overall level" in overall and "Grunnleggjande – Definert" in overall
+    assert "Overall level" in overall and "Innleiande – Definert" in overall
     decided = report["decided"]
-    assert "2–3" in overall and f"{decided['criteria']} of {decided['of']} decided" in overall
-    # The strategy gap: the legal duty first, marked §, with its missing path, advice and ref.
+    assert "1–3" in overall and f"{decided['criteria']} of {decided['of']} decided" in overall
+    # The strategy gap: the legal duty, marked §, with its missing path, advice and ref.
     gap = dom.by_id("doc-1-gap-2")
     items = gap.find_all("li", "criterion")
-    assert "legal" in items[0].classes and "legal" not in items[1].classes
+    assert len(items) == 1 and "legal" in items[0].classes
+    assert "legal" not in dom.by_id("doc-1-gap-1").find_all("li", "criterion")[0].classes
     first = items[0].text().strip()
     assert first.startswith("§ Kommuneplanen har overordna bustadsosiale mål")
     assert "evidence.strategy.master_plan_goals" in first
@@ -257,7 +261,7 @@ def test_heatmap_has_a_row_per_document_linking_to_its_section(all_page: str) ->
     assert len(headings) == 8 and all(th.find_all("button") for th in heatmap.find_all("th")[:8])
     rows = heatmap.find_all("tbody")[0].find_all("tr")
     names = [row.find_all("a")[0].text() for row in rows]
-    assert names[:2] == ["Stavanger (1103)", "Utsira (1151)"] and len(names) == 8
+    assert names[:2] == ["Stavanger (1103)", "Utsira (1151)"] and len(names) == 9
     for row in rows:
         target = row.find_all("a")[0].attrs["href"].removeprefix("#")
         section = dom.by_id(target)
@@ -275,7 +279,7 @@ def test_heatmap_has_a_row_per_document_linking_to_its_section(all_page: str) ->
     assert utsira[0].text() == "1–5" and "bounded" in utsira[0].classes
     assert utsira[0].attrs["data-value"] == "1" and utsira[0].attrs["data-max"] == "5"
     assert utsira[0].attrs["title"].endswith("1–5 Innleiande – Leiande (not settled)")
-    assert len(dom.find_all("section", "document")) == 8
+    assert len(dom.find_all("section", "document")) == 9
     assert dom.by_id("heatmap-filter").tag == "input"
 
 
@@ -287,9 +291,9 @@ def test_the_distribution_counts_levels_that_are_not_settled_apart(all_page: str
         row.find_all("th")[0].text(): [td.text() for td in row.find_all("td")]
         for row in table.find_all("tbody")[0].find_all("tr")
     }
-    # Overall: Lærdal 1, Tynset 2, Molde and Tromsø 3, Stavanger 4, Bergen 5; Utsira (1–3)
-    # and Alstahaug (2–3) are not settled and count at no level.
-    assert rows["Overall level"] == ["1", "1", "2", "1", "1", "2"]
+    # Overall: Lærdal 1, Drammen and Tynset 2, Molde and Tromsø 3, Stavanger 4, Bergen 5;
+    # Utsira (1–3) and Alstahaug (1–3) are not settled and count at no level.
+    assert rows["Overall level"] == ["1", "2", "2", "1", "1", "2"]
 
 
 def test_an_empty_document_reads_floor_to_top_in_html(tmp_path: Path) -> None:
@@ -515,7 +519,7 @@ def test_dump_dom_after_scripts_ran(chromium: Path, pages: Path, tmp_path: Path)
     assert len(one) == 1 and radar_axes(one[0]) == list(FACTORS)
     controls = dumped["all"].by_id("heatmap-controls")
     assert "hidden" not in controls.attrs  # the script ran and showed the controls
-    assert dumped["all"].by_id("heatmap-count").text() == "8 of 8 shown"
+    assert dumped["all"].by_id("heatmap-count").text() == "9 of 9 shown"
 
 
 class DevTools:
@@ -686,8 +690,8 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
     overall = (
         "[...document.querySelectorAll('#heatmap tbody tr')].map(r => r.cells[7].dataset.value)"
     )
-    assert browser.evaluate("document.querySelectorAll('svg.radar').length") == 8
-    assert browser.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 48
+    assert browser.evaluate("document.querySelectorAll('svg.radar').length") == 9
+    assert browser.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 54
     assert browser.evaluate("document.getElementById('heatmap-controls').hidden") is False
     # A cell that is not settled is visibly different: hatched and outlined with a dashed line;
     # a settled cell of the same colour is neither.
@@ -697,13 +701,13 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
         " s.outlineStyle]; })"
     )
     utsira = "[...document.querySelectorAll('#heatmap tbody tr')][1].cells[1]"
-    lardal = "[...document.querySelectorAll('#heatmap tbody tr')][6].cells[2]"
+    lardal = "[...document.querySelectorAll('#heatmap tbody tr')][7].cells[2]"
     assert browser.evaluate(f"{looks}({utsira})") == ["1–5", True, "dashed"]
     assert browser.evaluate(f"{looks}({lardal})") == ["1", False, "none"]
     # Sort by the overall level: ascending, then descending; ties keep the input order.
     browser.evaluate("document.querySelector('#heatmap thead th:last-child button').click()")
-    assert browser.evaluate(overall) == ["1", "1", "2", "2", "3", "3", "4", "5"]
-    assert browser.evaluate(names)[:2] == ["Utsira (1151)", "Lærdal (4642)"]
+    assert browser.evaluate(overall) == ["1", "1", "1", "2", "2", "3", "3", "4", "5"]
+    assert browser.evaluate(names)[:3] == ["Utsira (1151)", "Alstahaug (1820)", "Lærdal (4642)"]
     assert (
         browser.evaluate(
             "document.querySelector('#heatmap thead th:last-child').getAttribute('aria-sort')"
@@ -711,10 +715,10 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
         == "ascending"
     )
     browser.evaluate("document.querySelector('#heatmap thead th:last-child button').click()")
-    assert browser.evaluate(overall) == ["5", "4", "3", "3", "2", "2", "1", "1"]
+    assert browser.evaluate(overall) == ["5", "4", "3", "3", "2", "2", "1", "1", "1"]
     # Sort by name.
     browser.evaluate("document.querySelector('#heatmap thead th button').click()")
-    assert browser.evaluate(names)[:3] == ["Alstahaug (1820)", "Bergen (4601)", "Lærdal (4642)"]
+    assert browser.evaluate(names)[:3] == ["Alstahaug (1820)", "Bergen (4601)", "Drammen (3301)"]
     # Filter by name, then by number.
     filter_by = (
         "(q => { const input = document.getElementById('heatmap-filter'); input.value = q;"
@@ -723,12 +727,12 @@ def test_overview_sorts_and_filters_in_chromium(browser: DevTools, pages: Path) 
     browser.evaluate(f"{filter_by}('BERG')")
     assert browser.evaluate(shown) == ["Bergen (4601)"]
     assert browser.evaluate("document.getElementById('heatmap-count').textContent") == (
-        "1 of 8 shown"
+        "1 of 9 shown"
     )
     browser.evaluate(f"{filter_by}('5501')")
     assert browser.evaluate(shown) == ["Tromsø (5501)"]
     browser.evaluate(f"{filter_by}('')")
-    assert len(browser.evaluate(shown)) == 8
+    assert len(browser.evaluate(shown)) == 9
     # A row's link leads to the municipality's section.
     browser.evaluate("document.querySelector('#heatmap tbody tr a').click()")
     assert browser.evaluate("location.hash") == "#doc-4"  # Alstahaug, first by name

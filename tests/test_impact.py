@@ -1,9 +1,16 @@
-"""`modenhet impact OLD NEW EVIDENCE...` on the samples, with revisions of the default rule set.
+"""`modenhet impact OLD NEW EVIDENCE...` on the samples, with revisions of a rule set.
 
-Every expected level and status below was worked out by hand from rules/bustadsosialt.rules,
-the edits each test makes and samples/README.md, at as_of 2025-06-30 — a factor reaches level
-L when every criterion of every block up to L is met; overall is the lowest factor level — not
-copied from the tool's output.
+The tests run in a folder where rules/bustadsosialt.rules is rule set 2025.1 (kept in
+rules/archive/) and samples/ holds the eight samples as they were in schema 1.0
+(tests/archive/samples-1.0/): what `impact` does does not depend on which rule set it compares,
+and these are the rule set and the evidence the expectations were worked out for. Every
+expected level and status below was worked out by hand from
+rules/archive/bustadsosialt-2025.1.rules, the edits each test makes and the levels of the
+samples under it
+(tests/archive/bustadsosialt-2025.1.test.yaml), at as_of 2025-06-30 — a factor reaches level L
+when every criterion of every block up to L is met; overall is the lowest factor level — not
+copied from the tool's output. `test_2025_1_to_2026_1_as_in_the_docs` compares the archived
+rule set with the default one, as docs/ruleset.md shows.
 """
 
 from __future__ import annotations
@@ -44,9 +51,15 @@ def as_json(*args: str, status: int = 0) -> dict[str, Any]:
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with copies of rules/, schemas/ and samples/, the current directory."""
-    for folder in ("rules", "schemas", "samples"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    """The current directory: schemas/, rules/bustadsosialt.rules (rule set 2025.1) and
+    samples/ (the samples of schema 1.0)."""
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    (tmp_path / "rules").mkdir()
+    archived = (ROOT / "rules" / "archive" / "bustadsosialt-2025.1.rules").read_text("utf-8")
+    (tmp_path / OLD).write_text(
+        archived.replace('schema "../../schemas/', 'schema "../schemas/'), encoding="utf-8"
+    )
+    shutil.copytree(ROOT / "tests" / "archive" / "samples-1.0", tmp_path / "samples")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -606,3 +619,51 @@ def test_a_real_process_gives_what_the_runner_gives(work: Path, revised: str) ->
     assert completed.stderr == ""
     assert completed.stdout == cli(*args).stdout
     assert {d["source"] for d in json.loads(completed.stdout)["documents"]} == set(EXPECTED_CHANGES)
+
+
+# --------------------------------------------------------------- 2025.1 -> 2026.1, the docs
+
+# Each document's levels (anchoring, strategy, coordination, economy, competence,
+# participation; overall) under 2025.1 and 2026.1, worked out by hand from each rule file
+# (docs/ruleset.md shows this table; samples/README.md has the 2026.1 side).
+RULESET_CHANGE = {
+    "samples/1103-stavanger.json": ((4, 4, 4, 4, 4, 4, 4), (4, 4, 4, 4, 4, 4, 4)),
+    "samples/1151-utsira.json": ((1, 1, 1, 1, 1, 1, 1), (1, 1, 1, 1, 1, 1, 1)),
+    "samples/1506-molde.json": ((3, 4, 3, 4, 3, 4, 3), (3, 4, 3, 4, 3, 4, 3)),
+    "samples/1820-alstahaug.json": ((2, 2, 3, 2, 3, 2, 2), (3, 1, 2, 2, 2, 2, 1)),
+    "samples/3301-drammen.json": ((3, 2, 1, 1, 1, 2, 1), (3, 3, 3, 2, 2, 2, 2)),
+    "samples/3427-tynset.json": ((3, 2, 2, 3, 2, 3, 2), (3, 3, 2, 3, 3, 2, 2)),
+    "samples/4601-bergen.json": ((1, 5, 5, 5, 5, 5, 1), (5, 5, 5, 5, 5, 5, 5)),
+    "samples/4642-laerdal.json": ((2, 1, 2, 2, 2, 2, 1), (2, 1, 1, 1, 2, 1, 1)),
+    "samples/5501-tromso.json": ((5, 3, 5, 3, 4, 5, 3), (5, 3, 5, 3, 4, 5, 3)),
+    "samples/2024/3005-drammen.json": ((1, 1, 1, 1, 1, 2, 1), (2, 2, 2, 2, 2, 2, 2)),
+    "samples/2024/4642-laerdal.json": ((2, 1, 1, 1, 2, 1, 1), (2, 1, 1, 1, 2, 1, 1)),
+}
+
+
+def test_2025_1_to_2026_1_as_in_the_docs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["rules/archive/bustadsosialt-2025.1.rules", "rules/bustadsosialt.rules"]
+    args += ["samples/", "samples/2024/", *AS_OF]
+    report = as_json(*args)
+    assert report["summary"]["documents"] == len(RULESET_CHANGE)
+    changed = {source: (old, new) for source, (old, new) in RULESET_CHANGE.items() if old != new}
+    found = {}
+    for document in report["documents"]:
+        old = tuple(document["factors"][f]["old"] for f in FACTORS)
+        new = tuple(document["factors"][f]["new"] for f in FACTORS)
+        overall = document["overall"]
+        found[document["source"]] = ((*old, overall["old"]), (*new, overall["new"]))
+    # Every document with a changed criterion is listed; those whose levels move are these.
+    assert {s: levels for s, levels in found.items() if levels[0] != levels[1]} == changed
+    assert all(found[s] == RULESET_CHANGE[s] for s in found)
+    # The summary in docs/ruleset.md is the table's, as the command prints it.
+    table = cli(*args, *EN).stdout
+    summary = table[table.index("Summary:") : table.index("\nCriteria that differ")]
+    text = (ROOT / "docs" / "ruleset.md").read_text(encoding="utf-8")
+    (shown,) = re.findall(r"```text\n(Summary:.*?)```", text, re.S)
+    assert shown == summary.rstrip("\n") + "\n"
+    for source, (old, new) in RULESET_CHANGE.items():
+        name = source.removeprefix("samples/")
+        words = " ".join(map(str, old[:6])), old[6], " ".join(map(str, new[:6])), new[6]
+        assert f"| `{name}` | {words[0]} · **{words[1]}** | {words[2]} · **{words[3]}** |" in text

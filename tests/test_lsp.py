@@ -470,6 +470,7 @@ def test_completion_of_evidence_paths(server: Server, workspace: Path) -> None:
         "budget_nok",
         "housing_social_fte",
         "instruments_used",
+        "own_instruments",
         "municipal_dwellings_per_1000",
         "startlan_per_1000",
         "net_opex_housing_per_capita",
@@ -511,6 +512,8 @@ def test_completion_of_evidence_paths(server: Server, workspace: Path) -> None:
         "economy",
         "competence",
         "participation",
+        "individual_help",
+        "outcomes",
     ]
     assert by_label(items, "economy")["detail"] == "Økonomiske ressursar"
     # Nothing where the schema has no keys, or the path is not in it.

@@ -68,8 +68,8 @@ def test_an_untouched_report_holds(workspace: Path) -> None:
     code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
     assert code == 0, out
     assert "  rule set: unchanged" in out
-    assert out.count(": holds\n") == 8
-    assert "The report holds: 8 of 8 documents reproduced." in out
+    assert out.count(": holds\n") == 9
+    assert "The report holds: 9 of 9 documents reproduced." in out
 
 
 def test_a_changed_evidence_file_is_named(workspace: Path) -> None:
@@ -79,8 +79,8 @@ def test_a_changed_evidence_file_is_named(workspace: Path) -> None:
     code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
     assert code == 1
     assert "  samples/4601-bergen.json: changed: SHA-256 recorded " in out
-    assert out.count(": holds\n") == 7
-    assert "The report does not hold: 1 of 8 documents changed." in out
+    assert out.count(": holds\n") == len(list(SAMPLES.glob("*.json"))) - 1
+    assert "The report does not hold: 1 of 9 documents changed." in out
 
 
 def test_a_changed_rule_set_is_named(workspace: Path) -> None:
@@ -89,8 +89,9 @@ def test_a_changed_rule_set_is_named(workspace: Path) -> None:
     rules.write_text(rules.read_text("utf-8") + "\n# endra\n", encoding="utf-8")
     code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
     assert code == 1
-    assert "  rule set: changed: SHA-256 recorded a137192660d4…, now " in out
-    assert "The report does not hold: 0 of 8 documents changed, the rule set changed." in out
+    assert "  rule set: changed: SHA-256 recorded " in out
+    assert "documents changed, the rule set changed." in out
+    assert "The report does not hold: 0 of " in out
 
 
 def test_a_tampered_report_is_caught(workspace: Path) -> None:
@@ -126,7 +127,7 @@ def test_a_report_from_before_level_bounds_still_holds(workspace: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
     assert code == 0, out
-    assert out.count(": holds\n") == 8
+    assert out.count(": holds\n") == len(list(SAMPLES.glob("*.json")))
     # Its levels are still checked.
     data["results"][0]["factors"]["economy"]["level"] = 5
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from modenhet.authoring.ruletests.coverage import Coverage, parse_threshold, percent_text
+from modenhet.authoring.ruletests.coverage import parse_threshold, percent_text
 from modenhet.authoring.ruletests.paths import parse_path
 from modenhet.authoring.ruletests.runner import run_tests
 from modenhet.authoring.ruletests.yamlfile import YamlDocument
@@ -97,61 +97,72 @@ def test_shipped_tests_pass_and_cover_everything(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.stdout + result.stderr
     # The packaged tests: in the checkout (editable install) or inside site-packages.
     assert re.search(
-        r"rules/bustadsosialt\.test\.yaml: 21 case\(s\) against \S*rules/bustadsosialt\.rules",
+        r"rules/bustadsosialt\.test\.yaml: 39 case\(s\) against \S*rules/bustadsosialt\.rules",
         result.stdout,
     ), result.stdout
-    assert "21 passed, 0 failed\n" in result.stdout
+    assert "39 passed, 0 failed\n" in result.stdout
     assert "Not covered" not in result.stdout
+    # 56 criteria, each seen met and not met, and 6 factors at each of 5 levels: 112 + 30.
     assert (
-        "100.00 % (134 of 134: criteria seen met and not met 104 of 104, levels stood at 30 of 30)"
+        "100.00 % (142 of 142: criteria seen met and not met 112 of 112, levels stood at 30 of 30)"
         in result.stdout
     )
     assert result.stderr == ""
 
 
 def test_shipped_documents_are_the_samples() -> None:
-    """The evidence under `documents` is a copy of samples/*.json, value for value."""
+    """The evidence under `documents` is a copy of samples/*.json and of Drammen's submission
+    for 2023, value for value."""
     documents = YamlDocument(str(SHIPPED), SHIPPED.read_text("utf-8")).value["documents"]
     samples = {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(SAMPLES.glob("*.json"))}
-    assert documents == samples
+    drammen = json.loads((SAMPLES / "2024" / "3005-drammen.json").read_text("utf-8"))
+    assert documents == {**samples, "3005-drammen-2023": drammen}
 
 
-def test_every_case_but_three_is_needed_for_full_coverage() -> None:
-    """Removing any case that alone covers something makes the coverage fall below 100 %;
-    three sample cases are there for their hand-worked levels, not for coverage."""
-    test_run = run_tests([str(SHIPPED)], default_rules_path())
-    ruleset = test_run.files[0].ruleset
-    assert ruleset is not None and test_run.failed == 0
-    redundant = []
-    for left_out in test_run.results:
-        coverage = Coverage.of(ruleset, "rules")
-        for result in test_run.results:
-            if result is not left_out:
-                coverage.observe(result.evaluation)
-        if not coverage.below(Fraction(100)):
-            redundant.append(left_out.case.name)
-    assert redundant == [
-        "Alstahaug, nulls and missing fields",
-        "Molde, a defined practice",
-        "Bergen, every criterion met",
-    ]
+def test_the_archived_tests_of_2025_1_pass_and_cover_everything() -> None:
+    """Rule set 2025.1 stays in rules/archive/ with its own tests (for `modenhet impact`)."""
+    result = run(str(ROOT / "tests" / "archive"), "--fail-under", "100")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "21 passed, 0 failed\n" in result.stdout
+    assert "rules/archive/bustadsosialt-2025.1.rules" in result.stdout
+
+
+def test_every_criterion_is_expected_not_met_by_some_case() -> None:
+    """Coverage only asks that a case *saw* a criterion not met; the shipped tests also say so:
+    every criterion is expected `not_met` by name in at least one case."""
+    cases = YamlDocument(str(SHIPPED), SHIPPED.read_text("utf-8")).value["cases"]
+    expected = set()
+    for case in cases.values():
+        for criterion, status in (case["expect"].get("criteria") or {}).items():
+            if (status if isinstance(status, str) else status["status"]) == "not_met":
+                expected.add(criterion)
+    ruleset = run_tests([str(SHIPPED)], default_rules_path()).files[0].ruleset
+    assert ruleset is not None
+    every = {
+        f"{factor.id}.{criterion.id}"
+        for factor in ruleset.factors
+        for block in factor.blocks
+        for criterion in block.criteria
+    }
+    assert len(every) == 56 and expected == every
 
 
 def test_removing_a_case_fails_fail_under_100(shipped_copy: Path) -> None:
     text = shipped_copy.read_text("utf-8")
-    shipped_copy.write_text(remove_case(text, "no budget"), encoding="utf-8")
+    # The only case with no staff: economy.dedicated_staff is then never seen not met.
+    shipped_copy.write_text(remove_case(text, "no staff set aside"), encoding="utf-8")
     result = run("rules", "--coverage", "--fail-under", "100")
     assert result.exit_code == 1
-    assert "20 passed, 0 failed" in result.stdout
-    assert "Not covered:\n  economy.budget_allocated (level 2): never not met\n" in result.stdout
-    assert "99.25 % (133 of 134" in result.stdout
+    assert "38 passed, 0 failed" in result.stdout
+    assert "Not covered:\n  economy.dedicated_staff (level 3): never not met\n" in result.stdout
+    assert "99.29 % (141 of 142" in result.stdout
     assert result.stderr == (
-        "error: the coverage of rules/bustadsosialt.rules, 99.25 % (133 of 134), "
+        "error: the coverage of rules/bustadsosialt.rules, 99.29 % (141 of 142), "
         "is below --fail-under 100\n"
     )
-    # 133/134 is 99.2537... %: above 99.25, below 99.26 — compared exactly.
-    assert run("rules", "--fail-under", "99.25").exit_code == 0
-    assert run("rules", "--fail-under", "99.26").exit_code == 1
+    # 141/142 is 99.2957... %: above 99.29, below 99.30 — compared exactly.
+    assert run("rules", "--fail-under", "99.29").exit_code == 0
+    assert run("rules", "--fail-under", "99.3").exit_code == 1
 
 
 def test_installed_elsewhere_the_shipped_tests_run(tmp_path: Path) -> None:
@@ -164,7 +175,7 @@ def test_installed_elsewhere_the_shipped_tests_run(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "21 passed, 0 failed" in completed.stdout
+    assert "39 passed, 0 failed" in completed.stdout
     assert "100.00 %" in completed.stdout
 
 
@@ -174,29 +185,29 @@ def test_installed_elsewhere_the_shipped_tests_run(tmp_path: Path) -> None:
 def test_a_failure_shows_expected_actual_and_the_deciding_values(shipped_copy: Path) -> None:
     text = shipped_copy.read_text("utf-8")
     wrong = text.replace(
-        "    set: {evidence.economy.budget_nok: 0}\n",
-        "    set: {evidence.economy.budget_nok: 1}\n",
+        "    set: {evidence.economy.housing_social_fte: 0}\n",
+        "    set: {evidence.economy.housing_social_fte: 1}\n",
     )
     assert wrong != text
     shipped_copy.write_text(wrong, encoding="utf-8")
-    line = wrong.splitlines().index("    set: {evidence.economy.budget_nok: 1}") + 1
+    line = wrong.splitlines().index("    set: {evidence.economy.housing_social_fte: 1}") + 1
     result = run("rules")
     assert result.exit_code == 1
     out = result.stdout
-    assert "  FAIL  no budget  (rules/bustadsosialt.test.yaml:" in out
+    assert "  FAIL  no staff set aside  (rules/bustadsosialt.test.yaml:" in out
     assert (
-        f"rules/bustadsosialt.test.yaml:{line + 2}: overall: expected level 1, got level 5" in out
+        f"rules/bustadsosialt.test.yaml:{line + 2}: overall: expected level 2, got level 5" in out
     )
     assert (
-        f"rules/bustadsosialt.test.yaml:{line + 3}: economy: expected level 1, got level 5" in out
+        f"rules/bustadsosialt.test.yaml:{line + 3}: economy: expected level 2, got level 5" in out
     )
     assert (
-        f"rules/bustadsosialt.test.yaml:{line + 4}: economy.budget_allocated: expected not_met, "
+        f"rules/bustadsosialt.test.yaml:{line + 4}: economy.dedicated_staff: expected not_met, "
         "got met"
     ) in out
-    assert "economy.budget_allocated (level 2) — met  [rules/bustadsosialt.rules:" in out
-    assert "= økonomi.budget_nok: 1  (#/evidence/economy/budget_nok)" in out
-    assert "20 passed, 1 failed" in out
+    assert "economy.dedicated_staff (level 3) — met  [rules/bustadsosialt.rules:" in out
+    assert "= økonomi.housing_social_fte: 1  (#/evidence/economy/housing_social_fte)" in out
+    assert "38 passed, 1 failed" in out
 
 
 def test_missing_paths_are_compared(small: Path) -> None:

@@ -109,7 +109,7 @@ def test_a_copy_of_the_default_rules_with_three_mistakes(tmp_path: Path) -> None
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     path = tmp_path / "rules" / "bustadsosialt.rules"
     text = path.read_text("utf-8")
-    text = text.replace("when økonomi.budget_nok > 0", "when økonomi.budget_nkk > 0")
+    text = text.replace("when økonomi.housing_social_fte > 0", "when økonomi.housing_social_ft > 0")
     text = text.replace(
         "when forankring.admin_owner_in_leadership\n",
         "when forankring.admin_owner_in_leadership > 1\n",
@@ -130,11 +130,13 @@ def test_a_copy_of_the_default_rules_with_three_mistakes(tmp_path: Path) -> None
 
     typed_line = line_of("admin_owner_in_leadership > 1")
     enum_line = line_of('== "formal"')
-    misspelt_line = line_of("budget_nkk")
+    misspelt_line = line_of("housing_social_ft >")
     assert typed.startswith(f"{path}:{typed_line}:49: error: cannot order a boolean and a number")
     assert enum.startswith(f'{path}:{enum_line}:45: warning: "formal" is never a value of')
     assert enum.endswith("always false")
-    assert misspelt.startswith(f"{path}:{misspelt_line}:12: error: 'evidence.economy.budget_nkk'")
-    assert "(did you mean 'budget_nok'?)" in misspelt
+    assert misspelt.startswith(
+        f"{path}:{misspelt_line}:12: error: 'evidence.economy.housing_social_ft'"
+    )
+    assert "(did you mean 'housing_social_fte'?)" in misspelt
     assert 'did you mean "formal_mandate"?' in result.stderr  # the enum's hint
     assert "compare two numbers, two strings or two dates" in result.stderr  # the type's hint

@@ -70,6 +70,7 @@ def test_a_filled_in_template_evaluates_as_the_sample() -> None:
     filled = copy.deepcopy(template)
     for factor, fields in bergen["evidence"].items():
         filled["evidence"][factor].update(fields)
+    filled["sources"] = bergen["sources"]  # the fields' source_ids name them
     ruleset = modenhet.load_ruleset(modenhet.default_rules_path())
     assert ruleset.validate(filled) == []
     assert ruleset.evaluate(filled, as_of=AS_OF).levels == (5, 5, 5, 5, 5, 5)

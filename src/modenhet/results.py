@@ -21,7 +21,6 @@ from modenhet.values import parse_path
 Status = Literal["met", "not_met", "unknown", "error"]
 ERROR = "error"  # the status code of a criterion in error (True, False, None are the others)
 STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown", ERROR: "error"}
-DECIDED = (True, False)  # the status codes of decided criteria: met and not met (spec 9.1)
 
 
 class CriterionResult:
@@ -136,7 +135,12 @@ class FactorResult:
         """How many of the factor's criteria are met or not met, of how many (spec 9.1)."""
         statuses = self._evaluation.statuses
         criteria = self.definition.criteria
-        return sum(statuses[c.index] in DECIDED for c in criteria), len(criteria)
+        decided = 0
+        for criterion in criteria:
+            status = statuses[criterion.index]
+            if status is True or status is False:
+                decided += 1
+        return decided, len(criteria)
 
     @property
     def criteria(self) -> list[CriterionResult]:
@@ -399,16 +403,19 @@ class Evaluation:
     @property
     def levels_max(self) -> tuple[int, ...]:
         """Each factor's `level_max` (spec 9.1), in rule-file order."""
-        if self._bounds is None:
-            self._bounds = self.model.bounds_of(self.statuses)
-        return self._bounds[0]
+        return self.bounds[0]
 
     @property
     def overall_max(self) -> int:
         """The `overall` rule applied to the `level_max` values (spec 9.1)."""
+        return self.bounds[1]
+
+    @property
+    def bounds(self) -> tuple[tuple[int, ...], int]:
+        """(`levels_max`, `overall_max`), computed from the statuses when first read."""
         if self._bounds is None:
             self._bounds = self.model.bounds_of(self.statuses)
-        return self._bounds[1]
+        return self._bounds
 
     @property
     def overall_label_max(self) -> str:
@@ -429,7 +436,7 @@ class Evaluation:
     def decided(self) -> tuple[int, int]:
         """How many criteria are met or not met, of how many (spec 9.1)."""
         statuses = self.statuses
-        return sum(status in DECIDED for status in statuses), len(statuses)
+        return sum(1 for status in statuses if status is True or status is False), len(statuses)
 
     @property
     def statuses(self) -> tuple[Any, ...]:

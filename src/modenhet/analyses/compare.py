@@ -5,6 +5,9 @@ A side (OLD or NEW) is evidence — one .json file, a folder or a .jsonl file, r
 validated and evaluated here — or a JSON report of `modenhet evaluate -f json`, read as it
 stands. Either way it becomes one `Entry` per document, matched across the sides by
 `municipality.number`, so a report compares with evidence as well as with another report.
+A number of 2020–2023 that SSB renumbered on 1 January 2024 is matched under its new number
+(3005 Drammen is 3301 Drammen); a municipality that was split (1507 Ålesund) is reported, not
+matched with either part.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from modenhet.analyses.diff import (
     paired,
 )
 from modenhet.errors import Violation
+from modenhet.evidence.municipalities import current_number, successors
 from modenhet.evidence.reader import (
     MAX_DOCUMENT_BYTES,
     EvidenceItem,
@@ -336,7 +340,7 @@ def mismatch(old: Side, new: Side) -> str | None:
             old.first_municipality(),
             new.first_municipality(),
         )
-        if old_number and new_number and old_number != new_number:
+        if old_number and new_number and current_number(old_number) != current_number(new_number):
             return (
                 f"error: OLD ({old.path}) is {display_name(old_number, old_name, old.path)} "
                 f"and NEW ({new.path}) is {display_name(new_number, new_name, new.path)}: "
@@ -485,6 +489,8 @@ def compare(old: Side, new: Side) -> Comparison:
     for entry in new_loose:
         reason = f"NEW: {entry.reason}"
         not_compared.append(Uncompared(None, entry.name, None, entry, reason))
+    problems.extend(_renumbered(changes))
+    problems.extend(_splits(old_by, new_by))
     warnings = _warnings(old, new)
     return Comparison(
         old, new, changes, only_old, only_new, not_compared, problems + warnings, warnings
@@ -499,8 +505,8 @@ def _by_number(side: Side, problems: list[Problem]) -> tuple[dict[str, Entry], l
     for entry in side.entries:
         if entry.number is None:
             loose.append(entry)
-        else:
-            groups.setdefault(entry.number, []).append(entry)
+        else:  # under its number of 2024, so that a renumbered municipality is one
+            groups.setdefault(current_number(entry.number), []).append(entry)
     by_number: dict[str, Entry] = {}
     for number, group in groups.items():
         if len(group) == 1:
@@ -522,6 +528,44 @@ def _by_number(side: Side, problems: list[Problem]) -> tuple[dict[str, Entry], l
             places, None, number, first.name, None, reason, first.file, first.pointer
         )
     return by_number, loose
+
+
+def _renumbered(changes: list[MunicipalityChange]) -> list[Problem]:
+    """A note for each pair matched across SSB's renumbering of 2024."""
+    notes = []
+    for change in changes:
+        if change.old.number != change.new.number:
+            notes.append(
+                Problem(
+                    f"{change.new.file}#{change.new.pointer}/municipality/number",
+                    "warning",
+                    f"{change.old.display} in OLD and {change.new.display} in NEW are the same "
+                    f"municipality: SSB changed its number from {change.old.number} to "
+                    f"{change.new.number} on 1 January 2024",
+                )
+            )
+    return notes
+
+
+def _splits(old_by: dict[str, Entry], new_by: dict[str, Entry]) -> list[Problem]:
+    """A municipality that SSB split in 2024 is not matched with any part: say so."""
+    notes = []
+    for number, entry in old_by.items():
+        parts = successors(number)
+        if len(parts) < 2:
+            continue
+        names = " and ".join(f"{c.new_number} {c.new_name}" for c in parts)
+        present = [c.new_number for c in parts if c.new_number in new_by]
+        found = f" (NEW has {', '.join(present)})" if present else ""
+        notes.append(
+            Problem(
+                f"{entry.file}#{entry.pointer}/municipality/number",
+                "warning",
+                f"{entry.display} was split on 1 January 2024 into {names}: it is not compared "
+                f"with either part{found}",
+            )
+        )
+    return notes
 
 
 def _place(entry: Entry) -> str:

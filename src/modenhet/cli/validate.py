@@ -50,13 +50,16 @@ def validate(
 ) -> None:
     """Validate evidence against the JSON Schema, listing every violation.
 
-    Each problem is reported as FILE[:LINE]#/json/pointer: error: MESSAGE, in the order it
-    stands in the file. A municipality number must be one of the 357 of 2024; a name that
-    differs from the official list is a warning. Exit 0 when every document is valid.
+    EVIDENCE is .xlsx workbooks, .json and .jsonl files, folders of them, or - for standard
+    input. Each problem is reported as FILE[:LINE]#/json/pointer: error: MESSAGE, in the order
+    it stands in the file; in a workbook as FILE:SHEET!CELL: error: «FIELD»: MESSAGE. A
+    municipality number must be one of the 357 of 2024; a name that differs from the official
+    list is a warning. Exit 0 when every document is valid.
 
     \b
     Examples:
         modenhet validate samples/
+        modenhet validate 4601-bergen.xlsx
         modenhet template --municipality 4601 | modenhet validate -
     """
     from jsonschema.exceptions import SchemaError

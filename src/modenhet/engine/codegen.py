@@ -43,14 +43,11 @@ Point = tuple[int, int] | None  # (factor, block) where a read is placed; None: 
 class Program:
     """The two generated functions and their source.
 
-    `levels(doc, as_of)` gives (factor levels, overall, unsettled) evaluating only the blocks it
-    must, or None when anything is unusual; `unsettled` is True when some factor stopped at an
-    unknown criterion, so its `level_max` (spec 9.1) needs every status (when every factor stops
-    at a criterion not met, or at its top, each `level_max` is its level). `statuses(doc, as_of)`
-    evaluates every criterion.
+    `levels(doc, as_of)` gives (factor levels, overall) evaluating only the blocks it must, or
+    None when anything is unusual; `statuses(doc, as_of)` evaluates every criterion.
     """
 
-    levels: Callable[[dict[str, Any], datetime.date], tuple[tuple[int, ...], int, bool] | None]
+    levels: Callable[[dict[str, Any], datetime.date], tuple[tuple[int, ...], int] | None]
     statuses: FastFunction
     source: str
 
@@ -175,17 +172,12 @@ class FastCompiler:
         lines += reads(None, "        ")
         floor = self.model.floor
         for number, factor in enumerate(self.model.factors):
-            # `_u{number}` keeps the value of the factor's last criterion tested: the one it
-            # stopped at, which tells an unknown (level_max unsettled) from a criterion not met.
             lines.append(f"        f{number} = {floor}")
-            lines.append(f"        _u{number} = True")
             depth = 2
             for position, (criteria, reached) in enumerate(_steps(factor)):
                 pad = "    " * depth
                 lines += reads((number, position), pad)
-                condition = " and ".join(
-                    f"(_u{number} := ({codes[c.index]})) is True" for c in criteria
-                )
+                condition = " and ".join(f"({codes[c.index]}) is True" for c in criteria)
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
@@ -193,11 +185,9 @@ class FastCompiler:
                 if reached is not None:
                     lines.append(f"{pad}f{number} = {reached}")
         lines += ["    " + line for line in self.overall_lines()]
-        stopped = " or ".join(f"_u{i} is None" for i in range(len(self.model.factors)))
-        lines.append(f"        unsettled = {stopped or 'False'}")
         lines += ["    except Exception:", "        return None"]
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
-        lines.append(f"    return ({levels}), overall, unsettled")
+        lines.append(f"    return ({levels}), overall")
         return "\n".join(lines) + "\n"
 
     def placements(self, uses: dict[int, set[str]]) -> dict[str, Point]:

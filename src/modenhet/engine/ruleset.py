@@ -95,12 +95,10 @@ class RuleSet:
             )
         quick = self._levels(doc, as_of)
         if quick is not None:
-            levels, overall, unsettled = quick
-            # Settled: every factor stopped at a criterion not met or at its top, so each
-            # level_max is its level; else the bounds wait for the statuses (read lazily).
-            bounds = None if unsettled else (levels, overall)
+            # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
+            # decided counts, are computed when first read.
             details = _Details(self, doc, as_of)
-            return Evaluation(self.model, None, levels, overall, as_of, details, bounds=bounds)
+            return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
         statuses, run = self.statuses_of(doc, as_of)
         levels, overall = self.levels_of(statuses)
         details = _Details(self, doc, as_of, run)

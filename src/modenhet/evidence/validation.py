@@ -8,6 +8,7 @@ only then, lists the errors of a document the fast path does not accept.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import math
@@ -15,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from modenhet.errors import Violation
+from modenhet.errors import Severity, Violation
 from modenhet.evidence.fastschema import FastSchema, compile_fast
 from modenhet.evidence.municipalities import check_municipality
 from modenhet.evidence.positions import escape_pointer
@@ -87,6 +88,7 @@ class SchemaValidator:
         if self.checks_municipality:
             taken = {v.pointer for v in found}
             found.extend(v for v in check_municipality(document) if v.pointer not in taken)
+            found.extend(v for v in check_sources(document) if v.pointer not in taken)
         unique = {(v.pointer, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
 
@@ -105,6 +107,110 @@ class SchemaValidator:
 
     def is_valid(self, document: Any) -> bool:
         return not any(v.severity == "error" for v in self.violations(document))
+
+
+def check_sources(document: Any) -> list[Violation]:
+    """Referential integrity of an evidence document: the ids in `sources` are unique, every
+    `source_ids` entry (and `action_plan.source_id`) names one of them, and a date after
+    `submitted` is a warning (it cannot be evidence of anything yet).
+
+    Schema 1.1 made the references binding: in a document of schema 1.0 (or one that does not
+    say), a broken reference is a warning, so that every document valid under 1.0 stays valid."""
+    if not isinstance(document, dict):
+        return []
+    found: list[Violation] = []
+    binding = document.get("schema_version") not in ("1.0", None)
+    severity: Severity = "error" if binding else "warning"
+    later = "" if binding else " (an error from schema_version 1.1)"
+    sources = document.get("sources")
+    ids: dict[str, int] = {}
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            ident = source.get("id") if isinstance(source, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in ids:
+                found.append(
+                    Violation(
+                        pointer_of(("sources", index, "id")),
+                        f'{dotted(("sources", index, "id"))} "{ident}" is also the id of '
+                        f"{dotted(('sources', ids[ident]))}: every source needs its own id{later}",
+                        severity=severity,
+                    )
+                )
+            else:
+                ids[ident] = index
+    for path, ident in _source_references(document.get("evidence"), ("evidence",)):
+        if ident in ids:
+            continue
+        close = difflib.get_close_matches(ident, list(ids), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        where = "is empty" if not ids else "has no source with that id"
+        found.append(
+            Violation(
+                pointer_of(path),
+                f'{dotted(path)} is "{ident}", but `sources` {where}{hint}{later}',
+                severity=severity,
+            )
+        )
+    submitted = _day(document.get("submitted"))
+    if submitted is not None:
+        for path, text in _dates(document, ()):
+            day = _day(text)
+            if day is not None and day > submitted:
+                found.append(
+                    Violation(
+                        pointer_of(path),
+                        f"{dotted(path)} is {text}, after the document was submitted "
+                        f"({document['submitted']}): a date in the future is not evidence yet",
+                        severity="warning",
+                    )
+                )
+    return found
+
+
+def _source_references(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string in a `source_ids` list or a `source_id`, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "source_ids" and isinstance(item, list):
+                for index, ident in enumerate(item):
+                    if isinstance(ident, str):
+                        yield (*path, key, index), ident
+            elif key == "source_id" and isinstance(item, str):
+                yield (*path, key), item
+            else:
+                yield from _source_references(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _source_references(item, (*path, index))
+
+
+def _dates(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every date under `evidence` and `sources` that records when something happened: keys
+    named `date` or ending in `_date` (not `period_end`, which is meant to lie ahead)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not path and key not in ("evidence", "sources"):
+                continue
+            if isinstance(item, str) and (key == "date" or str(key).endswith("_date")):
+                yield (*path, key), item
+            else:
+                yield from _dates(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _dates(item, (*path, index))
+
+
+def _day(value: Any) -> datetime.date | None:
+    """A YYYY-MM-DD date (or the first day of a YYYY-MM or YYYY one), None for anything else."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value):
+        return None
+    padded = value + "-01" * (2 - value.count("-"))
+    try:
+        return datetime.date.fromisoformat(padded)
+    except ValueError:
+        return None
 
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
