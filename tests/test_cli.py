@@ -4,6 +4,7 @@ subprocesses: outputs, exit statuses, located errors on stderr, atomic -o, never
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import subprocess
@@ -137,7 +138,13 @@ def test_json_report_follows_spec_section_8() -> None:
     result = cli("evaluate", "samples/1820-alstahaug.json", *AS_OF, "-f", "json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert list(report) == ["tool", "ruleset", "as_of", "results"]
+    # The spec's keys, and `inputs` (the run's input set, which `--verify` re-derives).
+    assert list(report) == ["tool", "ruleset", "as_of", "inputs", "results"]
+    assert report["inputs"] == {
+        "files": ["samples/1820-alstahaug.json"],
+        "count": 1,
+        "sha256": hashlib.sha256(b"samples/1820-alstahaug.json\0").hexdigest(),
+    }
     assert report["tool"] == {"name": "modenhet", "version": modenhet.__version__}
     assert report["ruleset"]["name"] == "Bustadsosialt arbeid"
     assert report["ruleset"]["version"] == "2026.1"
@@ -147,8 +154,6 @@ def test_json_report_follows_spec_section_8() -> None:
     assert report["as_of"] == "2025-06-30"
     (doc,) = report["results"]
     data = (SAMPLES / "1820-alstahaug.json").read_bytes()
-    import hashlib
-
     assert doc["source"] == "samples/1820-alstahaug.json"
     assert doc["sha256"] == hashlib.sha256(data).hexdigest()
     assert doc["municipality"] == json.loads(data)["municipality"]

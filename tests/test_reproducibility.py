@@ -89,7 +89,9 @@ def test_a_changed_rule_set_is_named(workspace: Path) -> None:
     rules.write_text(rules.read_text("utf-8") + "\n# endra\n", encoding="utf-8")
     code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
     assert code == 1
-    assert "  rule set: changed: the report was made with SHA-256 " in out
+    assert "  rule set: changed: SHA-256 recorded " in out
+    assert "documents changed, the rule set changed." in out
+    assert "The report does not hold: 0 of " in out
 
 
 def test_a_tampered_report_is_caught(workspace: Path) -> None:

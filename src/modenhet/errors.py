@@ -36,6 +36,12 @@ def visible(text: str, keep: str = "") -> str:
     return _CONTROLS.sub(escape, text)
 
 
+def terminal_text(text: str) -> str:
+    """What every command writes for people, on stdout and stderr: `visible`, keeping only the
+    newline and the tab."""
+    return visible(text, keep="\n\t")
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding of the parser or checker, located in a rule file, with its catalogue code

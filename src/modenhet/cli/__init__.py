@@ -99,6 +99,30 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, entry[2]) for name, entry in COMMANDS.items()])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; output that cannot be written (a full disk, /dev/full, a pipe
+        closed by `| head -1`) is one line on stderr and exit status 1, never a traceback."""
+        try:
+            try:
+                result = super().invoke(ctx)
+            finally:
+                _flush_stdout()
+        except OSError as error:
+            from modenhet.cli.common import OUTPUT_ERRNOS, output_failed
+
+            if error.errno not in OUTPUT_ERRNOS:
+                raise
+            output_failed(None, error)
+        return result
+
+
+def _flush_stdout() -> None:
+    """Write out what Python holds for stdout now, where a failure can still be reported."""
+    try:
+        sys.stdout.flush()
+    except ValueError:  # closed
+        pass
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(

@@ -4,6 +4,8 @@ finding evidence files and writing output atomically."""
 from __future__ import annotations
 
 import datetime
+import errno
+import io
 import os
 import stat
 import sys
@@ -23,9 +25,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def stderr(text: str) -> None:
     """A message on stderr, control characters from the input made visible (`visible`)."""
-    from modenhet.errors import visible
+    from modenhet.errors import terminal_text
 
-    click.echo(visible(text, keep="\n\t"), err=True)
+    click.echo(terminal_text(text), err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -217,11 +219,49 @@ def check_output(path: str | None, inputs: Iterable[str]) -> None:
             )
 
 
+# Why output could not be written: a full disk or quota, a file too large, an I/O error, a
+# pipe closed by the reader (`| head -1`).
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE})
+
+
+def output_failed(path: str | None, error: OSError) -> NoReturn:
+    """One line on stderr, exit status 1. Standard output is pointed at /dev/null so that
+    what Python still holds for it cannot fail again at exit."""
+    why = error.strerror or str(error)
+    if error.errno == errno.EPIPE:
+        why = "the reader closed the pipe before the output was written whole"
+    where = f"{path}: " if path is not None else ""
+    what = "the report" if path is not None else "to standard output"
+    message = f"{where}error: cannot write {what}: {why}"
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is left to fail at exit
+    try:
+        stderr(message)
+    except OSError:
+        pass
+    sys.exit(PROBLEM)
+
+
 @contextmanager
 def output(path: str | None) -> Iterator[TextIO]:
     """Standard output, or a file written atomically: a temporary file, then a rename. The
     report gets the mode of the file it replaces (else what the umask allows), and a symbolic
-    link stays a link: the report goes where it points, as with the shell's `>`."""
+    link stays a link: the report goes where it points, as with the shell's `>`. A report
+    that cannot be written whole (`OUTPUT_ERRNOS`) is one line and exit status 1, and the
+    file it would have replaced is left as it was."""
+    try:
+        yield from _output(path)
+    except OSError as error:
+        if error.errno not in OUTPUT_ERRNOS:
+            raise
+        output_failed(path, error)
+
+
+def _output(path: str | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return

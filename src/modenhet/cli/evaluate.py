@@ -31,6 +31,7 @@ from modenhet.cli.common import (
     stderr,
 )
 from modenhet.cli.progress import Progress
+from modenhet.errors import visible
 from modenhet.report import formats, record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
@@ -158,7 +159,7 @@ def evaluate(
                 excel)  # fmt: skip
     done = run_batch(ruleset, iter_sources(files, limit=max_bytes), plan, jobs=jobs)
     with output(output_path) as out:
-        run = RunInfo(ruleset, as_of, __version__, lang, excel)
+        run = RunInfo(ruleset, as_of, __version__, lang, excel, tuple(files))
         try:
             writer(format_)(run, tally.observe(done), out)
         except BatchError as error:
@@ -221,34 +222,39 @@ def _refuse_options_beside_verify(ctx: click.Context) -> None:
 
 
 def verify_report(path: str, rules: str | None) -> int:
-    """Say, input by input, whether the report still holds; 0 when it all does."""
+    """Say, check by check and input by input, whether the report still holds; 0 when it all
+    does. Everything quoted from the report or a file is escaped for the terminal."""
     from pathlib import Path
 
     from modenhet.run.verify import ReportError, load_report, verify
 
-    if not os.path.exists(path):
-        fail(f"{path}: error: no such report")
+    if not os.path.lexists(path):
+        fail(f"{visible(path)}: error: no such report")
     try:
         report = load_report(path)
     except ReportError as error:
-        fail(f"{path}: error: {error}")
+        fail(visible(f"{path}: error: {error}"))
     ruleset = load_rules(rules)
-    tool = report.get("tool", {})
+    recorded = report["ruleset"]
     click.echo(
-        f"Verifying {path}: made by modenhet {tool.get('version')} with "
-        f"{report['ruleset'].get('name')} {report['ruleset'].get('version') or ''}".rstrip()
-        + f", as of {report['as_of']}"
+        visible(
+            f"Verifying {path}: made by modenhet {report['tool']['version']} with "
+            f"{recorded['name']} {recorded['version'] or ''}".rstrip()
+            + f", as of {report['as_of']}"
+        )
     )
-    findings = list(verify(report, ruleset, Path.cwd()))
-    for finding in findings:
-        click.echo(f"  {finding.source}: {finding.message}")
-    documents = findings[1:]
+    findings = []
+    for finding in verify(report, ruleset, Path.cwd(), __version__):
+        click.echo(visible(f"  {finding.source}: {finding.message}"))
+        findings.append(finding)
+    documents = [finding for finding in findings if not finding.whole]
     holding = sum(finding.holds for finding in documents)
     if all(finding.holds for finding in findings):
         click.echo(f"The report holds: {holding} of {len(documents)} documents reproduced.")
         return OK
+    broken = [finding.source for finding in findings if finding.whole and not finding.holds]
     click.echo(
         f"The report does not hold: {len(documents) - holding} of {len(documents)} "
-        "documents changed" + ("" if findings[0].holds else ", and the rule set changed") + "."
+        "documents changed" + "".join(f", the {what} changed" for what in broken) + "."
     )
     return PROBLEM

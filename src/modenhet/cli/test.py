@@ -21,6 +21,7 @@ from modenhet.cli.common import (
     rule_set_files,
     stderr,
 )
+from modenhet.errors import terminal_text
 from modenhet.report import formats, renderer
 from modenhet.report.ruletests_text import coverage_report, total_line
 
@@ -56,6 +57,12 @@ def _threshold(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @OUTPUT
 @click.option("-v", "--verbose", is_flag=True, help="Name every case, also those that pass.")
+@click.option(
+    "--rules-anywhere",
+    is_flag=True,
+    help="Let `rules:` in a test file name a .rules file anywhere (by default it must be in "
+    "the test file's folder, below it, or in the folder above).",
+)
 def test(
     *,
     paths: tuple[str, ...],
@@ -64,6 +71,7 @@ def test(
     format_: str,
     output_path: str | None,
     verbose: bool,
+    rules_anywhere: bool,
 ) -> None:
     """Run rule tests: evidence and the levels and statuses a rule set must give for it.
 
@@ -88,7 +96,7 @@ def test(
         files = discover(paths, default.parent)
     except PathNotFound as error:
         fail(f"{error.path}: error: no such file or folder")
-    run = run_tests(files, default)
+    run = run_tests(files, default, rules_anywhere=rules_anywhere)
     check_output(
         output_path,
         [test_file.path for test_file in run.files]
@@ -107,9 +115,9 @@ def test(
         stderr("error: no test case was run")
     for coverage in run.coverage:
         if show_coverage:
-            click.echo(coverage_report(coverage), file=human)
+            click.echo(terminal_text(coverage_report(coverage)), file=human)
         elif fail_under is not None:
-            click.echo(total_line(coverage), file=human)
+            click.echo(terminal_text(total_line(coverage)), file=human)
         if fail_under is not None and coverage.below(fail_under):
             stderr(
                 f"error: the coverage of {coverage.rules}, {percent_text(coverage.percent)} % "

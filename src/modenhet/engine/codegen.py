@@ -334,7 +334,8 @@ class FastCompiler(ExpressionCompiler):
             lines += [
                 f"    if s{index} is None:",
                 "        try:",
-                f"            missing[{index}] = _missing_tree({self.constant(tree)}, ({values}), budget)",
+                f"            missing[{index}] = "
+                f"_missing_tree({self.constant(tree)}, ({values}), budget)",
                 "        except Exception:",
                 "            pass",
             ]

@@ -340,7 +340,7 @@ def iter_sources(
         if name == "-":
             yield from _read_stdin(stdin or sys.stdin.buffer, limit)
         elif name.endswith(".jsonl"):
-            yield from _read_jsonl(name)
+            yield from _read_jsonl(name, limit)
         else:
             yield Pending(name)
 
@@ -407,14 +407,58 @@ def evidence_item(
     return item
 
 
-def _read_jsonl(name: str) -> Iterator[Pending | EvidenceItem]:
+def _read_jsonl(name: str, limit: int) -> Iterator[Pending | EvidenceItem]:
     try:
         handle = open(name, "rb")  # noqa: SIM115 - closed below; lines stream
     except OSError as error:
         yield EvidenceItem(name, None, None, [Violation("", f"cannot be read: {error.strerror}")])
         return
     with handle:
-        yield from _lines(name, handle)
+        for number, line in bounded_lines(handle, limit):
+            if isinstance(line, bytes):
+                if line.strip():
+                    yield Pending(f"{name}:{number}", line, number)
+                continue
+            yield EvidenceItem(
+                f"{name}:{number}",
+                None,
+                None,
+                [Violation("", _too_long(line, limit))],
+                None,
+                number,
+            )
+
+
+def _too_long(size: int, limit: int) -> str:
+    return f"the line is {size} bytes; the limit is {limit} (raise it with --max-bytes)"
+
+
+_CHUNK = 1 << 20
+
+
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """Each line of a JSONL file with its number: its bytes without the line terminator (and
+    the byte-order mark on line 1), or — for a line longer than `limit` — its length, counted
+    in chunks so that a line of any size is never held in memory whole."""
+    number = 0
+    while True:
+        raw = handle.readline(limit + 5)  # room for a BOM and CR beside `limit` bytes
+        if not raw:
+            return
+        number += 1
+        if not raw.endswith(b"\n") and len(raw) == limit + 5:
+            size = len(raw)
+            while not raw.endswith(b"\n"):
+                raw = handle.readline(_CHUNK)
+                if not raw:
+                    break
+                size += len(raw)
+            yield number, size - (len(raw) - len(raw.rstrip(b"\n").rstrip(b"\r")))
+            continue
+        line = raw.rstrip(b"\n").rstrip(b"\r")
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield number, line
 
 
 def _lines(name: str, handle: Any) -> Iterator[Pending]:

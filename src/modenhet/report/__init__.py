@@ -66,9 +66,64 @@ def formats(what: str) -> list[str]:
     return [format_ for (name, format_) in RENDERERS if name == what]
 
 
+# The renderers for people at a terminal, and where each writes: the position of its `out`
+# argument, or None for one that returns its text. Everything they write passes through
+# `modenhet.errors.terminal_text` (as stderr does, `modenhet.cli.common.stderr`), so no value
+# from a document, a rule set or a file name can move the cursor, set the window's title,
+# make a link (OSC 8), ring the bell, overwrite a line (CR) or reorder the text (bidi).
+TERMINAL: dict[tuple[str, str], int | None] = {
+    ("evaluate", "table"): 2,
+    ("compare", "table"): 1,
+    ("impact", "table"): 1,
+    ("check", "text"): None,
+    ("test", "text"): None,
+    ("explain", "text"): None,
+    ("validate", "text"): None,
+}
+
+
 def renderer(what: str, format_: str) -> Callable[..., Any]:
     module, function = RENDERERS[what, format_]
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+    found: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    if (what, format_) not in TERMINAL:
+        return found
+    return _for_terminal(found, TERMINAL[what, format_])
+
+
+def _for_terminal(render: Callable[..., Any], out_at: int | None) -> Callable[..., Any]:
+    from modenhet.errors import terminal_text
+
+    def escaped(*args: Any, **kwargs: Any) -> Any:
+        if out_at is None:
+            return _escape_all(render(*args, **kwargs), terminal_text)
+        listed = list(args)
+        listed[out_at] = _EscapingWriter(listed[out_at], terminal_text)
+        return render(*listed, **kwargs)
+
+    return escaped
+
+
+def _escape_all(value: Any, escape: Callable[[str], str]) -> Any:
+    """The text a renderer returned (a string, or lists and tuples of them), escaped."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_escape_all(item, escape) for item in value)
+    return value
+
+
+class _EscapingWriter:
+    """A text stream that escapes what is written to it before passing it on."""
+
+    def __init__(self, out: TextIO, escape: Callable[[str], str]) -> None:
+        self._out = out
+        self._escape = escape
+
+    def write(self, text: str) -> int:
+        return self._out.write(self._escape(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
 
 
 def reporter(name: str) -> Reporter:

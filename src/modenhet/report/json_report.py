@@ -11,16 +11,21 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from modenhet.report.jsontext import indented
-from modenhet.run.outcome import Outcome, RunInfo, record
+from modenhet.run.outcome import Outcome, RunInfo, input_set, record
 
 
 def header(run: RunInfo) -> dict[str, Any]:
-    ruleset = run.ruleset
     return {
         "tool": {"name": "modenhet", "version": run.tool_version},
-        "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
+        "ruleset": _ruleset(run),
         "as_of": run.as_of.isoformat(),
+        "inputs": input_set(run.inputs),
     }
+
+
+def _ruleset(run: RunInfo) -> dict[str, Any]:
+    ruleset = run.ruleset
+    return {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256}
 
 
 def _dumps(value: Any) -> str:
@@ -50,8 +55,7 @@ def write_json(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
 
 def jsonl_record(run: RunInfo, outcome: Outcome) -> str:
     """One line: the result with the run's `as_of` and rule set, so lines stand alone."""
-    context = header(run)
-    line = {"as_of": context["as_of"], "ruleset": context["ruleset"], **record(outcome)}
+    line = {"as_of": run.as_of.isoformat(), "ruleset": _ruleset(run), **record(outcome)}
     return _dumps(line) + "\n"
 
 

@@ -4,11 +4,13 @@ collect next) for wikis and pull requests. A level that is not settled shows as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from tabulate import tabulate
 
+from modenhet.errors import visible
 from modenhet.i18n import translator
 from modenhet.report.table import (
     bounds_legend,
@@ -23,41 +25,59 @@ from modenhet.report.words import Translate, status_word
 from modenhet.results import Evaluation
 from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
+_MARKDOWN = re.compile(r"[\\`\[\]|]")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
-def _cell(text: Any) -> str:
-    """Text in a table cell: `|` escaped, one line, and no HTML (a wiki that renders raw HTML
-    in Markdown must show `<script>` from a document as text)."""
-    cell = str(text).replace("|", "\\|").replace("\n", " ")
-    return cell.replace("<", "&lt;").replace(">", "&gt;")
+
+def markdown_text(text: Any) -> str:
+    """Text from a document or a rule set, shown as itself in Markdown: on one line, control
+    characters (CR, ESC, bidi) written as escapes (`modenhet.errors.visible`, as on the
+    terminal), no HTML (`<script>` stays text in a wiki that renders raw HTML), and no link,
+    image or code (`![img](url)` stays text: `[`, `]`, `` ` ``, `|` and `\\` are escaped with
+    a backslash). Emphasis (`*`, `_`) is left: it loads nothing, and evidence paths such as
+    `housing_social_fte` stay readable in the Markdown source."""
+    shown = visible(str(text).replace("\r\n", " ").replace("\n", " "))
+    shown = _MARKDOWN.sub(lambda match: "\\" + match.group(), shown)
+    return "".join(_HTML.get(char, char) for char in shown)
+
+
+def _table(rows: list[list[Any]], headers: list[str]) -> str:
+    """A GitHub table, every cell and header escaped once (`markdown_text`)."""
+    return tabulate(
+        [[markdown_text(cell) for cell in row] for row in rows],
+        headers=[markdown_text(header) for header in headers],
+        tablefmt="github",
+        disable_numparse=True,
+    )
 
 
 def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     _ = translator(run.lang).gettext
     collected = list(outcomes)
     factors = run.ruleset.factors
-    out.write("# " + _("Maturity report") + f"\n\n{run_header(run)}\n\n")
+    out.write("# " + _("Maturity report") + f"\n\n{markdown_text(run_header(run))}\n\n")
     rows: list[list[Any]] = []
     for outcome in collected:
         evaluation = outcome.evaluation
-        name = _cell(municipality_name(outcome))
+        name = municipality_name(outcome)
         if evaluation is None:
             shown, more = outcome.problems_in_brief(pointers=False)
             if more:
                 shown.append(_("(+%(count)s more)") % {"count": more})
             reason = "; ".join(shown)
-            rows.append([name, *["" for _factor in factors], _("error"), "", _cell(reason)])
+            rows.append([name, *["" for _factor in factors], _("error"), "", (reason)])
         else:
             rows.append([name, *level_cells(evaluation), ""])
     headers = [
         _("Municipality"),
-        *[_cell(f.title) for f in factors],
+        *[(f.title) for f in factors],
         _("Overall"),
         _("Decided"),
         _("Note"),
     ]
     if not any(row[-1] for row in rows):
         headers, rows = headers[:-1], [row[:-1] for row in rows]
-    out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
+    out.write(_table(rows, headers) + "\n")
     if any(o.evaluation is not None and o.evaluation.bounded for o in collected):
         out.write("\n" + bounds_legend(_) + "\n")
     if len(collected) != 1 or collected[0].evaluation is None:
@@ -68,16 +88,16 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         for criterion in evaluation.legal_floor:
             title = evaluation.factors[criterion.factor].title
             status = status_word(criterion.status, _)
-            out.write(f"- § {_cell(title)}: {_cell(criterion.title)} — {status}\n")
+            out.write(f"- § {markdown_text(title)}: {markdown_text(criterion.title)} — {status}\n")
     out.write("\n## " + _("Gaps to the next level") + "\n\n")
     gap_rows = [
         [
-            _cell(factor.title),
+            (factor.title),
             f"{factor.next_level} ({progress_text(factor, _)})",
-            ("§ " if criterion.legal else "") + _cell(criterion.title),
+            ("§ " if criterion.legal else "") + (criterion.title),
             status_word(criterion.status, _),
-            _cell(gap_note(criterion, _)),
-            _cell(criterion.ref or ""),
+            (gap_note(criterion, _)),
+            (criterion.ref or ""),
         ]
         for factor in evaluation.factors.values()
         for criterion in ordered_gap(factor)
@@ -86,7 +106,7 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         out.write(_("Every factor is at its highest level.") + "\n")
         return
     headers = [_("Factor"), _("Next level"), _("Criterion"), _("Status"), _("Advice"), _("Ref")]
-    out.write(tabulate(gap_rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
+    out.write(_table(gap_rows, headers) + "\n")
     write_collect(evaluation, out, _)
 
 
@@ -98,12 +118,12 @@ def write_collect(evaluation: Evaluation, out: TextIO, _: Translate) -> None:
     out.write("\n## " + _("What to collect next") + "\n\n")
     rows = [
         [
-            _cell(collect_path(item, _)),
-            _cell(item.title or ""),
+            (collect_path(item, _)),
+            (item.title or ""),
             item.levels,
             ", ".join(factor for factor, _levels in item.factors),
         ]
         for item in items
     ]
     headers = [_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")]
-    out.write(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True) + "\n")
+    out.write(_table(rows, headers) + "\n")

@@ -7,7 +7,8 @@ becomes an outcome with its problems, and the run goes on with the others.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,17 @@ class RunInfo:
     tool_version: str
     lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
     excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
+    inputs: tuple[str, ...] = ()  # the evidence files (after folders), `-` for standard input
+
+
+def input_set(files: Sequence[str]) -> dict[str, Any]:
+    """What the JSON report records of the run's inputs: the evidence files in the order they
+    were read, their count and a SHA-256 over the list (each name, then a NUL byte), so that
+    `--verify` can list the documents again and see one removed, repeated or moved."""
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+    return {"files": list(files), "count": len(files), "sha256": digest.hexdigest()}
 
 
 # How a streaming format renders one document's record (`modenhet.report.RECORDS`).

@@ -1,6 +1,10 @@
-"""Does a JSON report still hold? Re-read every input it records, compare the hashes, and
-re-evaluate with the recorded `as_of` and the rule set, so an auditor can stand behind a report
-made months ago — or see exactly which input has changed since.
+"""Does a JSON report still hold? Check it against the report's schema, list its documents
+again from the input files it records, re-read each, compare the hashes, and re-evaluate with
+the recorded `as_of` and the rule set, so an auditor can stand behind a report made months ago
+— or see exactly what has changed since. docs/auditing.md says what this proves and what not.
+
+A report is data from anywhere: it is validated before anything in it is used, and the files
+it names are read only when they are regular files of bounded size (never a FIFO or a device).
 """
 
 from __future__ import annotations
@@ -8,14 +12,22 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
+import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from modenhet.engine.ruleset import RuleSet
-from modenhet.evidence.reader import evidence_item
-from modenhet.run.outcome import evaluate_items, record
+from modenhet.errors import visible
+from modenhet.evidence.reader import bounded_lines, evidence_item
+from modenhet.run.outcome import evaluate_items, input_set, record
+
+MAX_REPORT_BYTES = 1024 * 1024 * 1024  # MODENHET_MAX_REPORT_BYTES
+MAX_SOURCE_BYTES = 1024 * 1024 * 1024  # MODENHET_MAX_VERIFY_SOURCE_BYTES: one document
+NOT_REGULAR = "is not a regular file (a device, a pipe or a socket)"
 
 
 class ReportError(Exception):
@@ -24,50 +36,178 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class Finding:
-    """What verification found for one recorded result (or for the rule set)."""
+    """What verification found for one recorded result (or for the report as a whole)."""
 
     source: str
     holds: bool
     message: str
+    whole: bool = False  # about the report as a whole, not one recorded document
+
+
+def _limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip().isdecimal() and int(raw) > 0 else default
 
 
 def load_report(path: str) -> dict[str, Any]:
+    """The report, valid against schemas/report.schema.json, or `ReportError` saying in one
+    line why not. The file must be a regular file under the size limit."""
+    limit = _limit("MODENHET_MAX_REPORT_BYTES", MAX_REPORT_BYTES)
     try:
-        with open(path, encoding="utf-8") as handle:
-            report = json.load(handle)
-    except OSError as error:
-        raise ReportError(f"cannot be read: {error.strerror}") from None
+        data = _read_regular(Path(path), limit)
+    except _Unread as error:
+        raise ReportError(str(error)) from None
+    try:
+        report = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except UnicodeDecodeError as error:
+        raise ReportError(f"not UTF-8 (byte {error.start})") from None
+    except RecursionError:
+        raise ReportError("not a modenhet JSON report: nested too deeply") from None
     except ValueError as error:
-        raise ReportError(f"not JSON: {error}") from None
-    if not isinstance(report, dict) or not {"tool", "ruleset", "as_of", "results"} <= report.keys():
-        raise ReportError("not a modenhet JSON report (made with evaluate -f json)")
+        raise ReportError(f"not JSON: {_brief(str(error))}") from None
+    if not isinstance(report, dict):
+        problem: str | None = _schema_problem(report) or "not an object"
+        raise ReportError(f"not a modenhet JSON report (made with evaluate -f json): {problem}")
+    problem = _schema_problem(report)
+    if problem is not None:
+        raise ReportError(f"not a modenhet JSON report (made with evaluate -f json): {problem}")
+    if "inputs" not in report:
+        raise ReportError(
+            "it records no input set (`inputs`: reports made before it have none), so it "
+            "cannot be verified; make the report again"
+        )
+    try:
+        datetime.date.fromisoformat(report["as_of"])
+    except ValueError:
+        raise ReportError(
+            f"not a modenhet JSON report: as_of {report['as_of']} is no date"
+        ) from None
     return report
 
 
-def verify(report: dict[str, Any], ruleset: RuleSet, base: Path) -> Iterator[Finding]:
-    """Findings for the rule set, then for each recorded result in order. Sources are read
-    relative to `base` (the folder the report was made from)."""
-    recorded = report["ruleset"]
-    if recorded.get("sha256") != ruleset.sha256:
-        yield Finding(
-            "rule set",
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _schema_problem(report: Any) -> str | None:
+    """The first way the report breaks its schema, in one line, or None."""
+    import jsonschema
+
+    from modenhet.resources import report_schema_path
+
+    schema = json.loads(report_schema_path().read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(report))
+    if error is None:
+        return None
+    pointer = "".join(
+        f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in error.absolute_path
+    )
+    return f"#{pointer}: {_brief(error.message)}"
+
+
+def _brief(text: str, length: int = 160) -> str:
+    """A message on one line of bounded length, whatever value it quotes."""
+    text = visible(" ".join(text.split()))
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def verify(
+    report: dict[str, Any], ruleset: RuleSet, base: Path, tool_version: str
+) -> Iterator[Finding]:
+    """Findings for the tool, the rule set, the input set and the list of results, then for
+    each recorded result in order. Sources are read relative to `base` (the folder the report
+    was made from). `report` has passed `load_report`."""
+    tool = report["tool"]
+    if tool["version"] != tool_version:
+        yield _Whole(
+            "tool",
             False,
-            f"changed: the report was made with SHA-256 "
-            f"{str(recorded.get('sha256'))[:12]}…, the rule set now has "
-            f"{ruleset.sha256[:12]}…",
+            f"made by modenhet {_brief(tool['version'], 40)}, this is modenhet {tool_version}: "
+            "verify with the version that made the report",
         )
     else:
-        yield Finding("rule set", True, f"unchanged (SHA-256 {ruleset.sha256[:12]}…)")
+        yield _Whole("tool", True, f"modenhet {tool_version}")
+    yield _ruleset_finding(report["ruleset"], ruleset)
+    inputs = report["inputs"]
+    again = input_set(inputs["files"])
+    if again["count"] != inputs["count"] or again["sha256"] != inputs["sha256"]:
+        yield _Whole(
+            "inputs",
+            False,
+            "the list of input files does not match its recorded count and SHA-256",
+        )
+    else:
+        yield _Whole("inputs", True, f"{inputs['count']} file(s), SHA-256 {again['sha256'][:12]}…")
+    documents = _Documents(base)
+    recorded = [str(result["source"]) for result in report["results"]]
+    yield _results_finding(documents.listed(inputs["files"]), recorded)
     as_of = datetime.date.fromisoformat(report["as_of"])
-    for result in report["results"]:
-        yield _verify_result(result, ruleset, base, as_of)
+    try:
+        for result in report["results"]:
+            yield _verify_result(result, ruleset, documents, as_of)
+    finally:
+        documents.close()
+
+
+def _ruleset_finding(recorded: dict[str, Any], ruleset: RuleSet) -> Finding:
+    changed = [
+        f"{what} recorded {_brief(str(then), 60)!s}, now {now}"
+        for what, then, now in (
+            ("name", recorded["name"], ruleset.name),
+            ("version", recorded["version"], ruleset.version),
+        )
+        if then != now
+    ]
+    if recorded["sha256"] != ruleset.sha256:
+        changed.append(f"SHA-256 recorded {recorded['sha256'][:12]}…, now {ruleset.sha256[:12]}…")
+    if changed:
+        return _Whole("rule set", False, "changed: " + "; ".join(changed))
+    return _Whole("rule set", True, f"unchanged (SHA-256 {ruleset.sha256[:12]}…)")
+
+
+def _results_finding(listed: list[str] | str, recorded: list[str]) -> Finding:
+    """Whether the results are the documents of the input files, each once, in order."""
+    if isinstance(listed, str):
+        return _Whole("results", False, listed)
+    if listed == recorded:
+        return _Whole("results", True, f"{len(recorded)} document(s), each once, in input order")
+    wanted, got = Counter(listed), Counter(recorded)
+    for source in recorded:
+        if got[source] > wanted[source]:
+            if not wanted[source]:
+                return _Whole(
+                    "results", False, f"{_brief(source, 80)} is not a document of the input files"
+                )
+            return _Whole(
+                "results",
+                False,
+                f"{_brief(source, 80)} is there {got[source]} times, the input files give it "
+                f"{wanted[source]} time(s)",
+            )
+    short = wanted - got
+    if short:
+        first_missing = next(source for source in listed if source in short)
+        return _Whole(
+            "results",
+            False,
+            f"{sum(short.values())} document(s) of the input files have no result, "
+            f"the first {_brief(first_missing, 80)}",
+        )
+    first = next(i for i, (a, b) in enumerate(zip(listed, recorded, strict=True)) if a != b)
+    return _Whole(
+        "results",
+        False,
+        f"not in input order: result {first + 1} is {_brief(recorded[first], 80)}, "
+        f"the input files give {_brief(listed[first], 80)}",
+    )
 
 
 def _verify_result(
-    result: dict[str, Any], ruleset: RuleSet, base: Path, as_of: datetime.date
+    result: dict[str, Any], ruleset: RuleSet, documents: _Documents, as_of: datetime.date
 ) -> Finding:
-    source = str(result.get("source", ""))
-    data = _read_source(source, base)
+    source = str(result["source"])
+    data = documents.read(source)
     if isinstance(data, str):
         return Finding(source, False, data)
     digest = hashlib.sha256(data).hexdigest()
@@ -108,25 +248,105 @@ def _as_recorded(again: dict[str, Any], result: dict[str, Any]) -> dict[str, Any
     return again
 
 
-def _read_source(source: str, base: Path) -> bytes | str:
-    """The recorded bytes of a source (a file, or one line of a JSONL file), or why not."""
-    if source == "-" or source.startswith("-:"):
-        return "cannot be verified: it was read from standard input"
-    name, _, line = source.rpartition(":")
-    if name.endswith(".jsonl") and line.isdecimal():
-        path = base / name
+def _Whole(source: str, holds: bool, message: str) -> Finding:  # noqa: N802 - a Finding
+    return Finding(source, holds, message, whole=True)
+
+
+class _Unread(Exception):
+    """Why a file is not read, in words."""
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; checked before it is opened."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _Unread("cannot be read: it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unread(NOT_REGULAR)
+        if info.st_size > limit:
+            raise _Unread(f"the file is {info.st_size} bytes; the limit is {limit}")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise _Unread(f"cannot be read: {error.strerror}") from None
+    except ValueError:
+        raise _Unread("cannot be read: the path contains a NUL character") from None
+    if len(data) > limit:
+        raise _Unread(f"the file is more than {limit} bytes (the limit)")
+    return data
+
+
+class _Documents:
+    """The documents of the input files, read as `evaluate` read them: a file, or one line of
+    a JSONL file. JSONL files are read forward, line by line, so a report in input order is
+    verified in one pass over each file."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.limit = _limit("MODENHET_MAX_VERIFY_SOURCE_BYTES", MAX_SOURCE_BYTES)
+        self.cursor: tuple[str, BinaryIO, Iterator[tuple[int, bytes | int]], int] | None = None
+
+    def close(self) -> None:
+        if self.cursor is not None:
+            self.cursor[1].close()
+            self.cursor = None
+
+    def listed(self, files: list[str]) -> list[str] | str:
+        """The sources of every document of the files, in order, or why they cannot be."""
+        sources: list[str] = []
+        for name in files:
+            if name == "-":
+                return "cannot be verified: the evidence was read from standard input"
+            if not name.endswith(".jsonl"):
+                sources.append(name)
+                continue
+            handle = self._open(name)
+            if isinstance(handle, str):
+                sources.append(name)  # a JSONL file that could not be read has one result
+                continue
+            with handle:
+                for number, line in bounded_lines(handle, self.limit):
+                    if not isinstance(line, bytes) or line.strip():
+                        sources.append(f"{name}:{number}")
+        return sources
+
+    def _open(self, name: str) -> BinaryIO | str:
+        path = self.base / name
         try:
-            with open(path, "rb") as handle:
-                for number, raw in enumerate(handle, start=1):
-                    if number == int(line):
-                        text = raw.rstrip(b"\n").rstrip(b"\r")
-                        return (
-                            text[3:] if number == 1 and text.startswith(b"\xef\xbb\xbf") else text
-                        )
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                return NOT_REGULAR
+            return path.open("rb")
         except OSError as error:
             return f"cannot be read: {error.strerror}"
-        return f"changed: {name} no longer has a line {line}"
-    try:
-        return (base / source).read_bytes()
-    except OSError as error:
-        return f"cannot be read: {error.strerror}"
+        except ValueError:
+            return "cannot be read: the path contains a NUL character"
+
+    def read(self, source: str) -> bytes | str:
+        """The recorded bytes of a source, or why not."""
+        if source == "-" or source.startswith("-:"):
+            return "cannot be verified: it was read from standard input"
+        name, _, line = source.rpartition(":")
+        if name.endswith(".jsonl") and line.isdecimal():
+            return self._line(name, int(line))
+        try:
+            return _read_regular(self.base / source, self.limit)
+        except _Unread as error:
+            return str(error)
+
+    def _line(self, name: str, wanted: int) -> bytes | str:
+        if self.cursor is None or self.cursor[0] != name or self.cursor[3] >= wanted:
+            self.close()
+            handle = self._open(name)
+            if isinstance(handle, str):
+                return handle
+            self.cursor = (name, handle, bounded_lines(handle, self.limit), 0)
+        name, handle, lines, _ = self.cursor
+        for number, line in lines:
+            self.cursor = (name, handle, lines, number)
+            if number == wanted:
+                if isinstance(line, bytes):
+                    return line
+                return f"the line is {line} bytes; the limit is {self.limit}"
+        return f"changed: {name} no longer has a line {wanted}"

@@ -21,7 +21,8 @@ _IDENTIFIER = re.compile(NAME)
 _AFTER_DOT = re.compile(rf"(?<![\w.`])(?P<path>{PATH})\s*\.\s*(?P<partial>{NAME})?$")
 _PARTIAL = re.compile(rf"{NAME}$")
 _QUANTIFIER = re.compile(rf"\b(?:any|all)\s+(?P<name>{NAME})\s+in\s+(?P<path>{PATH})\s*:")
-_BLOCK_WORD = re.compile(r"\b(levels|factor|level)\b[^{}]*$")
+_BLOCK_KEYWORD = re.compile(r"\b(levels|factor|level)\b")
+_BRACE = re.compile(r"[{}]")
 _STATEMENT_START = re.compile(r"(?<![\w.])(?:criterion|let|factor|level|levels|include)\b")
 _EXPRESSION_WORDS = re.compile(r"(?<![\w.])(?:when|and|or|not|in)$")
 
@@ -114,12 +115,16 @@ class Completer:
     def block(self, text: str) -> str | None:
         """The innermost `{}` block around the end of `text`: levels, factor, level or None."""
         stack: list[str] = []
-        for i, char in enumerate(text):
-            if char == "{":
-                opener = _BLOCK_WORD.search(text, 0, i)
+        start = 0  # where the text since the last brace begins: a `{` opens the block that
+        # the first block word in it names (each stretch is searched once: linear in the text)
+        for brace in _BRACE.finditer(text):
+            i = brace.start()
+            if brace.group() == "{":
+                opener = _BLOCK_KEYWORD.search(text, start, i)
                 stack.append(opener[1] if opener else "?")
-            elif char == "}" and stack:
+            elif stack:
                 stack.pop()
+            start = i + 1
         return stack[-1] if stack else None
 
     def quantifier_variables(self) -> dict[str, tuple[tuple[str, bool], ...]]:

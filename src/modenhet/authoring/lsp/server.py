@@ -6,6 +6,7 @@ last good check said about the schema and the lets.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -36,11 +37,16 @@ from modenhet.authoring.lsp.positions import Text
 from modenhet.check.schemapaths import SchemaIndex
 from modenhet.errors import RuleFileError
 from modenhet.language import nodes as n
-from modenhet.language.loader import LoadedRules
+from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.limits import Limits
 
 # The package's name, as the log lines have always shown it.
 log = logging.getLogger("modenhet.authoring.lsp")
 T = TypeVar("T")
+
+
+DEBOUNCE_SECONDS = 0.2  # a pause in typing this long, and the document is checked
+FLUSH = "modenhet/flush"  # a request answered after every waiting check has been published
 
 
 class RulesServer(LanguageServer):
@@ -54,7 +60,8 @@ class RulesServer(LanguageServer):
         self.published: dict[Path, set[str]] = {}  # top file -> URIs its last check wrote to
         self.owners: dict[Path, Path] = {}  # included file -> the top file that included it
         self.contexts: dict[Path, RuleContext] = {}  # rule file -> its rule set's schema, lets
-        self.schemas: dict[Path, tuple[int, SchemaIndex | None]] = {}
+        self.schemas: dict[Path, tuple[tuple[int, int], SchemaIndex | None]] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}  # uri -> its check after typing
 
     # -- logging to the client (stdout is the protocol; nothing is ever printed)
 
@@ -104,6 +111,27 @@ class RulesServer(LanguageServer):
         return str(self.workspace.position_encoding or "utf-16")
 
     # -- diagnostics
+
+    def check_soon(self, uri: str) -> None:
+        """Check the document when the author has stopped typing for `DEBOUNCE_SECONDS`: a
+        burst of changes is one check, not one per keystroke."""
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        self.pending[uri] = asyncio.get_running_loop().call_later(
+            DEBOUNCE_SECONDS, self.check_pending, uri
+        )
+
+    def check_pending(self, uri: str) -> None:
+        waiting = self.pending.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
+            self.guarded("checking", lambda: self.check_document(uri), None)
+
+    def check_all_pending(self) -> None:
+        """Run every check still waiting for the author to stop typing (`modenhet/flush`)."""
+        for uri in list(self.pending):
+            self.check_pending(uri)
 
     def check_document(self, uri: str) -> None:
         """Check the rule set the document belongs to and publish its diagnostics."""
@@ -226,17 +254,21 @@ class RulesServer(LanguageServer):
         return bool(item and item.snippet_support)
 
     def schema_index(self, path: Path) -> SchemaIndex | None:
-        """The schema at `path`, read again when the file has changed; None when unreadable."""
+        """The schema at `path`, read again when the file has changed; None when unreadable.
+        Only a regular file under the rule-file size limit is read (checked before it is
+        opened): a FIFO would block the server, /dev/zero would fill its memory."""
         try:
-            stamp = path.stat().st_mtime_ns
-        except OSError:
+            info = path.stat()
+        except (OSError, ValueError):
             return None
+        stamp = (info.st_mtime_ns, info.st_size)
         cached = self.schemas.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
         try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            limit = Limits.from_environment().rule_file_bytes
+            schema = json.loads(read_bounded(path, limit).decode("utf-8"))
+        except (Unreadable, ValueError, RecursionError):
             schema = None
         index = SchemaIndex(schema) if isinstance(schema, dict) else None
         self.schemas[path] = (stamp, index)
@@ -263,15 +295,25 @@ def build_server(*, exit_process: bool = False) -> RulesServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RulesServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.guarded("checking", lambda: ls.check_document(params.text_document.uri), None)
+        ls.guarded("checking", lambda: ls.check_soon(params.text_document.uri), None)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: RulesServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.pending.pop(params.text_document.uri, None)  # checked now instead
         ls.guarded("checking", lambda: ls.check_document(params.text_document.uri), None)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RulesServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        waiting = ls.pending.pop(params.text_document.uri, None)
+        if waiting is not None:
+            waiting.cancel()
         ls.guarded("closing", lambda: ls.close_document(params.text_document.uri), None)
+
+    @server.feature(FLUSH)
+    def flush(ls: RulesServer, params: Any) -> None:
+        """Answered once every check still waiting for a pause in typing has been published
+        (for clients and tests that need the diagnostics of the text sent so far)."""
+        ls.guarded("checking", ls.check_all_pending, None)
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["."]))
     def completion(ls: RulesServer, params: lsp.CompletionParams) -> lsp.CompletionList:

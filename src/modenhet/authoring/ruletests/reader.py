@@ -10,6 +10,7 @@ import datetime
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from modenhet.authoring.ruletests.yamlfile import Fatal, YamlDocument
 from modenhet.check.model import FactorDef
 from modenhet.engine.ruleset import RuleSet, load_ruleset
 from modenhet.errors import RuleError, RuleFileError
+from modenhet.language.loader import DIRECTORY, Unreadable, read_bounded
 
 TOP_KEYS = ("rules", "as_of", "documents", "cases")
 CASE_KEYS = ("evidence", "set", "unset", "as_of", "expect")
@@ -47,8 +49,9 @@ class TestLoader:
 
     __test__ = False
 
-    def __init__(self, default_rules: Path) -> None:
+    def __init__(self, default_rules: Path, *, rules_anywhere: bool = False) -> None:
         self.default_rules = default_rules
+        self.rules_anywhere = rules_anywhere  # `--rules-anywhere`: `rules:` may leave the tree
         self.rulesets: dict[str, RuleSet | list[Problem]] = {}
 
     def load(self, path: str) -> TestFile:
@@ -63,6 +66,9 @@ class TestLoader:
         """The rule set, or None; and the problems to report with this test file (a rule set's
         errors and warnings are reported with the first test file that uses it)."""
         key = os.path.realpath(rules)
+        refused = regular_file_problem(rules)
+        if refused is not None:  # a FIFO found as NAME.rules would block
+            return None, [Problem(file, line, f"the rule set {refused}")]
         if key in self.rulesets:
             found = self.rulesets[key]
             if isinstance(found, RuleSet):
@@ -100,11 +106,12 @@ class _FileReader:
         return Problem(self.file, self.yaml.line(path), message)
 
     def read(self) -> None:
+        from modenhet.evidence.reader import MAX_DOCUMENT_BYTES
+
         try:
-            with open(self.file, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            raise Fatal(Problem(self.file, None, f"cannot be read: {error.strerror}")) from None
+            data = read_regular(self.file, MAX_DOCUMENT_BYTES)
+        except Unreadable as error:
+            raise Fatal(Problem(self.file, None, str(error))) from None
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -164,7 +171,12 @@ class _FileReader:
             value = top["rules"]
             if not isinstance(value, str) or not value:
                 raise Fatal(self.problem(("rules",), "`rules` is the path of a .rules file"))
-            return os.path.normpath(os.path.join(self.folder, value)), self.yaml.line(("rules",))
+            named = os.path.normpath(os.path.join(self.folder, value))
+            line = self.yaml.line(("rules",))
+            refused = self.refused_rules(named)
+            if refused is not None:
+                raise Fatal(Problem(self.file, line, refused))
+            return named, line
         stem = os.path.basename(self.file)
         for suffix in (*TEST_SUFFIXES, ".yaml", ".yml"):
             if stem.endswith(suffix):
@@ -189,6 +201,26 @@ class _FileReader:
                     )
                 )
         return shown(self.loader.default_rules), 1
+
+    def refused_rules(self, named: str) -> str | None:
+        """Why `rules:` may not name this file, or None. It names a regular `.rules` file in
+        the test file's folder or below it, or in the folder above (where it would be found
+        without `rules:`); `--rules-anywhere` lifts the place. A test file is data a
+        contributor adds, and what it names is read, and quoted in a syntax error."""
+        if not named.endswith(".rules"):
+            return f"`rules` must name a .rules file, and {named} does not end in .rules"
+        if not os.path.realpath(named).endswith(".rules"):  # a link to /proc/self/environ
+            return f"`rules` names {named}, a link to a file that is not a .rules file"
+        if not self.loader.rules_anywhere:
+            top = os.path.realpath(self.folder or ".")
+            real = os.path.realpath(named)
+            inside = os.path.commonpath([top, real]) == top
+            if not inside and os.path.dirname(real) != os.path.dirname(top):
+                return (
+                    f"`rules` names {named}, outside the test file's folder and the folder "
+                    "above it (allow it with --rules-anywhere)"
+                )
+        return regular_file_problem(named)
 
     def date(
         self, value: Any, path: tuple[Key, ...], problems: list[Problem]
@@ -230,15 +262,14 @@ class _FileReader:
     def evidence_file(
         self, name: str, path: tuple[Key, ...], problems: list[Problem]
     ) -> dict[str, Any] | None:
-        from modenhet.evidence.reader import evidence_item
+        from modenhet.evidence.reader import MAX_DOCUMENT_BYTES, evidence_item
 
         shown = os.path.normpath(os.path.join(self.folder, name))
         if shown not in self.evidence_files:
             try:
-                with open(shown, "rb") as handle:
-                    data = handle.read()
-            except OSError as error:
-                problems.append(self.problem(path, f"{shown}: cannot be read: {error.strerror}"))
+                data = read_regular(shown, MAX_DOCUMENT_BYTES)
+            except Unreadable as error:
+                problems.append(self.problem(path, f"{shown}: {error}"))
                 return None
             item = evidence_item(shown, data)
             for violation in item.problems:
@@ -497,6 +528,32 @@ class _FileReader:
             )
             return None
         return Expectation("criterion", target, self.yaml.line(where), None, status, missing)
+
+
+def regular_file_problem(path: str) -> str | None:
+    """`PATH is not a regular file …` when it is a FIFO, a device or a socket (they would
+    block or never end), or None; checked before the file is opened."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None  # the reader says why, in its own words
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    return f"{path} is not a regular file (a device, a pipe or a socket)"
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or `Unreadable` with why not."""
+    try:
+        return read_bounded(Path(path), limit)
+    except Unreadable as error:
+        why = str(error)
+        if why.startswith(("is not a regular file", "the file is more than")):
+            raise
+        why = {"no such file": "No such file or directory", DIRECTORY: "Is a directory"}.get(
+            why, why
+        )
+        raise Unreadable(f"cannot be read: {why}") from None
 
 
 def _listdir(folder: str) -> list[str]:

@@ -61,9 +61,12 @@ class TestRun:
         return sum(1 for r in self.results if r.passed)
 
 
-def run_tests(paths: Sequence[str], default_rules: Path) -> TestRun:
-    """Read every test file, run every case that can run, and measure coverage."""
-    loader = TestLoader(default_rules)
+def run_tests(
+    paths: Sequence[str], default_rules: Path, *, rules_anywhere: bool = False
+) -> TestRun:
+    """Read every test file, run every case that can run, and measure coverage.
+    `rules_anywhere`: a test file's `rules:` may name a file outside its folder."""
+    loader = TestLoader(default_rules, rules_anywhere=rules_anywhere)
     files = [loader.load(path) for path in paths]
     results: list[CaseResult] = []
     coverage: dict[str, Coverage] = {}
