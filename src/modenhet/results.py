@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Any, Literal, Protocol
 
 from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
@@ -24,7 +24,23 @@ STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown
 DECIDED = (True, False)  # the status codes of decided criteria: met and not met (spec 9.1)
 
 
-class CriterionResult:
+class _SetOnce:
+    """The guarantee of a frozen dataclass for the slotted result classes: a public attribute
+    is set once (in `__init__`) and never again, and `__slots__` admits no new one. The private
+    slots are the lazily computed parts, filled in when first read."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_") and hasattr(self, name):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+class CriterionResult(_SetOnce):
     """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`."""
 
     __slots__ = (
@@ -96,7 +112,7 @@ class CriterionResult:
         return f"<CriterionResult {self.factor}.{self.id} {self.status}>"
 
 
-class FactorResult:
+class FactorResult(_SetOnce):
     """One factor of one document: its level (proven) and `level_max` (possible), its label,
     its criteria and the gap."""
 
@@ -322,7 +338,7 @@ class Settled:
         return self.partly.get(index, frozenset())
 
 
-class Evaluation:
+class Evaluation(_SetOnce):
     """The result of `RuleSet.evaluate`: `.overall` and `.overall_max`, `.decided`, `.factors`
     (by ID, in rule-file order)."""
 
@@ -508,6 +524,30 @@ class Evaluation:
 
     def factors_dict(self) -> dict[str, Any]:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evaluation as the JSON report's result object gives it (spec section 8), from
+        `overall` to `legal_floor`; the report's entry adds `source`, `sha256` and
+        `municipality` before them, which the evaluation does not know."""
+        decided, of = self.decided
+        return {
+            "overall": self.overall,
+            "overall_label": self.overall_label,
+            "overall_max": self.overall_max,
+            "overall_label_max": self.overall_label_max,
+            "decided": {"criteria": decided, "of": of},
+            "factors": self.factors_dict(),
+            "legal_floor": [
+                {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
+                for c in self.legal_floor
+            ],
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it knows, computed (`settle`): the document and the compiled rule
+        set stay behind, and the copy reads its statuses, missing paths and messages from the
+        `Settled` record, as the evaluation of a worker process does."""
+        return (Evaluation.from_settled, (self.model, self.settle()))
 
     def __repr__(self) -> str:
         levels = ", ".join(
