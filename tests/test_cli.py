@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -568,3 +569,50 @@ def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
     assert b"\rEvaluated " in shown and b" documents (0 failed)" in shown
     piped = real("evaluate", str(path), "-f", "csv", *AS_OF)
     assert "Evaluated" not in piped.stderr
+
+
+def test_fail_under_is_a_level_of_the_rule_set_and_names_the_documents() -> None:
+    for level in ("0", "6", "-1"):
+        result = cli("evaluate", "samples/4601-bergen.json", *AS_OF, "--fail-under", level)
+        assert result.exit_code == 2
+        assert f"{level} is not one of the rule set's levels (1 to 5)" in result.stderr
+        assert "Traceback" not in result.output
+    result = cli("evaluate", "samples/", *AS_OF, "--fail-under", "2", "-f", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    below = [r["source"] for r in report["results"] if r.get("overall", 9) < 2]
+    assert below
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {len(below)} document(s) below --fail-under 2: ")
+    for source in below:
+        assert f"{source} (1)" in last
+
+
+def test_as_of_names_what_is_wrong_with_the_date() -> None:
+    cases = {
+        "2025-02-30": "'2025-02-30' is not a real date: February 2025 has 28 days",
+        "2024-02-30": "February 2024 has 29 days",
+        "2025-13-01": "'2025-13-01' is not a real date: there is no month 13",
+        "2025-2-3": "'2025-2-3' is not a date written YYYY-MM-DD",
+        "30.06.2025": "is not a date written YYYY-MM-DD",
+    }
+    for value, message in cases.items():
+        result = cli("evaluate", "samples/4601-bergen.json", "--as-of", value)
+        assert result.exit_code == 2, value
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_upper_case_suffix_and_a_report_among_the_evidence(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "molde.JSON")
+    first = cli("evaluate", str(tmp_path), *AS_OF, "-f", "json", "-o", str(tmp_path / "r.json"))
+    assert first.exit_code == 0, first.stderr
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [r["source"] for r in report["results"]] == [str(tmp_path / "molde.JSON")]
+    again = cli("evaluate", str(tmp_path), *AS_OF, "-f", "json")
+    assert again.exit_code == 0, again.stderr
+    assert (
+        again.stderr
+        == f"{tmp_path / 'r.json'}: warning: a modenhet report, not evidence; skipped\n"
+    )
+    assert len(json.loads(again.stdout)["results"]) == 1

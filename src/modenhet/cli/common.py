@@ -40,12 +40,31 @@ def parse_date(
     """A date option written YYYY-MM-DD, or None when it is not given."""
     if value is None:
         return None
+    import re
+
+    written = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+    if written is None:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD")
     try:
-        if len(value) != 10:
-            raise ValueError
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+        year, month, day = (int(part) for part in written.groups())
+        raise click.BadParameter(
+            f"{value!r} is not a real date: {_why_not(year, month, day)}"
+        ) from None
+
+
+def _why_not(year: int, month: int, day: int) -> str:
+    """What is wrong with a date written YYYY-MM-DD that does not exist."""
+    import calendar
+
+    if year == 0:
+        return "there is no year 0000"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    days = calendar.monthrange(year, month)[1]
+    name = calendar.month_name[month]  # English, as every diagnostic (docs/translating.md)
+    return f"{name} {year} has {days} days"
 
 
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
@@ -134,13 +153,21 @@ def load_rules(path: str | None) -> RuleSet:
 
 
 def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
-    """The evidence files the arguments name, or exit 2 for a path that does not exist."""
-    from modenhet.evidence.reader import InputError, collect_files
+    """The evidence files the arguments name, or exit 2 for a path that does not exist. A
+    modenhet JSON report among them is left out, with one warning line each."""
+    from modenhet.evidence.reader import InputError, collect_files, is_modenhet_report
 
     try:
-        return collect_files(list(arguments), recursive=recursive)
+        files = collect_files(list(arguments), recursive=recursive)
     except InputError as error:
         fail(f"{error.path}: error: no such file or folder")
+    kept = []
+    for name in files:
+        if is_modenhet_report(name):
+            stderr(f"{name}: warning: a modenhet report, not evidence; skipped")
+        else:
+            kept.append(name)
+    return kept
 
 
 def rule_set_files(ruleset: RuleSet) -> list[str]:

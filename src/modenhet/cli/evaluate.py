@@ -34,6 +34,7 @@ from modenhet.report import record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
 if TYPE_CHECKING:
+    from modenhet.engine.ruleset import RuleSet
     from modenhet.run.batch import Done
 
 
@@ -142,6 +143,7 @@ def evaluate(
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
     check_output(output_path, [*files, *rule_set_files(ruleset)])
+    _check_fail_under(fail_under, ruleset)
     tally = Tally(fail_under)
     plan = Plan(str(ruleset.model.sources[0].path), ruleset.sha256, ruleset.schema, as_of,
                 not no_validate, max_bytes, record_renderer(format_), __version__, lang,
@@ -157,12 +159,28 @@ def evaluate(
     sys.exit(tally.finish())
 
 
+def _check_fail_under(fail_under: int | None, ruleset: RuleSet) -> None:
+    """--fail-under names one of the rule set's levels; anything else is a mistake, exit 2."""
+    if fail_under is None:
+        return
+    numbers = [level.number for level in ruleset.levels]
+    if fail_under not in numbers:
+        raise click.BadParameter(
+            f"{fail_under} is not one of the rule set's levels ({numbers[0]} to {numbers[-1]})",
+            param_hint="'--fail-under'",
+        )
+
+
+SHOWN_BELOW = 10  # documents named in the --fail-under error; the rest are counted
+
+
 class Tally:
     """Counts what the run found while the reporter consumes it, and reports problems."""
 
     def __init__(self, fail_under: int | None) -> None:
         self.fail_under = fail_under
         self.count = self.failed = self.below = 0
+        self.below_named: list[str] = []  # the first documents below --fail-under, with level
         self.progress = Progress()
 
     def observe(self, done: Iterator[Done]) -> Iterator[Any]:
@@ -177,6 +195,8 @@ class Tally:
                 self.failed += 1
             elif self.fail_under is not None and (one.overall or 0) < self.fail_under:
                 self.below += 1
+                if len(self.below_named) < SHOWN_BELOW:
+                    self.below_named.append(f"{one.source} ({one.overall})")
             self.progress.update(self.count, self.failed)
             yield one.payload
 
@@ -187,7 +207,9 @@ class Tally:
             stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
             return PROBLEM
         if self.below:
-            stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")
+            more = self.below - len(self.below_named)
+            named = ", ".join(self.below_named) + (f" and {more} more" if more else "")
+            stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}: {named}")
         return PROBLEM if self.failed or self.below else OK
 
 
