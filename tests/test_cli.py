@@ -616,3 +616,25 @@ def test_upper_case_suffix_and_a_report_among_the_evidence(tmp_path: Path) -> No
         == f"{tmp_path / 'r.json'}: warning: a modenhet report, not evidence; skipped\n"
     )
     assert len(json.loads(again.stdout)["results"]) == 1
+
+
+def test_shell_completion_as_documented() -> None:
+    """docs/cli.md and the README: `_MODENHET_COMPLETE` gives Click's completion (through
+    the installed `modenhet` command, whose name the variable's is made from)."""
+    command = [str(Path(sys.executable).parent / "modenhet")]
+    env = {**os.environ, "_MODENHET_COMPLETE": "bash_source"}
+    script = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert "_modenhet_completion()" in script.stdout
+    env = {
+        **os.environ,
+        "_MODENHET_COMPLETE": "bash_complete",
+        "COMP_WORDS": "modenhet evaluate --for",
+        "COMP_CWORD": "2",
+    }
+    words = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert words.stdout.split() == ["plain,--format"]
+    for text in (
+        (ROOT / "README.md").read_text("utf-8"),
+        (ROOT / "docs/cli.md").read_text("utf-8"),
+    ):
+        assert 'eval "$(_MODENHET_COMPLETE=bash_source modenhet)"' in text
