@@ -470,7 +470,18 @@ def test_check_missing_file_exits_2_before_any_report(write_rules: Callable[...,
 def test_validate_samples() -> None:
     result = cli("validate", "samples/")
     assert result.exit_code == 0
-    assert result.stdout.count(": valid\n") == 8
+    assert (
+        result.stdout == "8 dokument kontrollerte: 8 gyldige, 0 ikkje gyldige, 0 med åtvaringar\n"
+    )
+    assert result.stderr == ""
+    verbose = cli("validate", "samples/", "-v")
+    assert verbose.stdout.count(": valid\n") == 8
+    assert verbose.stdout.endswith("8 gyldige, 0 ikkje gyldige, 0 med åtvaringar\n")
+    quiet = cli("validate", "samples/", "-q")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    both = cli("validate", "samples/", "-q", "-v")
+    assert both.exit_code == 2
+    assert "-q/--quiet and -v/--verbose exclude each other" in both.stderr
 
 
 def test_validate_lists_every_violation_sorted_by_position(tmp_path: Path) -> None:

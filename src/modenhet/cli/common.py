@@ -101,6 +101,40 @@ OUTPUT = click.option(
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+COLOR = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Statuses in colour: auto colours a terminal only, and honours NO_COLOR and FORCE_COLOR.",
+)
+QUIET = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only problems: no warnings, progress or summary."
+)
+VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print more: see the command.")
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """Whether to write colour to `stream`: `--color always` or `never` as said; `auto` (the
+    default) not when NO_COLOR is set and not empty (no-color.org), yes when FORCE_COLOR is
+    (and not 0), else only on a terminal, never in a pipe or a file."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def verbosity(quiet: bool, verbose: bool) -> int:
+    """-1 for -q, 1 for -v, 0 for neither; both is a usage error (exit 2)."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    return -1 if quiet else 1 if verbose else 0
 
 
 def format_option(what: str, help: str = "The report format.") -> Callable[[F], F]:

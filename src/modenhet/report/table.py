@@ -33,6 +33,11 @@ def run_header(run: RunInfo) -> str:
     }
 
 
+# The statuses' colours (ANSI SGR): met green, not met red, unknown yellow, error bold magenta.
+COLORS = {"met": "\x1b[32m", "not_met": "\x1b[31m", "unknown": "\x1b[33m", "error": "\x1b[1;35m"}
+RESET = "\x1b[0m"
+_ANSI = re.compile("|".join(re.escape(code) for code in [*COLORS.values(), RESET]))
+
 MIN_WIDTH = 40  # below this a table cannot be made to fit; it is written as at 40
 NARROWEST = 10  # no column of a table is wrapped narrower
 
@@ -57,21 +62,60 @@ def write_table(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     width = terminal_width(out)
     # For a terminal: control characters in titles or evidence values are made visible.
     out.write(fit(visible(run_header(run), keep="\n"), width) + "\n\n")
-    if len(collected) == 1 and collected[0].evaluation is not None:
-        text = single(collected[0], collected[0].evaluation, _, width)
-    else:
-        text = summary(run, collected, _, width)
-    out.write(fit(visible(text, keep="\n"), width))
+    one = len(collected) == 1 and collected[0].evaluation is not None
+
+    def render(color: bool) -> str:
+        if one:
+            return single(collected[0], collected[0].evaluation, _, width, color=color)  # type: ignore[arg-type]
+        return summary(run, collected, _, width, color=color)
+
+    plain = render(False)
+    text = coloured(plain, render(True)) if run.color else visible(plain, keep="\n")
+    out.write(fit(text, width))
+
+
+def coloured(plain: str, painted: str) -> str:
+    """`painted` (the same table with its status words in colour: tabulate lays colour codes
+    out as taking no room) with every control character the rule set or the evidence brought
+    made visible, its own colour codes too; only the codes `painted` added are kept. They
+    stand where `plain` has a letter or white space, never a control character, so each code
+    found in `painted` is the table's own unless `plain` has it at the same place."""
+    parts: list[str] = []
+    at = start = 0  # where `plain` and `painted` have got to
+    for match in _ANSI.finditer(painted):
+        segment = painted[start : match.start()]
+        parts.append(visible(segment, keep="\n"))
+        at += len(segment)
+        code = match.group()
+        if plain.startswith(code, at):  # the document's own code: shown, not obeyed
+            parts.append(visible(code))
+            at += len(code)
+        else:
+            parts.append(code)
+        start = match.end()
+    parts.append(visible(painted[start:], keep="\n"))
+    return "".join(parts)
+
+
+def painted(status: str, word: str, color: bool) -> str:
+    """A status word in its colour, when the table is in colour."""
+    return f"{COLORS[status]}{word}{RESET}" if color else word
+
+
+def shown_len(text: str) -> int:
+    """The width of a cell's text on a terminal: without its colour codes."""
+    return len(_ANSI.sub("", text))
 
 
 def fit(text: str, width: int | None) -> str:
     """Every line of prose longer than `width` wrapped at word boundaries, its continuation
-    lines indented like it (the tables are sized to fit before this)."""
+    lines indented like it (the tables are sized to fit before this). Colour codes take no
+    room."""
     if width is None:
         return text
     lines: list[str] = []
     for line in text.split("\n"):
-        if len(line) <= width:
+        if shown_len(line) <= width:
             lines.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
@@ -97,7 +141,7 @@ def fitting(
         return {"maxcolwidths": widths}
     for row in rows:  # wrapped here, so that a path breaks after a dot, not mid-word
         for i, limit in enumerate(widths):
-            if limit is not None and len(str(row[i])) > limit:
+            if limit is not None and shown_len(str(row[i])) > limit:
                 row[i] = wrap_cell(str(row[i]), limit)
     return {
         "maxcolwidths": widths,
@@ -138,7 +182,7 @@ def column_widths(
     if width is None:
         return limits
     natural = [
-        max([len(str(headers[i]))] + [max(map(len, str(row[i]).split("\n"))) for row in rows])
+        max([len(str(headers[i]))] + [max(map(shown_len, str(row[i]).split("\n"))) for row in rows])
         for i in range(len(headers))
     ]
     widths = [
@@ -250,7 +294,14 @@ def progress_text(factor: FactorResult, _: Translate) -> str:
     return _("%(met)s of %(of)s met") % {"met": progress[0], "of": progress[1]}
 
 
-def single(outcome: Outcome, evaluation: Evaluation, _: Translate, width: int | None = None) -> str:
+def single(
+    outcome: Outcome,
+    evaluation: Evaluation,
+    _: Translate,
+    width: int | None = None,
+    *,
+    color: bool = False,
+) -> str:
     overall = {
         "level": level_text(evaluation.overall, evaluation.overall_max),
         "label": label_text(
@@ -268,7 +319,8 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate, width: int | 
         lines.append(_("Legal floor: duties not met (§)"))
         for criterion in floor:
             title = evaluation.factors[criterion.factor].title
-            lines.append(f"  § {title}: {criterion.title} — {status_word(criterion.status, _)}")
+            word = painted(criterion.status, status_word(criterion.status, _), color)
+            lines.append(f"  § {title}: {criterion.title} — {word}")
         lines.append("")
     rows: list[list[Any]] = []
     for factor in evaluation.factors.values():
@@ -278,7 +330,8 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate, width: int | 
         for criterion in ordered_gap(factor):
             mark = "§ " if criterion.legal else ""
             title = f"→ {factor.next_level}: {mark}{criterion.title}"
-            rows.append([title, "", status_word(criterion.status, _), gap_note(criterion, _)])
+            word = painted(criterion.status, status_word(criterion.status, _), color)
+            rows.append([title, "", word, gap_note(criterion, _)])
     headers = [_("Factor / gap to the next level"), _("Level"), _("Status"), _("Advice")]
     table = tabulate(
         rows,
@@ -314,7 +367,14 @@ def settled_counts(pairs: list[tuple[int, int]], levels: list[int]) -> list[int]
     return [*counts, sum(low != high for low, high in pairs)]
 
 
-def summary(run: RunInfo, outcomes: list[Outcome], _: Translate, width: int | None = None) -> str:
+def summary(
+    run: RunInfo,
+    outcomes: list[Outcome],
+    _: Translate,
+    width: int | None = None,
+    *,
+    color: bool = False,
+) -> str:
     factors = [f.id for f in run.ruleset.factors]
     rows: list[list[Any]] = []
     failed = 0
@@ -330,7 +390,7 @@ def summary(run: RunInfo, outcomes: list[Outcome], _: Translate, width: int | No
                 [
                     municipality_name(outcome),
                     *["" for _factor in factors],
-                    _("error"),
+                    painted("error", _("error"), color),
                     "",
                     reason[:80],
                 ]

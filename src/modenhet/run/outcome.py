@@ -61,6 +61,9 @@ class RunInfo:
     tool_version: str
     lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
     excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
+    color: bool = (
+        False  # the terminal table's statuses in colour (`--color`, NO_COLOR, FORCE_COLOR)
+    )
 
 
 # How a streaming format renders one document's record (`modenhet.report.RECORDS`).
