@@ -783,7 +783,7 @@ def test_jsonl_and_empty_folders(tmp_path: Path, folders: tuple[str, str]) -> No
     nothing = cli("empty-old", "empty-new", *AS_OF)
     assert nothing.exit_code == 1
     assert nothing.stderr.endswith(
-        "error: no documents to compare (a folder is read for .json and .jsonl)\n"
+        "error: no documents to compare (a folder is read for .xlsx, .json and .jsonl)\n"
     )
     first_year = cli("empty-old", "new", *AS_OF, "-f", "json")
     assert first_year.exit_code == 0

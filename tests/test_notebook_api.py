@@ -108,6 +108,20 @@ def test_write_report_matches_the_command_line(ruleset: modenhet.RuleSet, format
         assert "alstahaug" in text
 
 
+def test_write_report_xlsx_to_a_binary_file(ruleset: modenhet.RuleSet, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = SAMPLES / "1820-alstahaug.json"
+    evaluation = ruleset.evaluate(json.loads(path.read_text("utf-8")), AS_OF)
+    binary = io.BytesIO()
+    modenhet.write_report({"alstahaug": evaluation}, "xlsx", binary)
+    assert binary.getvalue().startswith(b"PK")
+    with open(tmp_path / "r.xlsx", "w", encoding="utf-8") as text_file:
+        modenhet.write_report({"alstahaug": evaluation}, "xlsx", text_file)
+    assert (tmp_path / "r.xlsx").read_bytes().startswith(b"PK")
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames
+
+
 def test_write_report_refuses_what_it_cannot_write(ruleset: modenhet.RuleSet) -> None:
     evaluation = ruleset.evaluate(
         json.loads((SAMPLES / "1820-alstahaug.json").read_text("utf-8")), AS_OF

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 __version__ = "0.1.0"
 
@@ -74,7 +74,7 @@ __all__ = [
 def write_report(
     evaluations: Mapping[str, Evaluation] | Iterable[Evaluation],
     format: str,
-    file: TextIO,
+    file: TextIO | BinaryIO,
     *,
     ruleset: RuleSet | None = None,
     lang: str = "nn",
@@ -83,7 +83,8 @@ def write_report(
 
     `evaluations` is a mapping from each document's source (a file name, say) to its
     evaluation, or the evaluations alone (then named `1`, `2`, … in the report). `format` is
-    any of `evaluate`'s formats: table, json, jsonl, csv, markdown, html. The evaluations must
+    any of `evaluate`'s formats: table, json, jsonl, csv, markdown, html, xlsx (to a binary
+    file, `open(..., "wb")`, or a text file over one). The evaluations must
     come from one rule set; `ruleset` is the one the report names (by default their own
     checked model, which names it the same). The report's `as_of` is the first evaluation's.
 
@@ -108,6 +109,11 @@ def write_report(
     # The document's bytes are not known here: the report's `sha256` is null.
     outcomes = [Outcome(EvidenceItem(source), e, []) for source, e in named]
     run = RunInfo(ruleset or model, named[0][1].as_of, __version__, lang)
+    if format == "xlsx" and not hasattr(file, "buffer"):  # a binary file: the workbook's bytes
+        import types  # noqa: PLC0415
+
+        binary = file
+        file = types.SimpleNamespace(buffer=binary, flush=binary.flush)  # type: ignore[assignment]
     reporter(format)(run, outcomes, file)
 
 

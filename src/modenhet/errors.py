@@ -125,12 +125,19 @@ class Violation:
     column: int | None = None
     severity: Severity = "error"
     at_key: bool = False  # located at the member's key (an unknown or repeated key)
+    cell: str | None = (
+        None  # in a workbook: `Sheet!C12` (modenhet.evidence.workbook), instead of a line
+    )
 
     def as_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}
 
     def where(self, source: str) -> str:
-        """`FILE[:LINE][#POINTER]`, as spec/cli.md writes the place of an evidence problem."""
+        """`FILE[:LINE][#POINTER]`, as spec/cli.md writes the place of an evidence problem;
+        in a workbook `FILE:SHEET!CELL`, where people look for it (the message names the
+        field's title)."""
+        if self.cell is not None:
+            return f"{source}:{self.cell}"
         where = source if self.line is None else f"{source}:{self.line}"
         return f"{where}#{self.pointer}" if self.pointer else where
 

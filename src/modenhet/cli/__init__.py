@@ -58,10 +58,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "test",
         "Run rule tests: evidence and the levels it must give; coverage of the criteria.",
     ),
+    "convert": (
+        "modenhet.cli.convert",
+        "convert",
+        "Convert evidence: an Excel workbook to its JSON document, or JSON to a workbook.",
+    ),
     "template": (
         "modenhet.cli.schema",
         "template",
-        "Print an evidence document with every field present and null.",
+        "An evidence workbook (.xlsx) or JSON document to fill in, every field empty.",
     ),
     "schema": (
         "modenhet.cli.schema",

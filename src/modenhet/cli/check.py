@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from modenhet.cli.common import OK, PROBLEM, fail, format_option, stderr
-from modenhet.report import renderer
+from modenhet.cli.common import (
+    OK,
+    OUTPUT,
+    PROBLEM,
+    check_output,
+    fail,
+    format_option,
+    output,
+    report_format,
+    stderr,
+)
+from modenhet.report import formats, renderer
 from modenhet.report.diagnostics import Checked
 
 if TYPE_CHECKING:
@@ -22,9 +32,10 @@ if TYPE_CHECKING:
 @format_option(
     "check",
     "text: for people, on stderr; json: the diagnostics as data; sarif: SARIF 2.1.0 for "
-    "code-scanning tools (both on stdout).",
+    "code-scanning tools (both on stdout, or in the file -o names; -o x.sarif picks sarif).",
 )
-def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
+@OUTPUT
+def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: str | None) -> None:
     """Check rule files: syntax, includes, lets, levels, functions, types and schema paths.
 
     Without RULES, the default rule set is checked. Every problem is reported, not only the
@@ -39,6 +50,10 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
     from modenhet.language.loader import load_rule_files
     from modenhet.resources import default_rules_path
 
+    format_ = report_format(format_, output_path, formats("check"))
+    if output_path is not None and format_ == "text":
+        raise click.UsageError("-o writes a json or sarif report: give --format, or name the "
+                               "file .json or .sarif")  # fmt: skip
     default = str(default_rules_path())
     relative = os.path.relpath(default)
     paths = list(rules) or [default if relative.startswith("..") else relative]
@@ -48,6 +63,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
             loaded.append(load_rule_files(path))
         except RuleFileError as error:
             fail(error.render())
+    check_output(output_path, [str(source.path) for files in loaded for source in files.files])
     status = OK
     found: list[Diagnostic] = []
     for path, files in zip(paths, loaded, strict=True):
@@ -73,5 +89,6 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str) -> None:
         )
         click.echo(renderer("check", "text")(checked))
     if format_ != "text":
-        click.echo(renderer("check", format_)(found))
+        with output(output_path) as out:
+            out.write(renderer("check", format_)(found) + "\n")
     sys.exit(status)

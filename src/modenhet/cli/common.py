@@ -164,6 +164,55 @@ MAX_BYTES = click.option(
 )
 
 
+# What the extension of `-o FILE` says the report is, for every command that writes one.
+REPORT_EXTENSIONS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".sarif": "sarif",
+    ".xml": "junit",
+}
+
+
+def report_format(format_: str, output_path: str | None, choices: Iterable[str]) -> str:
+    """The report's format: `--format` when it is given, else the one the extension of `-o`
+    names (`-o report.xlsx`), else the default. `--format` and an extension that disagree,
+    or an extension naming a format the command does not write, are usage errors (exit 2)."""
+    if output_path is None:
+        return format_
+    implied = REPORT_EXTENSIONS.get(os.path.splitext(output_path)[1].lower())
+    if implied is None:
+        return format_
+    ctx = click.get_current_context()
+    source = ctx.get_parameter_source("format_")
+    # A format from the configuration file (DEFAULT_MAP) is a default too: -o's extension
+    # beats it, as every option beats the file.
+    given = source not in (
+        None,
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    )
+    if given:
+        if implied != format_:
+            raise click.UsageError(
+                f"-o {output_path} names a {implied} file, but --format is {format_}: "
+                "drop --format, or name the file for the format"
+            )
+        return format_
+    known = list(choices)
+    if implied not in known:
+        raise click.UsageError(
+            f"-o {output_path} names a {implied} file, which this command does not write "
+            f"(--format {'|'.join(known)})"
+        )
+    return implied
+
+
 def load_rules(path: str | None) -> RuleSet:
     """The rule set, or exit: 2 when the file cannot be read, 1 when it does not check."""
     from modenhet.engine.ruleset import load_ruleset

@@ -33,10 +33,11 @@ from modenhet.cli.common import (
     load_rules,
     output,
     parse_date,
+    report_format,
     rule_set_files,
     stderr,
 )
-from modenhet.report import renderer
+from modenhet.report import formats, renderer
 
 
 @click.command()
@@ -87,6 +88,7 @@ def compare(
         modenhet compare 2024/ 2025/ --old-as-of 2024-06-30 --as-of 2025-06-30
         modenhet compare report-2024.json 2025/ -f json --fail-on-regression
     """
+    format_ = report_format(format_, output_path, formats("compare"))
     if old == "-" and new == "-":
         fail("error: only one of OLD and NEW can be - (standard input)")
     inputs = evidence_files((old, new), recursive=recursive)  # exit 2 for a missing path
@@ -127,7 +129,7 @@ def compare(
 def _status(comparison: Comparison, fail_on_regression: bool) -> int:
     """The exit status, after saying what was wrong."""
     if not (comparison.old.entries or comparison.new.entries):
-        stderr("error: no documents to compare (a folder is read for .json and .jsonl)")
+        stderr("error: no documents to compare (a folder is read for .xlsx, .json and .jsonl)")
         return PROBLEM
     regressed = comparison.regressed
     if fail_on_regression and regressed:

@@ -29,13 +29,14 @@ from modenhet.cli.common import (
     format_option,
     load_rules,
     output,
+    report_format,
     rule_set_files,
     stderr,
     use_color,
     verbosity,
 )
 from modenhet.cli.progress import Progress
-from modenhet.report import record_renderer, writer
+from modenhet.report import formats, record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
 if TYPE_CHECKING:
@@ -63,7 +64,11 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
 @click.argument("evidence", nargs=-1)
 @RULES
 @AS_OF
-@format_option("evaluate")
+@format_option(
+    "evaluate",
+    help="The report format. Default: the one the extension of -o names (.json .jsonl .csv "
+    ".md .html .xlsx), else table.",
+)
 @OUTPUT
 @click.option(
     "--fail-under",
@@ -129,8 +134,9 @@ def evaluate(
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
 
-    EVIDENCE is one or more .json files (one document), .jsonl files (one document a line),
-    folders (every .json and .jsonl inside, by name) or - for standard input.
+    EVIDENCE is one or more .xlsx workbooks (`modenhet template --format xlsx`), .json files
+    (one document), .jsonl files (one document a line), folders (every .xlsx, .json and .jsonl
+    inside, by name) or - for standard input.
 
     On a terminal, a long run shows its progress on stderr. -q prints only the problems
     (errors; no warnings, no progress); -v ends with a summary line on stderr.
@@ -139,7 +145,8 @@ def evaluate(
     Examples:
         modenhet evaluate samples/
         modenhet evaluate samples/4601-bergen.json --as-of 2025-06-30
-        modenhet evaluate samples/ -f json -o report.json --fail-under 2
+        modenhet evaluate samples/ -o report.json --fail-under 2
+        modenhet evaluate kommunar/ -o oversikt.xlsx
         modenhet evaluate all-2025.jsonl -f json -o report.json --jobs auto
     """
     from modenhet.evidence.reader import iter_sources
@@ -152,6 +159,9 @@ def evaluate(
         sys.exit(verify_report(verify_path, rules))
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
+    format_ = report_format(format_, output_path, formats("evaluate"))
+    if format_ == "xlsx" and output_path is None and sys.stdout.isatty():
+        raise click.UsageError("an xlsx report is a file: name it with -o report.xlsx")
     if excel and format_ != "csv":
         raise click.UsageError("--excel goes with --format csv")
     files = evidence_files(evidence, recursive=recursive)
@@ -223,7 +233,9 @@ class Tally:
         """The exit status, after saying what was wrong."""
         self.progress.clear()
         if self.count == 0:
-            stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
+            stderr(
+                "error: no evidence documents found (a folder is read for .xlsx, .json and .jsonl)"
+            )
             return PROBLEM
         if self.below:
             more = self.below - len(self.below_named)

@@ -61,9 +61,12 @@ def explain(
     unknown or error, with the rule file's line, and every value read from the evidence with
     its JSON pointer — or that it is missing.
 
+    EVIDENCE is one .xlsx workbook or .json file.
+
     \b
     Examples:
         modenhet explain samples/1820-alstahaug.json --as-of 2025-06-30
+        modenhet explain 4601-bergen.xlsx --factor economy
         modenhet explain samples/4642-laerdal.json --factor strategy --all
     """
     from modenhet.analyses.explain import explain_document

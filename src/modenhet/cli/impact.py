@@ -17,7 +17,7 @@ from modenhet import __version__
 from modenhet.analyses.diff import NEW, OLD
 from modenhet.analyses.impact import Impact, Rules, assess
 from modenhet.cli import common
-from modenhet.report import renderer
+from modenhet.report import formats, renderer
 
 
 @click.command()
@@ -52,8 +52,8 @@ def impact(
     NEW rule set and list the municipalities whose levels change, with the criteria that
     caused it.
 
-    OLD and NEW are .rules files. EVIDENCE is as for `modenhet evaluate`: .json and .jsonl
-    files, folders, or - for standard input. Each document is validated against each rule
+    OLD and NEW are .rules files. EVIDENCE is as for `modenhet evaluate`: .xlsx, .json and
+    .jsonl files, folders, or - for standard input. Each document is validated against each rule
     set's own schema.
 
     \b
@@ -67,6 +67,7 @@ def impact(
 
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
+    format_ = common.report_format(format_, output_path, formats("impact"))
     files = common.evidence_files(evidence, recursive=recursive)
     for path in (old_rules, new_rules):  # both readable before anything is reported
         try:
@@ -101,7 +102,9 @@ def impact(
 def _status(result: Impact, fail_on_change: bool) -> int:
     """The exit status, after saying what was wrong."""
     if result.documents == 0:
-        common.stderr("error: no evidence documents found (a folder is read for .json and .jsonl)")
+        common.stderr(
+            "error: no evidence documents found (a folder is read for .xlsx, .json and .jsonl)"
+        )
         return common.PROBLEM
     if fail_on_change and result.changed:
         names = ", ".join(d.display for d in result.changed)

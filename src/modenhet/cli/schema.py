@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import click
@@ -54,12 +55,40 @@ def schema(*, format_: str, report: bool) -> None:
     metavar="NUMBER",
     help="Fill in this municipality's number and name (SSB's list of 2024).",
 )
-def template(*, municipality: str | None) -> None:
-    """Print an evidence document with every field present and null, to fill in.
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(["json", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="json: a document to edit; xlsx: an Excel workbook to fill in (the default when -o "
+    "names an .xlsx file).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    metavar="FILE",
+    help="Write the template to FILE (atomically) instead of standard output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nn", "nb"]),
+    default="nn",
+    show_default=True,
+    help="The workbook's own words: nynorsk or bokmål (the fields' titles are the schema's).",
+)
+def template(*, municipality: str | None, format_: str, output_path: str | None, lang: str) -> None:
+    """Print an evidence document with every field present and null, to fill in; or, with
+    --format xlsx, write an Excel workbook to fill in.
 
-    Null means "not known": the template is valid as it stands, and evaluates to 1–5 in every
-    factor (nothing proven, every level still possible; no criterion decided) until its fields
-    are filled in.
+    Null (an empty answer cell) means "not known": the template is valid as it stands, and
+    evaluates to 1–5 in every factor (nothing proven, every level still possible; no criterion
+    decided) until its fields are filled in. The workbook has a sheet per success factor, a
+    row per field with its title and description, typed answer cells with drop-downs, and a
+    sheet for the sources; `modenhet evaluate`, `validate` and `explain` read it as they read
+    JSON.
 
     What is known only in part is written in its partial form (schema version 1.1):
     {"at_least": ["startlan"]} for a list of which these elements are known,
@@ -68,15 +97,38 @@ def template(*, municipality: str | None) -> None:
 
     \b
     Examples:
+        modenhet template --format xlsx -m 4601 -o 4601-bergen.xlsx
         modenhet template --municipality 4601 > 4601-bergen.json
         modenhet template --municipality 4601 | modenhet validate -
     """
+    import sys
+
+    from modenhet.cli.common import check_output, output, report_format
     from modenhet.evidence.municipalities import municipalities
     from modenhet.evidence.schemawalk import template as build
 
+    format_ = report_format(format_, output_path, ("json", "xlsx"))
     if municipality is not None and municipality not in municipalities():
         fail(
             f"--municipality {municipality}: error: not one of the 357 municipalities of 2024 "
             "(a four-digit number such as 4601)"
         )
-    click.echo(json.dumps(build(_schema(), municipality), ensure_ascii=False, indent=2))
+    document = build(_schema(), municipality)
+    if format_ == "xlsx":
+        from modenhet.evidence.workbook.cells import write_binary
+        from modenhet.evidence.workbook.template import template_bytes
+
+        if output_path is None and sys.stdout.isatty():
+            raise click.UsageError("a workbook is a file: name it with -o kommune.xlsx")
+        name = os.path.basename(output_path) if output_path else "kommune.xlsx"
+        # Only the municipality is written in: the JSON template's empty lists would read as
+        # «Ingen» (known to be empty), where the workbook's empty cells mean "not known".
+        known = {"municipality": document["municipality"]} if municipality else None
+        data = template_bytes(_schema(), lang=lang, document=known, file_name=name)
+        check_output(output_path, [])
+        with output(output_path) as out:
+            write_binary(out, data)
+        return
+    check_output(output_path, [])
+    with output(output_path) as out:
+        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

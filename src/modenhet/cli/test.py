@@ -17,10 +17,11 @@ from modenhet.cli.common import (
     fail,
     format_option,
     output,
+    report_format,
     rule_set_files,
     stderr,
 )
-from modenhet.report import renderer
+from modenhet.report import formats, renderer
 from modenhet.report.ruletests_text import coverage_report, total_line
 
 
@@ -81,6 +82,7 @@ def test(
     from modenhet.authoring.ruletests.runner import run_tests
     from modenhet.resources import default_rules_path
 
+    format_ = report_format(format_, output_path, formats("test"))
     default = default_rules_path()
     try:
         files = discover(paths, default.parent)

@@ -57,9 +57,11 @@ def validate(
 ) -> None:
     """Validate evidence against the JSON Schema, listing every violation.
 
-    Each problem is reported as FILE[:LINE]#/json/pointer: error: MESSAGE, in the order it
-    stands in the file. A municipality number must be one of the 357 of 2024; a name that
-    differs from the official list is a warning. Exit 0 when every document is valid.
+    EVIDENCE is .xlsx workbooks, .json and .jsonl files, folders of them, or - for standard
+    input. Each problem is reported as FILE[:LINE]#/json/pointer: error: MESSAGE, in the order
+    it stands in the file; in a workbook as FILE:SHEET!CELL: error: «FIELD»: MESSAGE. A
+    municipality number must be one of the 357 of 2024; a name that differs from the official
+    list is a warning. Exit 0 when every document is valid.
 
     The text format lists the problems on stderr and ends with one summary line on stdout;
     -v also names each valid document (FILE: valid), -q prints only the errors.
@@ -67,6 +69,7 @@ def validate(
     \b
     Examples:
         modenhet validate samples/
+        modenhet validate 4601-bergen.xlsx
         modenhet template --municipality 4601 | modenhet validate -
     """
     from jsonschema.exceptions import SchemaError

@@ -16,53 +16,18 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from modenhet.errors import EvidenceError, Violation
-from modenhet.evidence.positions import escape_pointer, locate
+from modenhet.evidence.item import WORKBOOK_SUFFIXES
+from modenhet.evidence.item import EvidenceItem as EvidenceItem  # re-exported: its old home
+from modenhet.evidence.positions import escape_pointer
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-EVIDENCE_SUFFIXES = (".json", ".jsonl")
-
-
-@dataclass
-class EvidenceItem:
-    """One document of a run: where it came from, its hash, and the document or its problems.
-
-    `text` is kept so that problems found later (schema violations) can be located in it.
-    """
-
-    source: str
-    sha256: str | None = None
-    document: dict[str, Any] | None = None
-    problems: list[Violation] = field(default_factory=list)
-    text: str | None = None
-    jsonl_line: int | None = None  # the line of a JSONL file (or stdin) the document is on
-
-    @property
-    def municipality(self) -> Any:
-        if self.document is None:
-            return None
-        return self.document.get("municipality")
-
-    def locate(self, problems: list[Violation]) -> list[Violation]:
-        """Give each problem the line and column of its value in the text, sorted by them."""
-        if self.text is None or not any(problem.pointer for problem in problems):
-            return problems
-        positions = locate(self.text)
-        for problem in problems:
-            pointer = problem.pointer
-            found = positions.of(pointer, key=problem.at_key)
-            while found is None and pointer:  # a missing member: point at its object
-                pointer = pointer.rpartition("/")[0]
-                found = positions.of(pointer)
-            if found is not None and problem.pointer:
-                line, problem.column = found
-                problem.line = None if self.jsonl_line is not None else line
-        return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.pointer))
+EVIDENCE_SUFFIXES = (".json", ".jsonl", ".xlsx")  # .xlsx: modenhet.evidence.workbook
 
 
 class _Duplicates(dict[str, Any]):
@@ -353,7 +318,10 @@ def _folder(folder: str, recursive: bool) -> list[str]:
     base = Path(folder)
     pattern = "**/*" if recursive else "*"
     for path in sorted(base.glob(pattern), key=lambda p: p.relative_to(base).as_posix()):
-        if path.suffix.lower() in EVIDENCE_SUFFIXES and path.is_file():
+        suffix = path.suffix.lower()  # `molde.JSON` too
+        if (suffix in EVIDENCE_SUFFIXES or suffix == ".xlsx") and path.is_file():
+            if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
+                continue
             found.append(os.path.join(folder, path.relative_to(base).as_posix()))
     return found
 
@@ -377,7 +345,7 @@ class Pending:
 
     def read(self, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
         if self.data is None:
-            return _read_json(self.source, limit)
+            return read_file(self.source, limit)
         return evidence_item(self.source, self.data, limit=limit, jsonl_line=self.jsonl_line)
 
 
@@ -393,6 +361,27 @@ def iter_sources(
             yield from _read_jsonl(name)
         else:
             yield Pending(name)
+
+
+def read_file(name: str, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
+    """One document from a named file: a workbook (.xlsx) by `modenhet.evidence.workbook`, anything
+    else as JSON, and a file that is neither says what modenhet reads."""
+    if name.lower().endswith(WORKBOOK_SUFFIXES):  # the workbook reader loads only for one
+        from modenhet.evidence.workbook.reader import read_workbook
+
+        return read_workbook(name, limit)
+    item = _read_json(name, limit)
+    suffix = os.path.splitext(name)[1].lower()
+    if item.document is None and item.problems and suffix not in EVIDENCE_SUFFIXES:
+        last = item.problems[-1]
+        last.message += f"; {READS}"
+    return item
+
+
+READS = (
+    "modenhet reads evidence from .json files (one document), .jsonl files (one a line), "
+    ".xlsx workbooks (`modenhet template --format xlsx`) and folders of them"
+)
 
 
 def _read_json(name: str, limit: int) -> EvidenceItem:
@@ -496,9 +485,10 @@ def _parses(line: bytes) -> bool:
 
 
 def read_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read one evidence document strictly (the API's way); raises `EvidenceError`."""
+    """Read one evidence document strictly (the API's way): a .json file or an .xlsx
+    workbook; raises `EvidenceError`."""
     name = os.fspath(path)
-    item = _read_json(name, MAX_DOCUMENT_BYTES)
+    item = read_file(name, MAX_DOCUMENT_BYTES)
     if item.problems or item.document is None:
         raise EvidenceError(name, item.problems)
     return item.document

@@ -32,6 +32,7 @@ RENDERERS: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "csv"): ("modenhet.report.csv_report", "write_csv"),
     ("evaluate", "markdown"): ("modenhet.report.markdown", "write_markdown"),
     ("evaluate", "html"): ("modenhet.report.html", "write_html"),
+    ("evaluate", "xlsx"): ("modenhet.report.xlsx", "write_xlsx"),
     ("compare", "table"): ("modenhet.report.compare_table", "write_table"),
     ("compare", "json"): ("modenhet.report.diff_json", "write_compare_json"),
     ("impact", "table"): ("modenhet.report.impact_table", "write_table"),

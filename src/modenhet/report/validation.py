@@ -50,6 +50,7 @@ def document_record(source: str, problems: Sequence[Violation]) -> dict[str, Any
                 "column": p.column,
                 "severity": p.severity,
                 "message": p.message,
+                **({"cell": p.cell} if p.cell is not None else {}),  # in a workbook
             }
             for p in problems
         ],
