@@ -114,7 +114,7 @@ def write_report(
 
         binary = file
         file = types.SimpleNamespace(buffer=binary, flush=binary.flush)  # type: ignore[assignment]
-    reporter(format)(run, outcomes, file)
+    reporter(format)(run, outcomes, file)  # type: ignore[arg-type]
 
 
 def __getattr__(name: str) -> Any:

@@ -79,19 +79,20 @@ class Navigator:
         return None
 
     def criterion_here(self) -> tuple[n.FactorStmt, n.LevelBlock, n.Criterion] | None:
-        for factor in self.statements(n.FactorStmt):
+        for factor in self.factors():
             for block in factor.levels:
                 for criterion in block.criteria:
                     if self.contains(criterion.span):
                         return factor, block, criterion
         return None
 
-    def statements(self, kind: type[n.Statement]) -> Iterator[n.Statement]:
+    def factors(self) -> Iterator[n.FactorStmt]:
+        """The factors written in this document."""
         if self.loaded is None:
             return
         for placed in self.loaded.statements:
             statement = placed.statement
-            if isinstance(statement, kind) and statement.span.source.path == self.path:
+            if isinstance(statement, n.FactorStmt) and statement.span.source.path == self.path:
                 yield statement
 
     def contains(self, span: Span) -> bool:
