@@ -26,13 +26,14 @@ DECIDED = (True, False)  # the status codes of decided criteria: met and not met
 
 class _SetOnce:
     """The guarantee of a frozen dataclass for the slotted result classes: a public attribute
-    is set once (in `__init__`) and never again, and `__slots__` admits no new one. The private
-    slots are the lazily computed parts, filled in when first read."""
+    is set in `__init__` (with `object.__setattr__`, as a frozen dataclass does) and never
+    again, and `__slots__` admits no new one. The private slots are the lazily computed parts,
+    filled in when first read."""
 
     __slots__ = ()
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if not name.startswith("_") and hasattr(self, name):
+        if name[0] != "_":
             raise FrozenInstanceError(f"cannot assign to field {name!r}")
         object.__setattr__(self, name, value)
 
@@ -55,16 +56,27 @@ class CriterionResult(_SetOnce):
         "legal",
     )
 
+    _evaluation: Evaluation
+    definition: CriterionDef
+    status: Status
+    id: str
+    level: int
+    title: str
+    advice: str | None
+    ref: str | None
+    legal: bool
+
     def __init__(self, evaluation: Evaluation, definition: CriterionDef, status: Status) -> None:
-        self._evaluation = evaluation
-        self.definition = definition
-        self.status: Status = status
-        self.id = definition.id
-        self.level = definition.level
-        self.title = definition.title
-        self.advice = definition.advice
-        self.ref = definition.ref
-        self.legal = definition.legal
+        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
+        setattr_(self, "_evaluation", evaluation)
+        setattr_(self, "definition", definition)
+        setattr_(self, "status", status)
+        setattr_(self, "id", definition.id)
+        setattr_(self, "level", definition.level)
+        setattr_(self, "title", definition.title)
+        setattr_(self, "advice", definition.advice)
+        setattr_(self, "ref", definition.ref)
+        setattr_(self, "legal", definition.legal)
 
     @property
     def factor(self) -> str:
@@ -118,16 +130,25 @@ class FactorResult(_SetOnce):
 
     __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria", "_number")
 
+    _evaluation: Evaluation
+    definition: FactorDef
+    level: int
+    id: str
+    title: str
+    _criteria: list[CriterionResult] | None
+    _number: int  # the factor's place in the rule set
+
     def __init__(
         self, evaluation: Evaluation, definition: FactorDef, level: int, number: int
     ) -> None:
-        self._evaluation = evaluation
-        self.definition = definition
-        self.level = level
-        self.id = definition.id
-        self.title = definition.title
-        self._criteria: list[CriterionResult] | None = None
-        self._number = number  # the factor's place in the rule set
+        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
+        setattr_(self, "_evaluation", evaluation)
+        setattr_(self, "definition", definition)
+        setattr_(self, "level", level)
+        setattr_(self, "id", definition.id)
+        setattr_(self, "title", definition.title)
+        setattr_(self, "_criteria", None)
+        setattr_(self, "_number", number)  # the factor's place in the rule set
 
     @property
     def label(self) -> str:
@@ -353,6 +374,15 @@ class Evaluation(_SetOnce):
         "_bounds",
     )
 
+    model: RuleSetModel
+    _statuses: tuple[Any, ...] | None
+    levels: tuple[int, ...]
+    overall: int
+    as_of: datetime.date
+    _details: Details
+    _factors: dict[str, FactorResult] | None
+    _bounds: tuple[tuple[int, ...], int] | None
+
     def __init__(
         self,
         model: RuleSetModel,
@@ -364,15 +394,16 @@ class Evaluation(_SetOnce):
         *,
         bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
-        self.model = model
-        self._statuses = statuses
-        self.levels = levels
-        self.overall = overall
-        self.as_of = as_of
-        self._details = details
-        self._factors: dict[str, FactorResult] | None = None
+        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
+        setattr_(self, "model", model)
+        setattr_(self, "_statuses", statuses)
+        setattr_(self, "levels", levels)
+        setattr_(self, "overall", overall)
+        setattr_(self, "as_of", as_of)
+        setattr_(self, "_details", details)
+        setattr_(self, "_factors", None)
         # (levels_max, overall_max) when known in advance; else computed from the statuses.
-        self._bounds = bounds
+        setattr_(self, "_bounds", bounds)
 
     @classmethod
     def from_settled(cls, model: RuleSetModel, settled: Settled) -> Evaluation:
