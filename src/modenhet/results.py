@@ -40,6 +40,12 @@ class _SetOnce:
     def __delattr__(self, name: str) -> None:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
+    def __setstate__(self, state: Any) -> None:
+        """Unpickled as `__init__` sets the fields (pickle gives `(None, {slot: value})`)."""
+        for part in state if isinstance(state, tuple) else (state,):
+            for name, value in (part or {}).items():
+                object.__setattr__(self, name, value)
+
 
 class CriterionResult(_SetOnce):
     """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`."""
