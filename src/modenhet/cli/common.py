@@ -235,15 +235,20 @@ def load_rules(path: str | None) -> RuleSet:
     return ruleset
 
 
-def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
+def evidence_files(
+    arguments: tuple[str, ...], *, recursive: bool, skip_reports: bool = True
+) -> list[str]:
     """The evidence files the arguments name, or exit 2 for a path that does not exist. A
-    modenhet JSON report among them is left out, with one warning line each."""
+    modenhet JSON report among them is left out, with one warning line each (unless
+    `skip_reports` is false: `compare` reads reports)."""
     from modenhet.evidence.reader import InputError, collect_files, is_modenhet_report
 
     try:
         files = collect_files(list(arguments), recursive=recursive)
     except InputError as error:
         fail(f"{error.path}: error: no such file or folder")
+    if not skip_reports:
+        return files
     kept = []
     for name in files:
         if is_modenhet_report(name):
