@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -483,7 +484,18 @@ def test_check_missing_file_exits_2_before_any_report(write_rules: Callable[...,
 def test_validate_samples() -> None:
     result = cli("validate", "samples/")
     assert result.exit_code == 0
-    assert result.stdout.count(": valid\n") == 9
+    assert (
+        result.stdout == "9 dokument kontrollerte: 9 gyldige, 0 ikkje gyldige, 0 med åtvaringar\n"
+    )
+    assert result.stderr == ""
+    verbose = cli("validate", "samples/", "-v")
+    assert verbose.stdout.count(": valid\n") == 9
+    assert verbose.stdout.endswith("9 gyldige, 0 ikkje gyldige, 0 med åtvaringar\n")
+    quiet = cli("validate", "samples/", "-q")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    both = cli("validate", "samples/", "-q", "-v")
+    assert both.exit_code == 2
+    assert "-q/--quiet and -v/--verbose exclude each other" in both.stderr
 
 
 def test_validate_lists_every_violation_sorted_by_position(tmp_path: Path) -> None:
@@ -586,3 +598,72 @@ def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
     assert b"\rEvaluated " in shown and b" documents (0 failed)" in shown
     piped = real("evaluate", str(path), "-f", "csv", *AS_OF)
     assert "Evaluated" not in piped.stderr
+
+
+def test_fail_under_is_a_level_of_the_rule_set_and_names_the_documents() -> None:
+    for level in ("0", "6", "-1"):
+        result = cli("evaluate", "samples/4601-bergen.json", *AS_OF, "--fail-under", level)
+        assert result.exit_code == 2
+        assert f"{level} is not one of the rule set's levels (1 to 5)" in result.stderr
+        assert "Traceback" not in result.output
+    result = cli("evaluate", "samples/", *AS_OF, "--fail-under", "2", "-f", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    below = [r["source"] for r in report["results"] if r.get("overall", 9) < 2]
+    assert below
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {len(below)} document(s) below --fail-under 2: ")
+    for source in below:
+        assert f"{source} (1)" in last
+
+
+def test_as_of_names_what_is_wrong_with_the_date() -> None:
+    cases = {
+        "2025-02-30": "'2025-02-30' is not a real date: February 2025 has 28 days",
+        "2024-02-30": "February 2024 has 29 days",
+        "2025-13-01": "'2025-13-01' is not a real date: there is no month 13",
+        "2025-2-3": "'2025-2-3' is not a date written YYYY-MM-DD",
+        "30.06.2025": "is not a date written YYYY-MM-DD",
+    }
+    for value, message in cases.items():
+        result = cli("evaluate", "samples/4601-bergen.json", "--as-of", value)
+        assert result.exit_code == 2, value
+        assert message in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_upper_case_suffix_and_a_report_among_the_evidence(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "1506-molde.json", tmp_path / "molde.JSON")
+    first = cli("evaluate", str(tmp_path), *AS_OF, "-f", "json", "-o", str(tmp_path / "r.json"))
+    assert first.exit_code == 0, first.stderr
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [r["source"] for r in report["results"]] == [str(tmp_path / "molde.JSON")]
+    again = cli("evaluate", str(tmp_path), *AS_OF, "-f", "json")
+    assert again.exit_code == 0, again.stderr
+    assert (
+        again.stderr
+        == f"{tmp_path / 'r.json'}: warning: a modenhet report, not evidence; skipped\n"
+    )
+    assert len(json.loads(again.stdout)["results"]) == 1
+
+
+def test_shell_completion_as_documented() -> None:
+    """docs/cli.md and the README: `_MODENHET_COMPLETE` gives Click's completion (through
+    the installed `modenhet` command, whose name the variable's is made from)."""
+    command = [str(Path(sys.executable).parent / "modenhet")]
+    env = {**os.environ, "_MODENHET_COMPLETE": "bash_source"}
+    script = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert "_modenhet_completion()" in script.stdout
+    env = {
+        **os.environ,
+        "_MODENHET_COMPLETE": "bash_complete",
+        "COMP_WORDS": "modenhet evaluate --for",
+        "COMP_CWORD": "2",
+    }
+    words = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert words.stdout.split() == ["plain,--format"]
+    for text in (
+        (ROOT / "README.md").read_text("utf-8"),
+        (ROOT / "docs/cli.md").read_text("utf-8"),
+    ):
+        assert 'eval "$(_MODENHET_COMPLETE=bash_source modenhet)"' in text

@@ -607,12 +607,15 @@ def test_check_and_diff_change_nothing(tmp_path: Path) -> None:
         == f"{path}: would be reformatted\n1 file(s) would be reformatted, 0 already formatted\n"
     )  # noqa: E501
     diffed = cli("--diff", str(path))
-    assert diffed.exit_code == 0
+    assert diffed.exit_code == 1  # as ruff and black: a file would change
     assert diffed.stdout.startswith(f"--- {path}\n+++ {path}\n@@ ")
     assert "+let x = a and b  # kvifor\n" in diffed.stdout
     assert "would be reformatted" in diffed.stderr
     assert cli("--diff", "--check", str(path)).exit_code == 1
     assert path.read_text(encoding="utf-8") == MESSY
+    cli(str(path))  # formatted now: nothing would change
+    assert cli("--diff", str(path)).exit_code == 0
+    assert cli("--diff", str(path)).stdout == ""
 
 
 def test_a_missing_path_stops_before_anything_is_written(tmp_path: Path) -> None:

@@ -814,3 +814,84 @@ def test_a_burst_of_changes_is_checked_once(server: Server, workspace: Path) -> 
     assert len(published) == 1
     assert [d["code"] for d in published[0]["params"]["diagnostics"]] == ["M607", "M401", "M501"]
     client.notify("exit", None)
+
+
+# ------------------------------------------------------------------- hover and definition
+
+NAVIGATE = """\
+ruleset "Prøve" version "1"
+schema "../schemas/evidence.schema.json"
+levels {
+  1 "Ein"
+  2 "To"
+}
+let økonomi = evidence.economy
+factor f "Førebels faktor" {
+  level 2 {
+    criterion c "Budsjett finst" when økonomi.budget_nok > 0
+      advice "Set av pengar i budsjettet."
+      ref "Husbanken 2024"
+      legal
+  }
+}
+include "del.rules"
+"""
+PART = """\
+let plan = evidence.strategy
+"""
+
+
+def test_hover_and_go_to_definition(server: Server, workspace: Path) -> None:
+    top = workspace / "rules" / "top.rules"
+    top.write_text(NAVIGATE, encoding="utf-8")
+    part = workspace / "rules" / "del.rules"
+    part.write_text(PART, encoding="utf-8")
+    client = started(server, workspace)
+    uri = client.open(top)
+    client.diagnostics()
+
+    def ask(method: str, line: int, character: int) -> Any:
+        response = client.request(
+            f"textDocument/{method}",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+        )
+        assert "error" not in response, response
+        return response["result"]
+
+    text = NAVIGATE.split("\n")
+    # A path through a let: the key under the cursor, its schema title and description.
+    at = text[9].index("budget_nok") + 3
+    hover = ask("hover", 9, at)
+    assert hover["contents"]["kind"] == "markdown"
+    assert hover["contents"]["value"] == (
+        "**Budsjett i kroner**\n\nMidlar sette av i årsbudsjettet til bustadsosiale tiltak og "
+        "personale, i norske kroner.\n\n`økonomi.budget_nok` · a number"
+    )
+    start = text[9].index("budget_nok")
+    assert hover["range"] == span(9, start, start + len("budget_nok"))
+    # On the let itself: the object it stands for.
+    hover = ask("hover", 9, text[9].index("økonomi") + 1)
+    assert hover["contents"]["value"].startswith("**Økonomiske ressursar**")
+    # A criterion: its title, place, advice and ref.
+    hover = ask("hover", 9, text[9].index('"Budsjett') + 2)
+    assert hover["contents"]["value"] == (
+        "**Budsjett finst**\n\n`criterion c` · `factor f` · `level 2` · `legal`\n\n"
+        "advice: Set av pengar i budsjettet.\n\nref: Husbanken 2024"
+    )
+    # Nothing on a blank line or in the levels.
+    assert ask("hover", 3, 3) is None
+    # Go to definition: the let's declaration, and the included file.
+    found = ask("definition", 9, text[9].index("økonomi") + 2)
+    assert found == {"uri": uri, "range": span(6, 4, 4 + len("økonomi"))}
+    found = ask("definition", 15, 10)
+    assert found == {"uri": part.as_uri(), "range": span(0, 0, 0)}
+    assert ask("definition", 9, text[9].index("budget_nok") + 1) is None  # a key, not a let
+    # A let declared in the included file.
+    client.change(uri, NAVIGATE.replace("økonomi.budget_nok > 0", "exists(plan.master_plan_goals)"))
+    client.diagnostics()
+    line = NAVIGATE.replace("økonomi.budget_nok > 0", "exists(plan.master_plan_goals)").split("\n")[
+        9
+    ]
+    found = ask("definition", 9, line.index("plan.") + 1)
+    assert found == {"uri": part.as_uri(), "range": span(0, 4, 8)}
+    client.shutdown()

@@ -80,3 +80,12 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     exec(compile(code.group(1), "README.md", "exec"), namespace)  # noqa: S102
     res = namespace["res"]
     assert res.overall == 1  # type: ignore[attr-defined]
+
+
+def test_readme_first_command_is_the_tour_first_command() -> None:
+    """The command a new user runs first gives exactly the first output the README shows."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    first = re.search(r"```sh\n[^\n]*\.venv/bin/(modenhet [^\n]*)\n```", text)
+    assert first is not None
+    command, _output = readme_blocks()[0]
+    assert first.group(1).split() == ["modenhet", *command]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Any, Literal, Protocol
 
 from modenhet.check.model import CriterionDef, FactorDef, RuleSetModel
@@ -23,7 +23,30 @@ ERROR = "error"  # the status code of a criterion in error (True, False, None ar
 STATUS_NAMES: dict[Any, Status] = {True: "met", False: "not_met", None: "unknown", ERROR: "error"}
 
 
-class CriterionResult:
+class _SetOnce:
+    """The guarantee of a frozen dataclass for the slotted result classes: a public attribute
+    is set in `__init__` (with `object.__setattr__`, as a frozen dataclass does) and never
+    again, and `__slots__` admits no new one. The private slots are the lazily computed parts,
+    filled in when first read."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name[0] != "_":
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __setstate__(self, state: Any) -> None:
+        """Unpickled as `__init__` sets the fields (pickle gives `(None, {slot: value})`)."""
+        for part in state if isinstance(state, tuple) else (state,):
+            for name, value in (part or {}).items():
+                object.__setattr__(self, name, value)
+
+
+class CriterionResult(_SetOnce):
     """One criterion of one document: `.id .level .title .status .missing .message .advice .ref`.
 
     Made only when a factor's `criteria` are read, and then cheaply: the status is stored, the
@@ -31,10 +54,15 @@ class CriterionResult:
 
     __slots__ = ("_evaluation", "definition", "status")
 
+    _evaluation: Evaluation
+    definition: CriterionDef
+    status: Status
+
     def __init__(self, evaluation: Evaluation, definition: CriterionDef, status: Status) -> None:
-        self._evaluation = evaluation
-        self.definition = definition
-        self.status: Status = status
+        setattr_ = object.__setattr__  # the fields, once (class _SetOnce)
+        setattr_(self, "_evaluation", evaluation)
+        setattr_(self, "definition", definition)
+        setattr_(self, "status", status)
 
     @property
     def id(self) -> str:
@@ -106,22 +134,31 @@ class CriterionResult:
         return f"<CriterionResult {self.factor}.{self.id} {self.status}>"
 
 
-class FactorResult:
+class FactorResult(_SetOnce):
     """One factor of one document: its level (proven) and `level_max` (possible), its label,
     its criteria and the gap."""
 
     __slots__ = ("_evaluation", "definition", "level", "id", "title", "_criteria", "_number")
 
+    _evaluation: Evaluation
+    definition: FactorDef
+    level: int
+    id: str
+    title: str
+    _criteria: list[CriterionResult] | None
+    _number: int  # the factor's place in the rule set
+
     def __init__(
         self, evaluation: Evaluation, definition: FactorDef, level: int, number: int
     ) -> None:
-        self._evaluation = evaluation
-        self.definition = definition
-        self.level = level
-        self.id = definition.id
-        self.title = definition.title
-        self._criteria: list[CriterionResult] | None = None
-        self._number = number  # the factor's place in the rule set
+        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
+        setattr_(self, "_evaluation", evaluation)
+        setattr_(self, "definition", definition)
+        setattr_(self, "level", level)
+        setattr_(self, "id", definition.id)
+        setattr_(self, "title", definition.title)
+        setattr_(self, "_criteria", None)
+        setattr_(self, "_number", number)  # the factor's place in the rule set
 
     @property
     def label(self) -> str:
@@ -374,7 +411,7 @@ class Settled:
         return self.partly.get(index, frozenset())
 
 
-class Evaluation:
+class Evaluation(_SetOnce):
     """The result of `RuleSet.evaluate`: `.overall` and `.overall_max`, `.decided`, `.factors`
     (by ID, in rule-file order)."""
 
@@ -389,6 +426,15 @@ class Evaluation:
         "_bounds",
     )
 
+    model: RuleSetModel
+    _statuses: tuple[Any, ...] | None
+    levels: tuple[int, ...]
+    overall: int
+    as_of: datetime.date
+    _details: Details
+    _factors: dict[str, FactorResult] | None
+    _bounds: tuple[tuple[int, ...], int] | None
+
     def __init__(
         self,
         model: RuleSetModel,
@@ -400,15 +446,16 @@ class Evaluation:
         *,
         bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
-        self.model = model
-        self._statuses = statuses
-        self.levels = levels
-        self.overall = overall
-        self.as_of = as_of
-        self._details = details
-        self._factors: dict[str, FactorResult] | None = None
+        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
+        setattr_(self, "model", model)
+        setattr_(self, "_statuses", statuses)
+        setattr_(self, "levels", levels)
+        setattr_(self, "overall", overall)
+        setattr_(self, "as_of", as_of)
+        setattr_(self, "_details", details)
+        setattr_(self, "_factors", None)
         # (levels_max, overall_max) when known in advance; else computed from the statuses.
-        self._bounds = bounds
+        setattr_(self, "_bounds", bounds)
 
     @classmethod
     def from_settled(cls, model: RuleSetModel, settled: Settled) -> Evaluation:
@@ -569,6 +616,30 @@ class Evaluation:
 
     def factors_dict(self) -> dict[str, Any]:
         return {fid: factor.to_dict() for fid, factor in self.factors.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evaluation as the JSON report's result object gives it (spec section 8), from
+        `overall` to `legal_floor`; the report's entry adds `source`, `sha256` and
+        `municipality` before them, which the evaluation does not know."""
+        decided, of = self.decided
+        return {
+            "overall": self.overall,
+            "overall_label": self.overall_label,
+            "overall_max": self.overall_max,
+            "overall_label_max": self.overall_label_max,
+            "decided": {"criteria": decided, "of": of},
+            "factors": self.factors_dict(),
+            "legal_floor": [
+                {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
+                for c in self.legal_floor
+            ],
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it knows, computed (`settle`): the document and the compiled rule
+        set stay behind, and the copy reads its statuses, missing paths and messages from the
+        `Settled` record, as the evaluation of a worker process does."""
+        return (Evaluation.from_settled, (self.model, self.settle()))
 
     def __repr__(self) -> str:
         levels = ", ".join(

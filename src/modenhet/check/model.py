@@ -6,7 +6,7 @@ other than for display.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +83,24 @@ class RuleSetModel:
     sha256: str
     expr_kinds: dict[int, frozenset[str]]  # the checker's static kinds, by id() of each node
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with `expr_kinds` keyed by the nodes themselves: an id() means nothing in
+        another process, and pickle keeps each node's identity within the one copy."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        kinds = self.expr_kinds
+        state["expr_kinds"] = [
+            (node, kinds[id(node)])
+            for node in _nodes((self.lets, self.factors))
+            if id(node) in kinds
+        ]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        state["expr_kinds"] = {id(node): kinds for node, kinds in state["expr_kinds"]}
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     @property
     def floor(self) -> int:
         return self.levels[0].number
@@ -130,3 +148,24 @@ class RuleSetModel:
             if declared.number == level:
                 return declared.label
         raise KeyError(level)
+
+
+def _nodes(value: Any) -> list[Any]:
+    """Every dataclass object reachable from `value` through fields, tuples, lists and dicts,
+    each once (the AST nodes of the conditions and lets among them)."""
+    found: list[Any] = []
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif is_dataclass(item) and not isinstance(item, type) and id(item) not in seen:
+            if isinstance(item, (Source, Span)):
+                continue
+            seen.add(id(item))
+            found.append(item)
+            stack.extend(getattr(item, f.name) for f in fields(item))
+    return found

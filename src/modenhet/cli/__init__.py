@@ -73,6 +73,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "schema",
         "Print the evidence schema (or describe its fields in Markdown).",
     ),
+    "config": (
+        "modenhet.cli.config",
+        "config",
+        "Show the settings in force (modenhet.toml, pyproject.toml) and where each comes from.",
+    ),
     "lsp": (
         "modenhet.cli.lsp",
         "lsp",
@@ -128,7 +133,8 @@ def _flush_stdout() -> None:
 @click.version_option(
     __version__, "--version", prog_name="modenhet", message="%(prog)s %(version)s"
 )
-def main(**_: Any) -> None:
+@click.pass_context
+def main(ctx: click.Context, /, **_: Any) -> None:
     """Maturity of municipal housing-social work (bustadsosialt arbeid).
 
     \b
@@ -136,7 +142,16 @@ def main(**_: Any) -> None:
         modenhet evaluate samples/
     Check a rule file:
         modenhet check rules/bustadsosialt.rules
+
+    Defaults for rules, lang, format, fail-under and jobs may be set in a modenhet.toml or the
+    [tool.modenhet] table of a pyproject.toml (modenhet config shows them).
     """
+    if ctx.default_map is None:  # a caller's own default_map wins (CliRunner, tests)
+        from pathlib import Path
+
+        from modenhet.cli.config import find_settings
+
+        ctx.default_map = find_settings(Path.cwd()).default_map()
     for stream in (sys.stdout, sys.stderr):
         # A file name that is not UTF-8 reaches Python as lone surrogates (`\udcff`); written
         # as that escape, it cannot stop a report half-way (and in JSON it is the same escape).

@@ -42,12 +42,31 @@ def parse_date(
     """A date option written YYYY-MM-DD, or None when it is not given."""
     if value is None:
         return None
+    import re
+
+    written = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+    if written is None:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD")
     try:
-        if len(value) != 10:
-            raise ValueError
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+        year, month, day = (int(part) for part in written.groups())
+        raise click.BadParameter(
+            f"{value!r} is not a real date: {_why_not(year, month, day)}"
+        ) from None
+
+
+def _why_not(year: int, month: int, day: int) -> str:
+    """What is wrong with a date written YYYY-MM-DD that does not exist."""
+    import calendar
+
+    if year == 0:
+        return "there is no year 0000"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    days = calendar.monthrange(year, month)[1]
+    name = calendar.month_name[month]  # English, as every diagnostic (docs/translating.md)
+    return f"{name} {year} has {days} days"
 
 
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
@@ -84,6 +103,40 @@ OUTPUT = click.option(
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 RECURSIVE = click.option("--recursive", is_flag=True, help="Read folders recursively.")
+COLOR = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Statuses in colour: auto colours a terminal only, and honours NO_COLOR and FORCE_COLOR.",
+)
+QUIET = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only problems: no warnings, progress or summary."
+)
+VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print more: see the command.")
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    """Whether to write colour to `stream`: `--color always` or `never` as said; `auto` (the
+    default) not when NO_COLOR is set and not empty (no-color.org), yes when FORCE_COLOR is
+    (and not 0), else only on a terminal, never in a pipe or a file."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def verbosity(quiet: bool, verbose: bool) -> int:
+    """-1 for -q, 1 for -v, 0 for neither; both is a usage error (exit 2)."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    return -1 if quiet else 1 if verbose else 0
 
 
 def format_option(what: str, help: str = "The report format.") -> Callable[[F], F]:
@@ -139,7 +192,13 @@ def report_format(format_: str, output_path: str | None, choices: Iterable[str])
         return format_
     ctx = click.get_current_context()
     source = ctx.get_parameter_source("format_")
-    given = source not in (None, click.core.ParameterSource.DEFAULT)
+    # A format from the configuration file (DEFAULT_MAP) is a default too: -o's extension
+    # beats it, as every option beats the file.
+    given = source not in (
+        None,
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    )
     if given:
         if implied != format_:
             raise click.UsageError(
@@ -178,14 +237,27 @@ def load_rules(path: str | None) -> RuleSet:
     return ruleset
 
 
-def evidence_files(arguments: tuple[str, ...], *, recursive: bool) -> list[str]:
-    """The evidence files the arguments name, or exit 2 for a path that does not exist."""
-    from modenhet.evidence.reader import InputError, collect_files
+def evidence_files(
+    arguments: tuple[str, ...], *, recursive: bool, skip_reports: bool = True
+) -> list[str]:
+    """The evidence files the arguments name, or exit 2 for a path that does not exist. A
+    modenhet JSON report among them is left out, with one warning line each (unless
+    `skip_reports` is false: `compare` reads reports)."""
+    from modenhet.evidence.reader import InputError, collect_files, is_modenhet_report
 
     try:
-        return collect_files(list(arguments), recursive=recursive)
+        files = collect_files(list(arguments), recursive=recursive)
     except InputError as error:
         fail(f"{error.path}: error: no such file or folder")
+    if not skip_reports:
+        return files
+    kept = []
+    for name in files:
+        if is_modenhet_report(name):
+            stderr(f"{name}: warning: a modenhet report, not evidence; skipped")
+        else:
+            kept.append(name)
+    return kept
 
 
 def rule_set_files(ruleset: RuleSet) -> list[str]:

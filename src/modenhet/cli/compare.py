@@ -91,7 +91,8 @@ def compare(
     format_ = report_format(format_, output_path, formats("compare"))
     if old == "-" and new == "-":
         fail("error: only one of OLD and NEW can be - (standard input)")
-    inputs = evidence_files((old, new), recursive=recursive)  # exit 2 for a missing path
+    # Exit 2 for a missing path; OLD and NEW may be reports.
+    inputs = evidence_files((old, new), recursive=recursive, skip_reports=False)
     before = read_side(OLD, old, recursive=recursive, limit=max_bytes)
     after = read_side(NEW, new, recursive=recursive, limit=max_bytes)
     reason = mismatch(before, after)

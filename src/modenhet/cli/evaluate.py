@@ -13,13 +13,16 @@ import click
 from modenhet import __version__
 from modenhet.cli.common import (
     AS_OF,
+    COLOR,
     LANG,
     MAX_BYTES,
     OK,
     OUTPUT,
     PROBLEM,
+    QUIET,
     RECURSIVE,
     RULES,
+    VERBOSE,
     check_output,
     evidence_files,
     fail,
@@ -29,6 +32,8 @@ from modenhet.cli.common import (
     report_format,
     rule_set_files,
     stderr,
+    use_color,
+    verbosity,
 )
 from modenhet.cli.progress import Progress
 from modenhet.errors import visible
@@ -36,6 +41,7 @@ from modenhet.report import formats, record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
 if TYPE_CHECKING:
+    from modenhet.engine.ruleset import RuleSet
     from modenhet.run.batch import Done
 
 
@@ -105,6 +111,9 @@ def _parse_jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     help="Instead of evaluating: check that a JSON report still holds (same inputs, "
     "same results), naming every input that changed. Run it where the report was made.",
 )
+@COLOR
+@QUIET
+@VERBOSE
 def evaluate(
     *,
     evidence: tuple[str, ...],
@@ -120,12 +129,18 @@ def evaluate(
     excel: bool,
     jobs: int,
     verify_path: str | None,
+    color: str,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Evaluate evidence documents and report each factor's level and the gap.
 
     EVIDENCE is one or more .xlsx workbooks (`modenhet template --format xlsx`), .json files
     (one document), .jsonl files (one document a line), folders (every .xlsx, .json and .jsonl
     inside, by name) or - for standard input.
+
+    On a terminal, a long run shows its progress on stderr. -q prints only the problems
+    (errors; no warnings, no progress); -v ends with a summary line on stderr.
 
     \b
     Examples:
@@ -153,13 +168,18 @@ def evaluate(
     files = evidence_files(evidence, recursive=recursive)
     ruleset = load_rules(rules)
     check_output(output_path, [*files, *rule_set_files(ruleset)])
-    tally = Tally(fail_under)
+    _check_fail_under(fail_under, ruleset)
+    level = verbosity(quiet, verbose)
+    known = all(name != "-" and not name.lower().endswith(".jsonl") for name in files)
+    tally = Tally(fail_under, level, total=len(files) if known else None)
     plan = Plan(str(ruleset.model.sources[0].path), ruleset.sha256, ruleset.schema, as_of,
                 not no_validate, max_bytes, record_renderer(format_), __version__, lang,
                 excel)  # fmt: skip
     done = run_batch(ruleset, iter_sources(files, limit=max_bytes), plan, jobs=jobs)
     with output(output_path) as out:
-        run = RunInfo(ruleset, as_of, __version__, lang, excel, tuple(files))
+        run = RunInfo(
+            ruleset, as_of, __version__, lang, excel, tuple(files), color=use_color(color, out)
+        )
         try:
             writer(format_)(run, tally.observe(done), out)
         except BatchError as error:
@@ -168,26 +188,47 @@ def evaluate(
     sys.exit(tally.finish())
 
 
+def _check_fail_under(fail_under: int | None, ruleset: RuleSet) -> None:
+    """--fail-under names one of the rule set's levels; anything else is a mistake, exit 2."""
+    if fail_under is None:
+        return
+    numbers = [level.number for level in ruleset.levels]
+    if fail_under not in numbers:
+        raise click.BadParameter(
+            f"{fail_under} is not one of the rule set's levels ({numbers[0]} to {numbers[-1]})",
+            param_hint="'--fail-under'",
+        )
+
+
+SHOWN_BELOW = 10  # documents named in the --fail-under error; the rest are counted
+
+
 class Tally:
     """Counts what the run found while the reporter consumes it, and reports problems."""
 
-    def __init__(self, fail_under: int | None) -> None:
+    def __init__(self, fail_under: int | None, level: int = 0, total: int | None = None) -> None:
         self.fail_under = fail_under
-        self.count = self.failed = self.below = 0
-        self.progress = Progress()
+        self.level = level  # -1 quiet, 0, 1 verbose
+        self.count = self.failed = self.below = self.warned = 0
+        self.below_named: list[str] = []  # the first documents below --fail-under, with level
+        self.progress = Progress(total=total, enabled=None if level >= 0 else False)
 
     def observe(self, done: Iterator[Done]) -> Iterator[Any]:
         """What the report is written from, document by document, once it has been counted."""
         for one in done:
             self.count += 1
-            if one.problems:  # errors of a failed document, or warnings
+            shown = [p for p in one.problems if self.level >= 0 or p.severity == "error"]
+            self.warned += any(p.severity != "error" for p in one.problems)
+            if shown:  # errors of a failed document, or warnings (not with -q)
                 self.progress.clear()
-                for problem in one.problems:
+                for problem in shown:
                     stderr(problem.render(one.source))
             if one.failed:
                 self.failed += 1
             elif self.fail_under is not None and (one.overall or 0) < self.fail_under:
                 self.below += 1
+                if len(self.below_named) < SHOWN_BELOW:
+                    self.below_named.append(f"{one.source} ({one.overall})")
             self.progress.update(self.count, self.failed)
             yield one.payload
 
@@ -200,7 +241,14 @@ class Tally:
             )
             return PROBLEM
         if self.below:
-            stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}")
+            more = self.below - len(self.below_named)
+            named = ", ".join(self.below_named) + (f" and {more} more" if more else "")
+            stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}: {named}")
+        if self.level > 0:
+            stderr(
+                f"{self.count} document(s): {self.count - self.failed} evaluated, "
+                f"{self.failed} failed, {self.warned} with warnings"
+            )
         return PROBLEM if self.failed or self.below else OK
 
 

@@ -17,7 +17,11 @@ STDIN = "-"
 @click.command()
 @click.argument("rules", nargs=-1, required=True)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when a file would change.")
-@click.option("--diff", is_flag=True, help="Change nothing; print the changes as a unified diff.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Change nothing; print the changes as a unified diff; exit 1 when a file would change.",
+)
 def fmt(*, rules: tuple[str, ...], check: bool, diff: bool) -> None:
     """Rewrite rule files in one canonical layout, keeping every comment.
 
@@ -26,7 +30,7 @@ def fmt(*, rules: tuple[str, ...], check: bool, diff: bool) -> None:
     formatted is not touched; one with a syntax error is reported, as check does, and left as
     it is. Files are rewritten atomically (a temporary file, then a rename). Exit status: 0
     when nothing needed changing or everything was rewritten, 1 for a syntax error or (with
-    --check) a file that would change, 2 for a path that does not exist.
+    --check or --diff) a file that would change, 2 for a path that does not exist.
 
     \b
     Examples:
@@ -52,7 +56,7 @@ def fmt(*, rules: tuple[str, ...], check: bool, diff: bool) -> None:
         changed, unchanged = changed + (not same), unchanged + same
         if diff and not same:
             click.echo(unified_diff(text, formatted, path), nl=False)
-        if check and not same:
+        if (check or diff) and not same:  # as ruff and black: a file would change
             status = PROBLEM
         if path == STDIN and not (check or diff):
             click.echo(formatted, nl=False)

@@ -12,15 +12,18 @@ from modenhet.cli.common import (
     MAX_BYTES,
     OK,
     PROBLEM,
+    QUIET,
     RECURSIVE,
+    VERBOSE,
     evidence_files,
     fail,
     format_option,
     load_rules,
     stderr,
+    verbosity,
 )
 from modenhet.report import renderer
-from modenhet.report.validation import document_record
+from modenhet.report.validation import document_record, validation_summary
 
 
 @click.command()
@@ -39,6 +42,8 @@ from modenhet.report.validation import document_record
 )
 @RECURSIVE
 @MAX_BYTES
+@QUIET
+@VERBOSE
 def validate(
     *,
     evidence: tuple[str, ...],
@@ -47,6 +52,8 @@ def validate(
     format_: str,
     recursive: bool,
     max_bytes: int,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate evidence against the JSON Schema, listing every violation.
 
@@ -55,6 +62,9 @@ def validate(
     it stands in the file; in a workbook as FILE:SHEET!CELL: error: «FIELD»: MESSAGE. A
     municipality number must be one of the 357 of 2024; a name that differs from the official
     list is a warning. Exit 0 when every document is valid.
+
+    The text format lists the problems on stderr and ends with one summary line on stdout;
+    -v also names each valid document (FILE: valid), -q prints only the errors.
 
     \b
     Examples:
@@ -70,6 +80,7 @@ def validate(
     from modenhet.evidence.validation import SchemaValidator
     from modenhet.resources import default_schema_path
 
+    level = verbosity(quiet, verbose)
     files = evidence_files(evidence, recursive=recursive)
     if schema_path is None and rules is not None:
         ruleset = load_rules(rules)
@@ -95,14 +106,17 @@ def validate(
     for item in iter_evidence(files, limit=max_bytes):
         problems = item.problems or item.locate(schema_violations(lambda: validator, item.document))
         if format_ == "text":
-            to_stderr, to_stdout = renderer("validate", "text")(item.source, problems)
+            shown = [p for p in problems if level >= 0 or p.severity == "error"]
+            to_stderr, to_stdout = renderer("validate", "text")(item.source, shown)
             for line in to_stderr:
                 stderr(line)
-            for line in to_stdout:
+            for line in to_stdout if level > 0 else ():
                 click.echo(line)
         documents.append(document_record(item.source, problems))
     if format_ == "json":
         click.echo(renderer("validate", "json")(path, documents))
+    elif documents and level >= 0:
+        click.echo(validation_summary(documents))  # --lang comes with issue 16's first item
     if not documents:
         stderr("error: no evidence documents found")
         sys.exit(PROBLEM)

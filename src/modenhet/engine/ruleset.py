@@ -54,6 +54,21 @@ class RuleSet:
                 self.static_paths[criterion.index] = path
         self._validator: Any = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its checked model and warnings; the copy compiles them again (the
+        generated functions cannot be pickled)."""
+        return (RuleSet, (self.model, self.warnings))
+
+    def __repr__(self) -> str:
+        model = self.model
+        version = f" {model.version}" if model.version else ""
+        factors, criteria = len(model.factors), len(model.criteria)
+        return (
+            f"<RuleSet {model.name!r}{version}: {factors} factor{'s' * (factors != 1)}, "
+            f"{criteria} criteri{'a' if criteria != 1 else 'on'}, "
+            f"levels {model.levels[0].number}–{model.levels[-1].number}>"
+        )
+
     # -- what the rule set is
 
     @property

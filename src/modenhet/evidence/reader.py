@@ -296,12 +296,30 @@ def collect_files(arguments: list[str], *, recursive: bool = False) -> list[str]
     return files
 
 
+# How a JSON report of `modenhet evaluate` begins (report/json_report.py writes its header
+# first): an evidence document has no `tool`.
+_REPORT_START = re.compile(rb'\A\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"modenhet"')
+
+
+def is_modenhet_report(name: str) -> bool:
+    """Whether a .json file is a JSON report of modenhet (by how it begins), not evidence."""
+    if name == "-" or not name.lower().endswith(".json"):
+        return False
+    try:
+        with open(name, "rb") as handle:
+            start = handle.read(256)
+    except (OSError, ValueError):
+        return False  # reading it reports the problem
+    return _REPORT_START.match(start) is not None
+
+
 def _folder(folder: str, recursive: bool) -> list[str]:
     found: list[str] = []
     base = Path(folder)
     pattern = "**/*" if recursive else "*"
     for path in sorted(base.glob(pattern), key=lambda p: p.relative_to(base).as_posix()):
-        if (path.suffix in EVIDENCE_SUFFIXES or path.suffix.lower() == ".xlsx") and path.is_file():
+        suffix = path.suffix.lower()  # `molde.JSON` too
+        if (suffix in EVIDENCE_SUFFIXES or suffix == ".xlsx") and path.is_file():
             if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
                 continue
             found.append(os.path.join(folder, path.relative_to(base).as_posix()))
@@ -339,7 +357,7 @@ def iter_sources(
     for name in files:
         if name == "-":
             yield from _read_stdin(stdin or sys.stdin.buffer, limit)
-        elif name.endswith(".jsonl"):
+        elif name.lower().endswith(".jsonl"):
             yield from _read_jsonl(name, limit)
         else:
             yield Pending(name)

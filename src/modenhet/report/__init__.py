@@ -71,8 +71,9 @@ def formats(what: str) -> list[str]:
 # `modenhet.errors.terminal_text` (as stderr does, `modenhet.cli.common.stderr`), so no value
 # from a document, a rule set or a file name can move the cursor, set the window's title,
 # make a link (OSC 8), ring the bell, overwrite a line (CR) or reorder the text (bidi).
+# (The evaluate table escapes itself, `report.table.write_table`: it keeps its own status
+# colours, and only those, when `--color` asks for them.)
 TERMINAL: dict[tuple[str, str], int | None] = {
-    ("evaluate", "table"): 2,
     ("compare", "table"): 1,
     ("impact", "table"): 1,
     ("check", "text"): None,

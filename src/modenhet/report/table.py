@@ -7,6 +7,9 @@ settled shows as `2–4` (spec 9.4). The report's own words are translated
 
 from __future__ import annotations
 
+import os
+import re
+import textwrap
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -30,15 +33,168 @@ def run_header(run: RunInfo) -> str:
     }
 
 
+# The statuses' colours (ANSI SGR): met green, not met red, unknown yellow, error bold magenta.
+COLORS = {"met": "\x1b[32m", "not_met": "\x1b[31m", "unknown": "\x1b[33m", "error": "\x1b[1;35m"}
+RESET = "\x1b[0m"
+_ANSI = re.compile("|".join(re.escape(code) for code in [*COLORS.values(), RESET]))
+
+MIN_WIDTH = 40  # below this a table cannot be made to fit; it is written as at 40
+NARROWEST = 10  # no column of a table is wrapped narrower
+
+
+def terminal_width(out: TextIO) -> int | None:
+    """The width the table must fit: `COLUMNS` when set (as `shutil` reads it), else the
+    terminal's own width; None for a pipe or a file without `COLUMNS` (nothing is wrapped)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), MIN_WIDTH)
+    try:
+        if out.isatty():
+            return max(os.get_terminal_size(out.fileno()).columns, MIN_WIDTH)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
 def write_table(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     collected = list(outcomes)
     _ = translator(run.lang).gettext
+    width = terminal_width(out)
     # For a terminal: control characters in titles or evidence values are made visible.
-    out.write(visible(run_header(run), keep="\n") + "\n\n")
-    if len(collected) == 1 and collected[0].evaluation is not None:
-        out.write(visible(single(collected[0], collected[0].evaluation, _), keep="\n"))
-    else:
-        out.write(visible(summary(run, collected, _), keep="\n"))
+    out.write(fit(visible(run_header(run), keep="\n"), width) + "\n\n")
+    one = len(collected) == 1 and collected[0].evaluation is not None
+
+    def render(color: bool) -> str:
+        if one:
+            return single(collected[0], collected[0].evaluation, _, width, color=color)  # type: ignore[arg-type]
+        return summary(run, collected, _, width, color=color)
+
+    plain = render(False)
+    text = coloured(plain, render(True)) if run.color else visible(plain, keep="\n")
+    out.write(fit(text, width))
+
+
+def coloured(plain: str, painted: str) -> str:
+    """`painted` (the same table with its status words in colour: tabulate lays colour codes
+    out as taking no room) with every control character the rule set or the evidence brought
+    made visible, its own colour codes too; only the codes `painted` added are kept. They
+    stand where `plain` has a letter or white space, never a control character, so each code
+    found in `painted` is the table's own unless `plain` has it at the same place."""
+    parts: list[str] = []
+    at = start = 0  # where `plain` and `painted` have got to
+    for match in _ANSI.finditer(painted):
+        segment = painted[start : match.start()]
+        parts.append(visible(segment, keep="\n"))
+        at += len(segment)
+        code = match.group()
+        if plain.startswith(code, at):  # the document's own code: shown, not obeyed
+            parts.append(visible(code))
+            at += len(code)
+        else:
+            parts.append(code)
+        start = match.end()
+    parts.append(visible(painted[start:], keep="\n"))
+    return "".join(parts)
+
+
+def painted(status: str, word: str, color: bool) -> str:
+    """A status word in its colour, when the table is in colour."""
+    return f"{COLORS[status]}{word}{RESET}" if color else word
+
+
+def shown_len(text: str) -> int:
+    """The width of a cell's text on a terminal: without its colour codes."""
+    return len(_ANSI.sub("", text))
+
+
+def fit(text: str, width: int | None) -> str:
+    """Every line of prose longer than `width` wrapped at word boundaries, its continuation
+    lines indented like it (the tables are sized to fit before this). Colour codes take no
+    room."""
+    if width is None:
+        return text
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if shown_len(line) <= width:
+            lines.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+        )
+    return "\n".join(lines)
+
+
+def fitting(
+    rows: list[list[Any]], headers: list[str], limits: list[int | None], width: int | None
+) -> dict[str, Any]:
+    """tabulate's `maxcolwidths` and `maxheadercolwidths` for `column_widths` (tabulate keeps
+    two spaces beside a header: it is wrapped two narrower than its column)."""
+    widths = column_widths(rows, headers, limits, width)
+    if width is None:
+        return {"maxcolwidths": widths}
+    for row in rows:  # wrapped here, so that a path breaks after a dot, not mid-word
+        for i, limit in enumerate(widths):
+            if limit is not None and shown_len(str(row[i])) > limit:
+                row[i] = wrap_cell(str(row[i]), limit)
+    return {
+        "maxcolwidths": widths,
+        "maxheadercolwidths": [None if w is None else max(w - 2, 1) for w in widths],
+    }
+
+
+def wrap_cell(text: str, width: int) -> str:
+    """`text` in lines of at most `width`, broken at spaces; a word too long for a line (an
+    evidence path) after one of its dots or before a bracket, and only where there is none
+    cut at the width."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            pieces = [word] if len(word) <= width else re.findall(r"[^.\[]+\.?|\[[^\]]*\]\.?", word)
+            for number, piece in enumerate(pieces):
+                joint = " " if number == 0 and line else ""
+                if len(line) + len(joint) + len(piece) <= width:
+                    line += joint + piece
+                    continue
+                if line:
+                    lines.append(line)
+                while len(piece) > width:
+                    lines.append(piece[:width])
+                    piece = piece[width:]
+                line = piece
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def column_widths(
+    rows: list[list[Any]], headers: list[str], limits: list[int | None], width: int | None
+) -> list[int | None]:
+    """`maxcolwidths` for tabulate's plain format that make the table fit `width`: each column
+    at most its usual limit (None: its natural width), then the widest one narrowed a column
+    at a time until the table fits, none below `NARROWEST` (None `width`: the usual limits)."""
+    if width is None:
+        return limits
+    natural = [
+        max([len(str(headers[i]))] + [max(map(shown_len, str(row[i]).split("\n"))) for row in rows])
+        for i in range(len(headers))
+    ]
+    widths = [
+        n if limit is None else min(n, limit) for n, limit in zip(natural, limits, strict=True)
+    ]
+    room = width - 2 * (len(headers) - 1)
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= NARROWEST:
+            break
+        widths[widest] -= 1
+    return list(widths)
 
 
 def gap_note(criterion: CriterionResult, _: Translate) -> str:
@@ -108,18 +264,20 @@ def collect_rows(items: list[ToCollect], _: Translate) -> list[list[Any]]:
     ]
 
 
-def collect_section(evaluation: Evaluation, _: Translate) -> str:
+def collect_section(evaluation: Evaluation, _: Translate, width: int | None = None) -> str:
     """What to collect next: the missing paths that stand between proven and possible levels,
     the ones that could unlock the most levels first ("" when every level is settled)."""
     items = evaluation.to_collect()
     if not items:
         return ""
     shown = items[:COLLECT_SHOWN]
+    rows = collect_rows(shown, _)
+    headers = [_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")]
     table = tabulate(
-        collect_rows(shown, _),
-        headers=[_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")],
+        rows,
+        headers=headers,
         disable_numparse=True,
-        maxcolwidths=[56, 36, None, None],
+        **fitting(rows, headers, [56, 36, None, None], width),
     )
     text = _("What to collect next (the fields that could unlock the most levels first):")
     text += "\n" + table + "\n"
@@ -136,7 +294,14 @@ def progress_text(factor: FactorResult, _: Translate) -> str:
     return _("%(met)s of %(of)s met") % {"met": progress[0], "of": progress[1]}
 
 
-def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
+def single(
+    outcome: Outcome,
+    evaluation: Evaluation,
+    _: Translate,
+    width: int | None = None,
+    *,
+    color: bool = False,
+) -> str:
     overall = {
         "level": level_text(evaluation.overall, evaluation.overall_max),
         "label": label_text(
@@ -154,7 +319,8 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
         lines.append(_("Legal floor: duties not met (§)"))
         for criterion in floor:
             title = evaluation.factors[criterion.factor].title
-            lines.append(f"  § {title}: {criterion.title} — {status_word(criterion.status, _)}")
+            word = painted(criterion.status, status_word(criterion.status, _), color)
+            lines.append(f"  § {title}: {criterion.title} — {word}")
         lines.append("")
     rows: list[list[Any]] = []
     for factor in evaluation.factors.values():
@@ -164,17 +330,19 @@ def single(outcome: Outcome, evaluation: Evaluation, _: Translate) -> str:
         for criterion in ordered_gap(factor):
             mark = "§ " if criterion.legal else ""
             title = f"→ {factor.next_level}: {mark}{criterion.title}"
-            rows.append([title, "", status_word(criterion.status, _), gap_note(criterion, _)])
+            word = painted(criterion.status, status_word(criterion.status, _), color)
+            rows.append([title, "", word, gap_note(criterion, _)])
+    headers = [_("Factor / gap to the next level"), _("Level"), _("Status"), _("Advice")]
     table = tabulate(
         rows,
-        headers=[_("Factor / gap to the next level"), _("Level"), _("Status"), _("Advice")],
+        headers=headers,
         disable_numparse=True,
-        maxcolwidths=[46, 30, None, 56],
+        **fitting(rows, headers, [46, 30, None, 56], width),
     )
     text = "\n".join(lines) + "\n" + table + "\n"
     if evaluation.bounded:
         text += "\n" + bounds_legend(_) + "\n"
-    collect = collect_section(evaluation, _)
+    collect = collect_section(evaluation, _, width)
     return text + ("\n" + collect if collect else "")
 
 
@@ -199,7 +367,14 @@ def settled_counts(pairs: list[tuple[int, int]], levels: list[int]) -> list[int]
     return [*counts, sum(low != high for low, high in pairs)]
 
 
-def summary(run: RunInfo, outcomes: list[Outcome], _: Translate) -> str:
+def summary(
+    run: RunInfo,
+    outcomes: list[Outcome],
+    _: Translate,
+    width: int | None = None,
+    *,
+    color: bool = False,
+) -> str:
     factors = [f.id for f in run.ruleset.factors]
     rows: list[list[Any]] = []
     failed = 0
@@ -215,7 +390,7 @@ def summary(run: RunInfo, outcomes: list[Outcome], _: Translate) -> str:
                 [
                     municipality_name(outcome),
                     *["" for _factor in factors],
-                    _("error"),
+                    painted("error", _("error"), color),
                     "",
                     reason[:80],
                 ]

@@ -8,12 +8,34 @@ from collections.abc import Sequence
 from typing import Any
 
 from modenhet.errors import Violation
+from modenhet.i18n import translator
 
 
 def validation_lines(source: str, problems: Sequence[Violation]) -> tuple[list[str], list[str]]:
     """What a document's validation says to people: problem lines (stderr), result (stdout)."""
     valid = not any(problem.severity == "error" for problem in problems)
     return [problem.render(source) for problem in problems], [f"{source}: valid"] if valid else []
+
+
+def validation_summary(documents: Sequence[dict[str, Any]], lang: str = "nn") -> str:
+    """The one line `validate` ends with: how many documents, valid, not valid, warned."""
+    count = len(documents)
+    counts = {
+        "count": count,
+        "valid": sum(d["valid"] for d in documents),
+        "invalid": sum(not d["valid"] for d in documents),
+        "warned": sum(any(p["severity"] != "error" for p in d["problems"]) for d in documents),
+    }
+    return (
+        translator(lang).ngettext(
+            "%(count)s document checked: %(valid)s valid, %(invalid)s not valid, "
+            "%(warned)s with warnings",
+            "%(count)s documents checked: %(valid)s valid, %(invalid)s not valid, "
+            "%(warned)s with warnings",
+            count,
+        )
+        % counts
+    )
 
 
 def document_record(source: str, problems: Sequence[Violation]) -> dict[str, Any]:

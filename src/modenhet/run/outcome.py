@@ -63,6 +63,7 @@ class RunInfo:
     lang: str = "nn"  # the language of the report's own words (modenhet.i18n)
     excel: bool = False  # CSV as a Norwegian Excel opens it: BOM, semicolons, decimal comma
     inputs: tuple[str, ...] = ()  # the evidence files (after folders), `-` for standard input
+    color: bool = False  # the terminal table's statuses in colour (`--color`, NO_COLOR, ...)
 
 
 def input_set(files: Sequence[str]) -> dict[str, Any]:
@@ -90,17 +91,7 @@ def record(outcome: Outcome) -> dict[str, Any]:
         result["error"] = [problem.as_dict() for problem in outcome.problems]
         return result
     result["municipality"] = outcome.municipality
-    result["overall"] = evaluation.overall
-    result["overall_label"] = evaluation.overall_label
-    result["overall_max"] = evaluation.overall_max
-    result["overall_label_max"] = evaluation.overall_label_max
-    decided, of = evaluation.decided
-    result["decided"] = {"criteria": decided, "of": of}
-    result["factors"] = evaluation.factors_dict()
-    result["legal_floor"] = [
-        {"factor": c.factor, "id": c.id, "status": c.status, "missing": c.missing}
-        for c in evaluation.legal_floor
-    ]
+    result.update(evaluation.to_dict())
     return result
 
 

@@ -32,6 +32,7 @@ from modenhet.authoring.lsp.context import (
     lets_of,
 )
 from modenhet.authoring.lsp.diagnostics import diagnostics_by_uri, unreadable, uri_of
+from modenhet.authoring.lsp.navigation import Navigator
 from modenhet.authoring.lsp.overlay import load_rule_text
 from modenhet.authoring.lsp.positions import Text
 from modenhet.check.schemapaths import SchemaIndex
@@ -247,6 +248,52 @@ class RulesServer(LanguageServer):
         )
         return lsp.CompletionList(is_incomplete=False, items=completer.items())
 
+    # -- hover and go to definition
+
+    def navigator(self, uri: str, position: lsp.Position) -> Navigator:
+        """What hover and go-to-definition read: the document, its rule set as loaded now
+        (None when its top file cannot be read), the schema and the lets."""
+        document = self.workspace.get_text_document(uri)
+        path = self.path_of(uri)
+        texts, _uris = self.open_documents()
+        top = path if STARTS_WITH_RULESET.match(document.source) else self.find_top(path, texts)
+        try:
+            loaded: LoadedRules | None = load_rule_text(top, texts)
+        except RuleFileError:
+            loaded = None
+        if loaded is not None:
+            self.remember(loaded)
+        remembered = self.contexts.get(path, RuleContext())
+        context = RuleContext(remembered.schema, dict(remembered.lets))
+        context.lets.update(lets_in_text(document.source))
+        index = self.schema_index(context.schema) if context.schema else None
+        return Navigator(
+            path, Text(document.source, self.encoding()), position, context, index, loaded
+        )
+
+    def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        return self.navigator(params.text_document.uri, params.position).hover()
+
+    def definition(self, params: lsp.DefinitionParams) -> lsp.Location | None:
+        place = self.navigator(params.text_document.uri, params.position).definition()
+        if place is None:
+            return None
+        texts, uris = self.open_documents()
+        real = Path(os.path.realpath(place.path))
+        uri = uris.get(real) or uri_of(str(place.path))
+        if place.span is None:
+            start = lsp.Position(line=0, character=0)
+            return lsp.Location(uri=uri, range=lsp.Range(start=start, end=start))
+        text = Text(texts.get(real, place.span.source.text), self.encoding())
+        span = place.span
+        return lsp.Location(
+            uri=uri,
+            range=lsp.Range(
+                start=text.position(span.line, span.column),
+                end=text.position(span.end_line, span.end_column),
+            ),
+        )
+
     def snippets(self) -> bool:
         capabilities = self.client_capabilities.text_document
         completion = capabilities.completion if capabilities else None
@@ -319,6 +366,14 @@ def build_server(*, exit_process: bool = False) -> RulesServer:
     def completion(ls: RulesServer, params: lsp.CompletionParams) -> lsp.CompletionList:
         empty = lsp.CompletionList(is_incomplete=False, items=[])
         return ls.guarded("completion", lambda: ls.complete(params), empty)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: RulesServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        return ls.guarded("hover", lambda: ls.hover(params), None)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: RulesServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+        return ls.guarded("go to definition", lambda: ls.definition(params), None)
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: RulesServer, params: None) -> None:
