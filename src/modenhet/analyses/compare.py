@@ -29,7 +29,9 @@ from modenhet.analyses.diff import (
     Status,
     criterion_change,
     display_name,
+    factor_levels,
     municipality_of,
+    overall_levels,
     paired,
 )
 from modenhet.errors import Violation
@@ -583,17 +585,7 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
     for factor_id, then, now in paired(before.factors, after.factors):
         shown = now or then
         assert shown is not None
-        levels = LevelChange(
-            then.level if then else None,
-            now.level if now else None,
-            then.label if then else None,
-            now.label if now else None,
-            then.level_max if then else None,
-            now.level_max if now else None,
-            then.label_max if then else None,
-            now.label_max if now else None,
-        )
-        factors.append(FactorChange(factor_id, shown.title, levels))
+        factors.append(FactorChange(factor_id, shown.title, factor_levels(then, now)))
         old_criteria = then.criteria if then else {}
         new_criteria = now.criteria if now else {}
         for criterion_id, was, is_ in paired(old_criteria, new_criteria):
@@ -602,16 +594,7 @@ def _change(number: str, name: str | None, old: Entry, new: Entry) -> Municipali
             if old_status != new_status:
                 change = criterion_change(factor_id, criterion_id, was, is_, old_status, new_status)
                 criteria.append(change)
-    overall = LevelChange(
-        before.overall,
-        after.overall,
-        before.overall_label,
-        after.overall_label,
-        before.overall_max,
-        after.overall_max,
-        before.overall_label_max,
-        after.overall_label_max,
-    )
+    overall = overall_levels(before, after)
     return MunicipalityChange(number, name, old, new, overall, factors, criteria)
 
 

@@ -114,6 +114,66 @@ class LevelChange:
         return moved
 
 
+class _FactorLevels(Protocol):
+    """A factor on one side: a report's snapshot of it, or a result of the engine."""
+
+    @property
+    def level(self) -> int: ...
+
+    @property
+    def label(self) -> str | None: ...
+
+    @property
+    def level_max(self) -> int | None: ...
+
+    @property
+    def label_max(self) -> str | None: ...
+
+
+class _OverallLevels(Protocol):
+    """A document's overall level on one side, with its bound."""
+
+    @property
+    def overall(self) -> int: ...
+
+    @property
+    def overall_label(self) -> str | None: ...
+
+    @property
+    def overall_max(self) -> int | None: ...
+
+    @property
+    def overall_label_max(self) -> str | None: ...
+
+
+def factor_levels(then: _FactorLevels | None, now: _FactorLevels | None) -> LevelChange:
+    """A factor's levels under OLD and NEW (None where that side has no such factor)."""
+    return LevelChange(
+        then.level if then else None,
+        now.level if now else None,
+        then.label if then else None,
+        now.label if now else None,
+        then.level_max if then else None,
+        now.level_max if now else None,
+        then.label_max if then else None,
+        now.label_max if now else None,
+    )
+
+
+def overall_levels(before: _OverallLevels, after: _OverallLevels) -> LevelChange:
+    """A document's overall level under OLD and NEW."""
+    return LevelChange(
+        before.overall,
+        after.overall,
+        before.overall_label,
+        after.overall_label,
+        before.overall_max,
+        after.overall_max,
+        before.overall_label_max,
+        after.overall_label_max,
+    )
+
+
 @dataclass(frozen=True)
 class FactorChange:
     id: str

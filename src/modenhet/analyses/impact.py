@@ -266,16 +266,7 @@ def _compare(
     criteria: list[diff.CriterionChange] = []
     for factor_id, tally in impact.factors.items():
         then, now = old_factors.get(factor_id), new_factors.get(factor_id)
-        levels = diff.LevelChange(
-            then.level if then else None,
-            now.level if now else None,
-            then.label if then else None,
-            now.label if now else None,
-            then.level_max if then else None,
-            now.level_max if now else None,
-            then.label_max if then else None,
-            now.label_max if now else None,
-        )
+        levels = diff.factor_levels(then, now)
         tally.changes[levels.change] += 1
         factors.append(diff.FactorChange(factor_id, tally.title, levels))
         differences = _differences(tally, then, now)
@@ -285,16 +276,7 @@ def _compare(
             if levels.old_max != levels.new_max:
                 bound = max(bound, _deciding_bound_max(then), _deciding_bound_max(now))
             criteria += [c for c in differences if _lowest_level(c) <= bound]
-    overall = diff.LevelChange(
-        before.overall,
-        after.overall,
-        before.overall_label,
-        after.overall_label,
-        before.overall_max,
-        after.overall_max,
-        before.overall_label_max,
-        after.overall_label_max,
-    )
+    overall = diff.overall_levels(before, after)
     impact.overall[overall.change] += 1
     if overall.change == "same" and all(f.levels.change == "same" for f in factors):
         return None

@@ -10,13 +10,7 @@ from tabulate import tabulate
 from modenhet.analyses.diff import Change
 from modenhet.analyses.impact import DocumentImpact, Impact
 from modenhet.i18n import DEFAULT_LANGUAGE, translator
-from modenhet.report.difftext import (
-    criteria_table,
-    new_level,
-    old_level,
-    overall_line,
-    status_move,
-)
+from modenhet.report import difftext as text
 from modenhet.report.words import ARROWS, Translate
 
 if TYPE_CHECKING:
@@ -61,14 +55,14 @@ def _document(document: DocumentImpact, _: Translate) -> str:
     overall = document.overall
     lines = [
         f"{document.display} · {document.source}",
-        overall_line(overall, _arrow(overall.change, _), _),
+        text.overall_line(overall, _arrow(overall.change, _), _),
         "",
     ]
     rows = [
         [
             factor.title,
-            old_level(factor.levels),
-            new_level(factor.levels),
+            text.old_level(factor.levels),
+            text.new_level(factor.levels),
             _arrow(factor.levels.change, _),
         ]
         for factor in document.changed_factors
@@ -97,12 +91,12 @@ def _document(document: DocumentImpact, _: Translate) -> str:
                 criterion.key,
                 criterion.title,
                 _criterion_level(criterion.old_level, criterion.new_level),
-                status_move(criterion.old, criterion.new, _)
+                text.status_move(criterion.old, criterion.new, _)
                 + ("" if criterion.change == "changed" else f" ({_arrow(criterion.change, _)})"),
             ]
             for criterion in document.criteria
         ]
-        lines.append(criteria_table(rows, _("Status OLD → NEW"), 45, _))
+        lines.append(text.criteria_table(rows, _("Status OLD → NEW"), 45, _))
     return "\n".join(lines) + "\n"
 
 
@@ -163,7 +157,7 @@ def _criteria_summary(result: Impact, _: Translate) -> list[str]:
             levels = _criterion_level(place.old_level, place.new_level)
             rules = _("level %(level)s") % {"level": levels}
         moves = "\n".join(
-            f"{status_move(old, new, _)}: {count}" for old, new, count in tally.sorted_moves()
+            f"{text.status_move(old, new, _)}: {count}" for old, new, count in tally.sorted_moves()
         )
         rows.append([place.key, rules, str(sum(tally.moves.values())), moves])
     headers = [_("Criterion"), _("In the rules"), _("Documents"), _("Status OLD → NEW")]
