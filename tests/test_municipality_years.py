@@ -89,8 +89,8 @@ def test_a_2023_document_with_its_number_of_2023_validates(ruleset: modenhet.Rul
     drammen = sample("2024/3005-drammen.json")
     assert drammen["year"] == 2023 and drammen["municipality"]["number"] == "3005"
     assert ruleset.validate(drammen) == []
-    result = cli("validate", str(SAMPLES / "2024" / "3005-drammen.json"))
-    assert result.exit_code == 0 and result.stdout.endswith(": valid\n")
+    result = cli("validate", str(SAMPLES / "2024" / "3005-drammen.json"), "-v")
+    assert result.exit_code == 0 and ": valid\n" in result.stdout
 
 
 def test_evaluate_of_a_2023_document_checks_it_against_the_2020_list() -> None:

@@ -121,7 +121,8 @@ def test_shipped_documents_are_the_samples() -> None:
 
 def test_the_archived_tests_of_2025_1_pass_and_cover_everything() -> None:
     """Rule set 2025.1 stays in rules/archive/ with its own tests (for `modenhet impact`)."""
-    result = run(str(ROOT / "tests" / "archive"), "--fail-under", "100")
+    # The archived rule set lives in rules/archive/, outside the test file's folder tree.
+    result = run(str(ROOT / "tests" / "archive"), "--fail-under", "100", "--rules-anywhere")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "21 passed, 0 failed\n" in result.stdout
     assert "rules/archive/bustadsosialt-2025.1.rules" in result.stdout

@@ -26,6 +26,7 @@ from click.testing import CliRunner, Result
 
 import modenhet
 from modenhet.cli import main
+from modenhet.evidence.municipalities import municipalities
 from modenhet.evidence.workbook.layout import layout
 from modenhet.evidence.workbook.reader import default_schema, read_workbook
 from modenhet.evidence.workbook.template import template_bytes
@@ -139,6 +140,9 @@ def fill(template: Path, document: dict[str, Any], target: Path) -> None:
         if name not in ("schema_version", "municipality"):
             walk(value, name)
     municipality = document.get("municipality") or {}
+    for field in ("number", "name"):
+        if municipality.get(field) is not None:
+            put(f"municipality.{field}", municipality[field])
     if municipality.get("population") is not None:
         put("municipality.population", municipality["population"])
     workbook.save(target)
@@ -180,7 +184,9 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
         document = json.loads(sample.read_text(encoding="utf-8"))
         number = document["municipality"]["number"]
         template = folder / f"template-{sample.stem}.xlsx"
-        result = cli("template", "--format", "xlsx", "-m", number, "-o", str(template))
+        # `-m` fills in a number of 2024; Drammen's 2023 number (3005) is typed in by hand.
+        known = ["-m", number] if number in municipalities() else []
+        result = cli("template", "--format", "xlsx", *known, "-o", str(template))
         assert result.exit_code == 0, result.stderr
         target = folder / f"{sample.parent.name}-{sample.stem}.xlsx"
         fill(template, document, target)
@@ -194,6 +200,8 @@ def test_a_filled_template_converts_to_the_sample(sample: Path, filled: dict[Pat
     assert result.exit_code == 0, result.stderr
     converted = json.loads(result.stdout)
     expected = json.loads(sample.read_text(encoding="utf-8"))
+    # A workbook is always of the schema's current version (1.1 holds every 1.0 document).
+    expected["schema_version"] = converted["schema_version"] = "1.1"
     assert canonical(converted) == canonical(expected)
     assert converted["municipality"]["number"] == expected["municipality"]["number"]
 
@@ -315,7 +323,7 @@ def test_the_template_is_valid_and_unknown_everywhere(tmp_path: Path) -> None:
         for c in factor["criteria"]
         for path in c["missing"]
     }
-    assert "evidence.economy.budget_nok" in missing  # an empty cell, named as missing
+    assert "evidence.economy.in_economic_plan" in missing  # an empty cell, named as missing
 
 
 def test_the_template_in_bokmal(tmp_path: Path) -> None:

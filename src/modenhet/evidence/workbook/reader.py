@@ -331,11 +331,6 @@ class _Reader:
                 continue
             answers[row.path] = _Answer(value, row)
         self._assemble(plan, document, answers, members, statuses)
-        partial = any(_is_partial(answer.value, answer.row) for answer in answers.values()) or any(
-            _is_partial(_get(document, path), None) for path in [*members, *statuses]
-        )
-        if ("schema_version",) in plan.consts and not partial:
-            _put(document, ("schema_version",), _version_without_partial_values(self.schema))
         for path in sorted(plan.nullable, key=len, reverse=True):  # nothing known: null
             if any(isinstance(part, int) for part in path):
                 continue
@@ -609,25 +604,6 @@ def _get(document: dict[str, Any], path: Path) -> Any:
     for part in path:
         here = here.get(part) if isinstance(here, dict) else None
     return here
-
-
-def _is_partial(value: Any, row: Row | None) -> bool:
-    """A partial value (spec 9.2): `{"at_least": ...}`, or a date of a year or a month."""
-    if isinstance(value, dict) and set(value) == {"at_least"}:
-        return True
-    date = row is not None and row.field is not None and row.field.kind == "date"
-    return date and isinstance(value, str) and len(value) in (4, 7)
-
-
-def _version_without_partial_values(schema: dict[str, Any]) -> Any:
-    """The schema version a document without partial values is written in: the lowest one the
-    schema allows (1.0: partial values came with 1.1), so a workbook of a 1.0 document reads
-    back as the same document."""
-    node = schema.get("properties", {}).get("schema_version", {})
-    versions = node.get("enum") if isinstance(node, dict) else None
-    if isinstance(versions, list) and versions:
-        return min(versions, key=lambda version: [int(part) for part in str(version).split(".")])
-    return node.get("default") if isinstance(node, dict) else None
 
 
 def _put(document: dict[str, Any], path: Path, value: Any) -> None:
