@@ -260,20 +260,26 @@ class FastCompiler(ExpressionCompiler):
         return [node.variable for node in _descendants(self.root)]
 
     def levels(self) -> list[str]:
+        return self.factor_levels("f", "is True") + self.overall_lines()
+
+    def factor_levels(self, prefix: str, reached: str) -> list[str]:
+        """Each factor's level into `{prefix}0`, `{prefix}1`, ...: the highest block whose
+        criteria, and those of every block below, all have statuses that pass `s{i} {reached}`
+        (spec section 6; "is not False" gives `level_max`, spec 9.1)."""
         lines: list[str] = []
         floor = self.model.floor
         for number, factor in enumerate(self.model.factors):
-            lines.append(f"    f{number} = {floor}")
+            lines.append(f"    {prefix}{number} = {floor}")
             depth = 1
             for block in factor.blocks:
                 pad = "    " * depth
-                condition = " and ".join(f"s{c.index} is True" for c in block.criteria)
+                condition = " and ".join(f"s{c.index} {reached}" for c in block.criteria)
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
                     pad = "    " * depth
-                lines.append(f"{pad}f{number} = {block.number}")
-        return lines + self.overall_lines()
+                lines.append(f"{pad}{prefix}{number} = {block.number}")
+        return lines
 
     def missing_tree(
         self, expr: n.Expr, conditions: list[str], depth: int = 0
@@ -346,20 +352,7 @@ class FastCompiler(ExpressionCompiler):
         9.1): the levels reached were every unknown criterion met. Only read when no criterion
         fell back to the exact evaluator (whose statuses may differ), so `s is not False` is
         `s in (True, None)` here."""
-        lines: list[str] = []
-        floor = self.model.floor
-        for number, factor in enumerate(self.model.factors):
-            lines.append(f"    g{number} = {floor}")
-            depth = 1
-            for block in factor.blocks:
-                pad = "    " * depth
-                condition = " and ".join(f"s{c.index} is not False" for c in block.criteria)
-                if condition:
-                    lines.append(f"{pad}if {condition}:")
-                    depth += 1
-                    pad = "    " * depth
-                lines.append(f"{pad}g{number} = {block.number}")
-        return lines + self.overall_lines("g", "overall_max")
+        return self.factor_levels("g", "is not False") + self.overall_lines("g", "overall_max")
 
     def overall_lines(self, prefix: str = "f", target: str = "overall") -> list[str]:
         """The overall level from f0, f1, ... (or another `prefix`): exact integer arithmetic
