@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from modenhet.i18n import Text, in_language
 from modenhet.source import Span
 
 Severity = Literal["error", "warning"]
@@ -49,17 +50,39 @@ class Diagnostic:
 
     span: Span
     severity: Severity
-    message: str
+    message: str  # in English, as JSON and SARIF carry it; `message_in` for people
     hint: str | None = None
     code: str = ""
+    text: Text | None = None  # the message to translate, when it was made as one
+    hint_text: Text | None = None
 
     @classmethod
-    def of(cls, code: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    def of(
+        cls, code: str, span: Span, message: str | Text, hint: str | Text | None = None
+    ) -> Diagnostic:
         """A diagnostic of a catalogued kind: its severity, and its hint unless one is given."""
         from modenhet.catalogue import entry
 
         known = entry(code)
-        return cls(span, known.severity, message, hint if hint is not None else known.hint, code)
+        hint = hint if hint is not None else known.hint
+        return cls(
+            span,
+            known.severity,
+            str(message),
+            None if hint is None else str(hint),
+            code,
+            message if isinstance(message, Text) else None,
+            hint if isinstance(hint, Text) else None,
+        )
+
+    def message_in(self, language: str) -> str:
+        """The message in the reader's language (`modenhet.i18n`)."""
+        return in_language(self.text or self.message, language)
+
+    def hint_in(self, language: str) -> str | None:
+        if self.hint is None:
+            return None
+        return in_language(self.hint_text or self.hint, language)
 
     @property
     def file(self) -> str:
@@ -134,6 +157,11 @@ class Violation:
     cell: str | None = (
         None  # in a workbook: `Sheet!C12` (modenhet.evidence.workbook), instead of a line
     )
+    text: Text | None = None  # the message to translate (`message` is its English)
+
+    def message_in(self, language: str) -> str:
+        """The message in the reader's language (`modenhet.i18n`)."""
+        return in_language(self.text or self.message, language)
 
     def as_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}

@@ -92,7 +92,9 @@ LANG = click.option(
     type=click.Choice(["nn", "nb", "en"]),
     default="nn",
     show_default=True,
-    help="The language of the report's own words: nynorsk, bokmål or English. Rule titles and "
+    envvar="MODENHET_LANG",  # modenhet.i18n.LANGUAGE_VARIABLE
+    show_envvar=True,
+    help="The language of modenhet's own words: nynorsk, bokmål or English. Rule titles and "
     "advice are shown as the rule set writes them.",
 )
 OUTPUT = click.option(

@@ -21,7 +21,12 @@ FILE_NAMES = ("modenhet.toml", "pyproject.toml")  # in each folder, the first th
 # setting -> (the parameter's name, the commands that take it)
 SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rules": ("rules", ("evaluate", "explain", "compare", "validate")),
-    "lang": ("lang", ("evaluate", "explain", "compare")),
+    # every command with --lang (tests/test_config.py holds this list to the commands)
+    "lang": (
+        "lang",
+        ("evaluate", "compare", "impact", "check", "fmt", "validate", "explain", "test")
+        + ("convert", "template", "schema"),
+    ),
     "format": ("format_", ()),  # every command that offers the format (report.formats)
     "fail-under": ("fail_under", ("evaluate",)),
     "jobs": ("jobs", ("evaluate",)),
