@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,29 @@ def test_a_bad_file_names_the_problem(tmp_path: Path) -> None:
         assert done.stderr.startswith("modenhet.toml: error: "), done.stderr
         assert message in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_modenhet_lang_beats_the_file_and_the_option_beats_both(tmp_path: Path) -> None:
+    here = project(tmp_path, "modenhet.toml", 'lang = "en"\n')
+    environment = {**os.environ, "MODENHET_LANG": "nb"}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "modenhet", *args],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+            env=environment,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    bergen = ("evaluate", BERGEN, "--as-of", "2025-06-30")
+    assert "Samlet nivå: 5" in run(*bergen)  # bokmål from MODENHET_LANG, not the file's English
+    assert "Samla nivå: 5" in run(*bergen, "--lang", "nn")  # the option beats both
+    shown = run("config")
+    (lang,) = [line.split() for line in shown.splitlines() if line.startswith("lang ")]
+    assert lang == ["lang", "nb", "(environment", "MODENHET_LANG)"]

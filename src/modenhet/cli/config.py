@@ -154,7 +154,8 @@ def config() -> None:
 
     The settings are read from a modenhet.toml, or from the [tool.modenhet] table of a
     pyproject.toml, in the working folder or the nearest folder above it that has one: rules,
-    lang, format, fail-under and jobs. An option on the command line beats the file.
+    lang, format, fail-under and jobs. An option on the command line beats the file; the
+    environment variable MODENHET_LANG beats the file's lang.
 
     \b
     Example modenhet.toml:
@@ -167,9 +168,13 @@ def config() -> None:
         click.echo("No configuration file (modenhet.toml, or pyproject.toml with [tool.modenhet]).")
     else:
         click.echo(f"Configuration file: {settings.path} {settings.table}".rstrip())
+    from modenhet.i18n import LANGUAGE_VARIABLE
+
     rows = []
     for key in SETTINGS:
-        if key in settings.values and settings.path is not None:
+        if key == "lang" and os.environ.get(LANGUAGE_VARIABLE):  # Click: it beats the file
+            rows.append((key, os.environ[LANGUAGE_VARIABLE], f"environment {LANGUAGE_VARIABLE}"))
+        elif key in settings.values and settings.path is not None:
             source = f"{settings.path.name} {settings.table}".rstrip()
             rows.append((key, str(settings.values[key]), source))
         else:
