@@ -406,7 +406,7 @@ def _entries() -> list[Entry]:
             "null",
             "error",
             "`null` is not a value",
-            N_("to test for a missing or null value write exists(PATH) or not exists(PATH)"),
+            N_("to test for a missing or null value write `exists(PATH)` or `not exists(PATH)`"),
             when + "x.a == null" + end,
             when + "not exists(x.a)" + end,
         ),

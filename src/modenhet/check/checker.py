@@ -106,7 +106,7 @@ class _Checker:
             types.let_type(let.name)
         for factor in factors:
             for criterion in factor.criteria:
-                types.boolean(criterion.when, {}, "the condition of a criterion")
+                types.boolean(criterion.when, {}, Text(N_("the condition of a criterion")))
                 self.constant_criterion(criterion)
         self.unused_lets(factors)
         if self.loaded.files and not self.loaded.files[0].text.strip():

@@ -134,8 +134,8 @@ class ExpressionChecker:
                     Text(N_("'null' is not a value")),
                     Text(
                         N_(
-                            "to test for a missing or null value write exists(PATH) or not "
-                            "exists(PATH)"
+                            "to test for a missing or null value write `exists(PATH)` or "
+                            "`not exists(PATH)`"
                         )
                     ),
                 )

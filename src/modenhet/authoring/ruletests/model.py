@@ -77,7 +77,7 @@ class Expectation:
     status: str | None = None
     missing: tuple[str, ...] | None = None
 
-    def describe(self) -> str | Text:
+    def describe(self) -> Text:
         if self.kind == "criterion":
             return status_text(self.status or "", self.missing)
         return level_text(self.level)
@@ -173,14 +173,24 @@ class CaseResult:
         return not self.mismatches
 
 
-def status_text(status: str, missing: Sequence[str] | None) -> str | Text:
-    """A status as failures show it (as the test file writes it, `not_met`); with the missing
-    paths when the test expects them."""
+# A status as failures name it: in English as the test file writes it (`not_met`), in the
+# other languages in words.
+STATUS_TEXTS = {
+    "met": N_("met"),
+    "not_met": N_("not_met"),
+    "unknown": N_("unknown"),
+    "error": N_("error"),
+}
+
+
+def status_text(status: str, missing: Sequence[str] | None) -> Text:
+    """A status as failures show it; with the missing paths when the test expects them."""
+    word = Text(STATUS_TEXTS.get(status, status))
     if missing is None:
-        return status
+        return word
     if not missing:
-        return Text(N_("%(status)s (missing: nothing)"), status=status)
-    return Text(N_("%(status)s (missing: %(paths)s)"), status=status, paths=", ".join(missing))
+        return Text(N_("%(status)s (missing: nothing)"), status=word)
+    return Text(N_("%(status)s (missing: %(paths)s)"), status=word, paths=", ".join(missing))
 
 
 def level_text(level: int | None) -> Text:
