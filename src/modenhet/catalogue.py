@@ -594,6 +594,10 @@ def markdown() -> str:
         " code-scanning tools. In the examples, rule text without a `ruleset` line gets a"
         " header with levels 1–5; `--- a.rules` starts another file of the same rule set.",
         "",
+        "The messages and hints are shown in the language `--lang` names: nynorsk by default"
+        " (`feil: ukjend funksjon 'cout' (meinte du 'count'?)`), bokmål or English, as on this"
+        " page (`--lang en`). `--format json` and `--format sarif` keep them in English.",
+        "",
         "| Code | Name | Severity | What it means |",
         "|---|---|---|---|",
     ]
