@@ -410,7 +410,7 @@ def test_a_rule_set_from_a_pipe() -> None:
         b'ruleset "T"\nlevels { 1 "a" 2 "b" }\n'
         b'factor f "F" { level 2 { criterion c "C" when x.y } }\n'
     )
-    done = real("check", "/dev/stdin", stdin=rules)
+    done = real("check", "--lang", "en", "/dev/stdin", stdin=rules)
     assert (done.returncode, done.stdout) == (
         0,
         "/dev/stdin: ok — 1 factors, 1 criteria, 0 lets, 1 file(s)\n",
@@ -423,7 +423,7 @@ def test_a_rule_set_from_a_pipe() -> None:
 
 
 def test_check_the_default_rule_set() -> None:
-    result = cli("check")
+    result = cli("check", "--lang", "en")
     assert result.exit_code == 0
     assert "ok — 6 factors, 56 criteria" in result.stdout
 
@@ -445,7 +445,7 @@ factor economy "Økonomi" {
 }
 """
     )
-    completed = real("check", str(rules))
+    completed = real("check", "--lang", "en", str(rules))
     assert completed.returncode == 1
     errors = [line for line in completed.stderr.splitlines() if ": error: " in line]
     assert [e.split(": error: ")[0] for e in errors] == [
@@ -464,15 +464,15 @@ def test_check_warnings_and_strict(write_rules: Callable[..., Path]) -> None:
         HEADER + "let økonomi = evidence.economy\n"
         'factor f "F" { level 2 { criterion a "A" when økonmi.b > 0 } }\n'
     )
-    result = cli("check", str(rules))
+    result = cli("check", "--lang", "en", str(rules))
     assert result.exit_code == 0
     assert ": warning: 'økonmi' is not a let" in result.stderr
-    assert cli("check", "--strict", str(rules)).exit_code == 1
+    assert cli("check", "--lang", "en", "--strict", str(rules)).exit_code == 1
 
 
 def test_check_missing_file_exits_2_before_any_report(write_rules: Callable[..., Path]) -> None:
     good = write_rules(HEADER)
-    result = cli("check", str(good), "nowhere.rules")
+    result = cli("check", "--lang", "en", str(good), "nowhere.rules")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == "nowhere.rules: error: no such rule file\n"

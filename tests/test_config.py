@@ -49,7 +49,7 @@ def test_modenhet_toml_found_upward_and_options_beat_it(tmp_path: Path) -> None:
     )
     assert nynorsk.stdout.startswith("Regelsett: ")
     # The format applies to the other commands that offer it.
-    check = modenhet(here, "check", str(RULES))
+    check = modenhet(here, "check", "--lang", "en", str(RULES))
     assert check.returncode == 0
     assert isinstance(json.loads(check.stdout), (dict, list))
 

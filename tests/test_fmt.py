@@ -563,7 +563,10 @@ def test_crlf_tabs_and_decomposed_letters_become_canonical() -> None:
 
 
 def cli(*args: str, stdin: str | None = None) -> Result:
-    result = CliRunner().invoke(main, ["fmt", *args], input=stdin, catch_exceptions=False)
+    """`modenhet fmt` in English, as these tests read it."""
+    result = CliRunner().invoke(
+        main, ["fmt", "--lang", "en", *args], input=stdin, catch_exceptions=False
+    )
     assert "Traceback" not in result.stderr
     return result
 

@@ -333,8 +333,10 @@ def test_rule_commands_on_mutated_rules(rule_folder: Path, data: bytes) -> None:
     path.write_bytes(data)
     runner = CliRunner()
     with alarm():
-        checked = runner.invoke(main, ["check", str(path)], catch_exceptions=False)
-        formatted = runner.invoke(main, ["fmt", "--check", str(path)], catch_exceptions=False)
+        checked = runner.invoke(main, ["check", "--lang", "en", str(path)], catch_exceptions=False)
+        formatted = runner.invoke(
+            main, ["fmt", "--lang", "en", "--check", str(path)], catch_exceptions=False
+        )
         evaluated = runner.invoke(
             main,
             ["evaluate", str(SAMPLES / "4601-bergen.json"), "-r", str(path), "-f", "json",
@@ -692,13 +694,13 @@ def test_structural_extremes_check_refuses_exactly_when_evaluate_fails(
         return result
 
     with alarm(60):
-        checked = run("check", top)
+        checked = run("check", "--lang", "en", top)
         evaluated = run("evaluate", str(doc), "-r", top, "-f", "json", "--as-of", "2025-06-30")
         explained = run("explain", str(doc), "-r", top, "--all", "--as-of", "2025-06-30")
         explained_json = run("explain", str(doc), "-r", top, "--all", "-f", "json")
         impact = run("impact", top, top, str(doc), "--as-of", "2025-06-30")
-        formatted = run("fmt", "--check", top)
-        tested = run("test", str(tests))
+        formatted = run("fmt", "--lang", "en", "--check", top)
+        tested = run("test", "--lang", "en", str(tests))
     assert checked.exit_code == (1 if refused else 0), (kind, n, checked.output[-2000:])
     assert formatted.exit_code in (0, 1)
     assert tested.exit_code in (0, 1), (kind, n, tested.output[-2000:])  # passes or fails

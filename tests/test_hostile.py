@@ -245,7 +245,7 @@ def test_an_include_that_is_a_fifo_is_not_opened(tmp_path: Path) -> None:
     writer): without the protection this subprocess times out."""
     path = rules_naming(tmp_path, 'include "pipe.rules"')
     os.mkfifo(path.parent / "pipe.rules")
-    done = real("check", str(path), timeout=30)
+    done = real("check", "--lang", "en", str(path), timeout=30)
     assert done.returncode == 1
     assert "is not a regular file" in done.stderr
 
@@ -257,7 +257,7 @@ def test_an_included_file_over_the_size_limit(tmp_path: Path) -> None:
     (path.parent / "big.rules").write_text("# " + "x" * 5000 + "\n", encoding="utf-8")
     env = {**os.environ, "MODENHET_MAX_RULE_FILE_BYTES": "4000"}
     done = subprocess.run(
-        [sys.executable, "-m", "modenhet", "check", str(path)],
+        [sys.executable, "-m", "modenhet", "check", "--lang", "en", str(path)],
         capture_output=True, text=True, timeout=60, env=env,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
@@ -282,7 +282,7 @@ def test_a_schema_path_that_is_not_a_regular_file(
     folder.mkdir()
     path = folder / "top.rules"
     path.write_text(f'ruleset "T"\nschema "{written}"\nlevels {{ 1 "a" }}\n', encoding="utf-8")
-    done = real("check", str(path), timeout=30)
+    done = real("check", "--lang", "en", str(path), timeout=30)
     assert done.returncode == 1, done.stderr
     assert expected in done.stderr
 
@@ -334,7 +334,7 @@ def test_a_hostile_schema_is_a_located_error(tmp_path: Path, name: str) -> None:
     document crash or take hours (4**16 schemas per value)."""
     schema, raw, expected = HOSTILE_SCHEMAS[name]
     path = schema_rules(tmp_path, schema, raw)
-    done = real("check", str(path), timeout=60)
+    done = real("check", "--lang", "en", str(path), timeout=60)
     assert done.returncode == 1, done.stderr
     assert re.search(r"top\.rules:2:8: error: .*" + re.escape(expected), done.stderr)
     doc = tmp_path / "doc.json"

@@ -44,24 +44,26 @@ def test_an_expression_nested_too_deeply(write_rules: Callable[..., Path]) -> No
     path = write_rules(
         HEADER + 'factor f "F" { level 2 { criterion c "C" when ' + "not " * 5000 + "x.a } }\n"
     )
-    completed = run("check", str(path))
+    completed = run("check", "--lang", "en", str(path))
     assert completed.returncode == 1
     assert "is nested 5001 levels deep; the limit is 64" in completed.stderr
     assert "MODENHET_MAX_EXPRESSION_DEPTH" in completed.stderr
-    raised = run("check", str(path), env={"MODENHET_MAX_EXPRESSION_DEPTH": "6000"})
+    raised = run("check", "--lang", "en", str(path), env={"MODENHET_MAX_EXPRESSION_DEPTH": "6000"})
     assert "is nested 5001 levels deep; the limit is 200" in raised.stderr  # the ceiling
     path.write_text(
         HEADER + 'factor f "F" { level 2 { criterion c "C" when ' + "not " * 150 + "x.a } }\n",
         encoding="utf-8",
     )
-    assert run("check", str(path)).returncode == 1
-    raised = run("check", str(path), env={"MODENHET_MAX_EXPRESSION_DEPTH": "200"})
+    assert run("check", "--lang", "en", str(path)).returncode == 1
+    raised = run("check", "--lang", "en", str(path), env={"MODENHET_MAX_EXPRESSION_DEPTH": "200"})
     assert raised.returncode == 0, raised.stderr
 
 
 def test_a_rule_file_over_the_size_limit(write_rules: Callable[..., Path]) -> None:
     path = write_rules(HEADER + "# " + "x" * 2000 + "\n")
-    completed = run("check", str(path), env={"MODENHET_MAX_RULE_FILE_BYTES": "1000"})
+    completed = run(
+        "check", "--lang", "en", str(path), env={"MODENHET_MAX_RULE_FILE_BYTES": "1000"}
+    )
     assert completed.returncode == 2
     assert "the limit is 1000 (raise it with the environment variable " in completed.stderr
 
@@ -189,7 +191,7 @@ def test_the_structural_limits_and_long_numbers(tmp_path: Path) -> None:
     for name, (text, named) in cases.items():
         path = tmp_path / f"{name}.rules"
         path.write_text(text, encoding="utf-8")
-        checked = run("check", str(path))
+        checked = run("check", "--lang", "en", str(path))
         assert checked.returncode == 1 and named in checked.stderr, (name, checked.stderr[-800:])
         assert f"{path.name}:" in checked.stderr  # located: FILE:LINE:COL
         evaluated = run("evaluate", str(doc), "-r", str(path))
@@ -199,7 +201,7 @@ def test_the_structural_limits_and_long_numbers(tmp_path: Path) -> None:
     (folder / "top.rules").write_text(header + 'include "i0.rules"\n', encoding="utf-8")
     for i in range(500):
         (folder / f"i{i}.rules").write_text(f'include "i{i + 1}.rules"\n' if i < 499 else "")
-    checked = run("check", str(folder / "top.rules"))
+    checked = run("check", "--lang", "en", str(folder / "top.rules"))
     assert checked.returncode == 1 and "MODENHET_MAX_INCLUDE_DEPTH" in checked.stderr
     assert "i62.rules:1:9: error: this include is nested more than 64 files deep" in (
         checked.stderr
@@ -208,10 +210,10 @@ def test_the_structural_limits_and_long_numbers(tmp_path: Path) -> None:
     at_limit = tmp_path / "at-limit.rules"
     forward = "".join(f"let l{i} = l{i + 1} + 1\n" for i in range(98)) + "let l98 = x.a\n"
     at_limit.write_text(header + forward + factor.format("l0 > 0"), encoding="utf-8")
-    assert run("check", str(at_limit)).returncode == 0
+    assert run("check", "--lang", "en", str(at_limit)).returncode == 0
     assert run("evaluate", str(doc), "-r", str(at_limit)).returncode == 0
     assert run("explain", str(doc), "-r", str(at_limit), "--all").returncode == 0
-    assert run("fmt", "--check", str(at_limit)).returncode in (0, 1)
+    assert run("fmt", "--lang", "en", "--check", str(at_limit)).returncode in (0, 1)
     assert run("impact", str(at_limit), str(at_limit), str(doc)).returncode == 0
 
 
@@ -267,7 +269,7 @@ def test_key_scans_count_as_steps_in_every_command(tmp_path: Path) -> None:
     for command in (
         ["evaluate", str(doc), "-r", str(rules), "-f", "json", "--as-of", "2025-06-30"],
         ["explain", str(doc), "-r", str(rules), "--all", "--as-of", "2025-06-30"],
-        ["test", str(tests)],
+        ["test", "--lang", "en", str(tests)],
     ):
         started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = run(*command)

@@ -77,7 +77,7 @@ def write_test(folder: Path, name: str, head: str) -> Path:
 @pytest.mark.parametrize("named", ["/proc/self/environ", "../../../../proc/self/environ"])
 def test_rules_naming_the_environment_never_prints_it(folder: Path, named: str) -> None:
     write_test(folder, "t.test.yaml", f"rules: {named}\n")
-    result = modenhet("test", "t.test.yaml", "--rules-anywhere", cwd=folder)
+    result = modenhet("test", "--lang", "en", "t.test.yaml", "--rules-anywhere", cwd=folder)
     assert result.returncode == 1
     assert "sekrit-value" not in result.stdout + result.stderr
     assert SECRET not in result.stdout + result.stderr
@@ -90,7 +90,7 @@ def test_a_rules_link_to_the_environment_is_refused(folder: Path) -> None:
     (folder / "env.rules").symlink_to("/proc/self/environ")
     write_test(folder, "t.test.yaml", "rules: env.rules\n")
     for extra in ([], ["--rules-anywhere"]):
-        result = modenhet("test", "t.test.yaml", *extra, cwd=folder)
+        result = modenhet("test", "--lang", "en", "t.test.yaml", *extra, cwd=folder)
         assert result.returncode == 1
         assert "sekrit-value" not in result.stdout + result.stderr
         assert "a link to a file that is not a .rules file" in result.stderr
@@ -100,7 +100,7 @@ def test_a_rules_link_to_the_environment_is_refused(folder: Path) -> None:
 def test_a_fifo_named_by_rules_does_not_block(folder: Path) -> None:
     os.mkfifo(folder / "pipe.rules")
     write_test(folder, "t.test.yaml", "rules: pipe.rules\n")
-    result = modenhet("test", "t.test.yaml", cwd=folder)
+    result = modenhet("test", "--lang", "en", "t.test.yaml", cwd=folder)
     assert result.returncode == 1
     assert "t.test.yaml:1: error: " in result.stderr
     assert "pipe.rules is not a regular file (a device, a pipe or a socket)" in result.stderr
@@ -110,7 +110,7 @@ def test_a_fifo_named_by_rules_does_not_block(folder: Path) -> None:
 def test_a_fifo_found_as_the_test_files_rule_set_does_not_block(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "t.rules")  # NAME.rules for NAME.test.yaml: found without `rules:`
     write_test(tmp_path, "t.test.yaml", "")
-    result = modenhet("test", "t.test.yaml", cwd=tmp_path)
+    result = modenhet("test", "--lang", "en", "t.test.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert "t.rules is not a regular file" in result.stderr
 
@@ -125,7 +125,7 @@ def test_a_fifo_or_device_as_a_documents_file_does_not_block(folder: Path) -> No
             "cases:\n  c:\n    evidence: d\n    expect: {overall: 2}\n",
             encoding="utf-8",
         )
-        result = modenhet("test", "t.test.yaml", cwd=folder)
+        result = modenhet("test", "--lang", "en", "t.test.yaml", cwd=folder)
         assert result.returncode == 1, result.stderr
         assert "is not a regular file (a device, a pipe or a socket)" in result.stderr
         assert "Traceback" not in result.stderr
@@ -134,20 +134,20 @@ def test_a_fifo_or_device_as_a_documents_file_does_not_block(folder: Path) -> No
 @needs_fifo
 def test_a_fifo_named_as_a_test_file_does_not_block(folder: Path) -> None:
     os.mkfifo(folder / "pipe.test.yaml")
-    result = modenhet("test", "pipe.test.yaml", cwd=folder)
+    result = modenhet("test", "--lang", "en", "pipe.test.yaml", cwd=folder)
     assert result.returncode == 1
     assert "pipe.test.yaml: error: is not a regular file" in result.stderr
 
 
 def test_rules_outside_the_test_files_tree_needs_the_option(folder: Path) -> None:
     write_test(folder, "a/b/t.test.yaml", "rules: ../../liten.rules\n")
-    refused = modenhet("test", "a/b/t.test.yaml", cwd=folder)
+    refused = modenhet("test", "--lang", "en", "a/b/t.test.yaml", cwd=folder)
     assert refused.returncode == 1
     assert (
         "a/b/t.test.yaml:1: error: `rules` names liten.rules, outside the test file's folder "
         "and the folder above it (allow it with --rules-anywhere)"
     ) in refused.stderr
-    allowed = modenhet("test", "a/b/t.test.yaml", "--rules-anywhere", cwd=folder)
+    allowed = modenhet("test", "--lang", "en", "a/b/t.test.yaml", "--rules-anywhere", cwd=folder)
     assert allowed.returncode == 0, allowed.stderr
     assert "1 passed" in allowed.stdout
 
@@ -157,7 +157,7 @@ def test_rules_in_the_folder_below_and_above_are_allowed(folder: Path) -> None:
     (folder / "a" / "sub").mkdir()
     (folder / "a" / "sub" / "own.rules").write_text(RULES, encoding="utf-8")
     write_test(folder, "a/u.test.yaml", "rules: sub/own.rules\n")
-    result = CliRunner().invoke(main, ["test", str(folder / "a")])
+    result = CliRunner().invoke(main, ["test", "--lang", "en", str(folder / "a")])
     assert result.exit_code == 0, result.output
     assert "2 passed" in result.output
 
@@ -165,7 +165,7 @@ def test_rules_in_the_folder_below_and_above_are_allowed(folder: Path) -> None:
 def test_rules_must_end_in_rules(folder: Path) -> None:
     (folder / "liten.txt").write_text(RULES, encoding="utf-8")
     write_test(folder, "t.test.yaml", "rules: liten.txt\n")
-    result = CliRunner().invoke(main, ["test", str(folder / "t.test.yaml")])
+    result = CliRunner().invoke(main, ["test", "--lang", "en", str(folder / "t.test.yaml")])
     assert result.exit_code == 1
     assert "error: `rules` must name a .rules file" in result.output
 

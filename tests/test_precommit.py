@@ -8,6 +8,7 @@ same command line.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -123,8 +124,14 @@ def test_each_command_accepts_what_its_hook_passes(id_: str) -> None:
 
 
 def run(hook: dict[str, Any], filenames: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The hook's command, its messages in English (MODENHET_LANG), as these tests read them."""
     return subprocess.run(
-        command_line(hook, filenames), cwd=cwd, capture_output=True, text=True, timeout=60
+        command_line(hook, filenames),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "MODENHET_LANG": "en"},
     )
 
 

@@ -21,6 +21,7 @@ from modenhet.authoring.ruletests.paths import parse_path
 from modenhet.authoring.ruletests.runner import run_tests
 from modenhet.authoring.ruletests.yamlfile import YamlDocument
 from modenhet.cli import main
+from modenhet.i18n import Text
 from modenhet.resources import default_rules_path
 
 from conftest import ROOT, SAMPLES
@@ -60,7 +61,9 @@ cases:
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, ["test", *args], catch_exceptions=False)
+    """`modenhet test` in English, as these tests read it (tests/test_i18n_diagnostics.py
+    reads the other languages)."""
+    return CliRunner().invoke(main, ["test", "--lang", "en", *args], catch_exceptions=False)
 
 
 @pytest.fixture
@@ -169,7 +172,7 @@ def test_removing_a_case_fails_fail_under_100(shipped_copy: Path) -> None:
 def test_installed_elsewhere_the_shipped_tests_run(tmp_path: Path) -> None:
     """A real process, from another folder: the tests found next to the packaged rules."""
     completed = subprocess.run(
-        [sys.executable, "-m", "modenhet", "test", "--fail-under", "100"],
+        [sys.executable, "-m", "modenhet", "test", "--fail-under", "100", "--lang", "en"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -587,8 +590,8 @@ def test_paths() -> None:
         "involved_in",
     ]
     assert parse_path("a.`budget-2025`[1][2]") == ["a", "budget-2025", 1, 2]
-    assert isinstance(parse_path("a.[0]"), str)
-    assert isinstance(parse_path("a b"), str)
+    assert str(parse_path("a.[0]")) == "'a.[0]' is not a path like evidence.economy.budget_nok"
+    assert isinstance(parse_path("a b"), Text)
 
 
 # ---------------------------------------------------------------------------------- JUnit

@@ -116,7 +116,7 @@ def test_a_copy_of_the_default_rules_with_three_mistakes(tmp_path: Path) -> None
     )
     text = text.replace('cross_sector_forum == "formal_mandate"', 'cross_sector_forum == "formal"')
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = CliRunner().invoke(main, ["check", "--lang", "en", str(path)])
     assert result.exit_code == 1
     found = [
         line for line in result.stderr.splitlines() if ": error: " in line or ": warning: " in line

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from modenhet.i18n import N_
+
 Severity = Literal["error", "warning"]
 
 
@@ -46,7 +48,7 @@ def _entries() -> list[Entry]:
             "missing-when",
             "error",
             "a criterion's title must be followed by `when`",
-            'write: criterion ID "Title" when CONDITION',
+            N_('write: criterion ID "Title" when CONDITION'),
             when.replace("\n      when ", " x.a") + end,
             when + "x.a" + end,
         ),
@@ -55,7 +57,7 @@ def _entries() -> list[Entry]:
             "unclosed",
             "error",
             "a bracket or brace is never closed",
-            "add the closing bracket",
+            N_("add the closing bracket"),
             "let a = (1 + 2\n",
             "let a = (1 + 2)\n",
         ),
@@ -64,7 +66,7 @@ def _entries() -> list[Entry]:
             "chained-comparison",
             "error",
             "comparisons do not chain",
-            "write `a < b and b < c`, or put parentheses around one comparison",
+            N_("write `a < b and b < c`, or put parentheses around one comparison"),
             "let a = 1 < x.a < 5\n",
             "let a = 1 < x.a and x.a < 5\n",
         ),
@@ -73,7 +75,7 @@ def _entries() -> list[Entry]:
             "unclosed-string",
             "error",
             "a string is never closed on its line",
-            "write a line break inside a string as \\n",
+            N_("write a line break inside a string as \\n"),
             'let a = "abc\n',
             'let a = "abc"\n',
         ),
@@ -82,7 +84,7 @@ def _entries() -> list[Entry]:
             "bad-escape",
             "error",
             "an unknown escape in a string",
-            'the escapes are \\" \\\\ \\n and \\t',
+            N_('the escapes are \\" \\\\ \\n and \\t'),
             'let a = "a\\qb"\n',
             'let a = "a\\\\qb"\n',
         ),
@@ -91,7 +93,10 @@ def _entries() -> list[Entry]:
             "bad-date-form",
             "error",
             "a date literal is not written YYYY-MM-DD",
-            "write months and days with two digits; subtraction of numbers is written with spaces",
+            N_(
+                "write months and days with two digits; subtraction of numbers is written with "
+                "spaces"
+            ),
             "let a = 2023-7-1\n",
             "let a = 2023-07-01\n",
         ),
@@ -118,7 +123,10 @@ def _entries() -> list[Entry]:
             "reserved-word",
             "error",
             "a reserved word is used as a name",
-            "choose another name; reserved: all, and, any, as_of, false, in, not, null, or, true",
+            N_(
+                "choose another name; reserved: `all`, `and`, `any`, `as_of`, `false`, `in`, "
+                "`not`, `null`, `or`, `true`"
+            ),
             "let and = 1\n",
             "let og = 1\n",
         ),
@@ -127,7 +135,7 @@ def _entries() -> list[Entry]:
             "bad-name",
             "error",
             "a name must start with a letter or _",
-            "write the number after the first letter",
+            N_("write the number after the first letter"),
             "let ²x = 1\n",
             "let x² = 1\n",
         ),
@@ -145,7 +153,7 @@ def _entries() -> list[Entry]:
             "too-deep",
             "error",
             "an expression or path is nested deeper than the limits allow",
-            "split it with lets",
+            N_("split it with lets"),
             "let a = " + "-" * 70 + "x.a\n",
             "let a = - - x.a\n",
         ),
@@ -155,7 +163,7 @@ def _entries() -> list[Entry]:
             "no-ruleset",
             "error",
             'a rule set begins with `ruleset "NAME"`',
-            'write the first line as: ruleset "Bustadsosialt arbeid" version "1"',
+            N_('write the first line as: ruleset "Bustadsosialt arbeid" version "1"'),
             'levels { 1 "Ein" }\nruleset "X"\n',
             'ruleset "X"\nlevels { 1 "Ein" }\n',
         ),
@@ -191,7 +199,7 @@ def _entries() -> list[Entry]:
             "no-levels",
             "error",
             "the rule set declares no levels",
-            'add  levels { 1 "Initial" 2 "..." }  after the ruleset line',
+            N_('add  levels { 1 "Initial" 2 "..." }  after the ruleset line'),
             'ruleset "X"\n',
             'ruleset "X"\nlevels { 1 "Ein" }\n',
         ),
@@ -219,7 +227,7 @@ def _entries() -> list[Entry]:
             "error",
             "the schema named by `schema` cannot be read, is not JSON or cannot be used "
             "(not a valid JSON Schema, or its `$ref`s loop or multiply)",
-            "the path is relative to this rule file",
+            N_("the path is relative to this rule file"),
             'ruleset "X"\nschema "nowhere.json"\nlevels { 1 "Ein" }\n',
             'ruleset "X"\nschema "../schemas/evidence.schema.json"\nlevels { 1 "Ein" }\n',
         ),
@@ -237,7 +245,7 @@ def _entries() -> list[Entry]:
             "bad-weight",
             "error",
             "a factor's weight is not positive",
-            "a weight is a number above 0",
+            N_("a weight is a number above 0"),
             'factor f "F" weight 0 { }\n',
             'factor f "F" weight 2 { }\n',
         ),
@@ -255,7 +263,7 @@ def _entries() -> list[Entry]:
             "floor-block",
             "error",
             "a level block for the floor, which needs no criteria",
-            "give criteria only to levels above the floor",
+            N_("give criteria only to levels above the floor"),
             'factor f "F" {\n  level 1 { criterion c "C" when x.a }\n}\n',
             'factor f "F" {\n  level 2 { criterion c "C" when x.a }\n}\n',
         ),
@@ -264,7 +272,7 @@ def _entries() -> list[Entry]:
             "block-order",
             "error",
             "level blocks are repeated or out of order",
-            "write the level blocks of a factor in increasing order, each once",
+            N_("write the level blocks of a factor in increasing order, each once"),
             'factor f "F" {\n  level 3 { criterion a "A" when x.a }\n'
             '  level 2 { criterion b "B" when x.b }\n}\n',
             'factor f "F" {\n  level 2 { criterion b "B" when x.b }\n'
@@ -295,7 +303,7 @@ def _entries() -> list[Entry]:
             "duplicate-let",
             "error",
             "two lets have the same name",
-            "let names are unique across the rule set",
+            N_("let names are unique across the rule set"),
             "let a = 1\nlet a = 2\n",
             "let a = 1\nlet b = 2\n",
         ),
@@ -313,7 +321,7 @@ def _entries() -> list[Entry]:
             "too-many-level-blocks",
             "error",
             "a factor has more level blocks than the limit",
-            "split the factor, or raise the limit (modenhet.limits)",
+            N_("split the factor, or raise the limit (modenhet.limits)"),
             when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b\n  }\n  level 4 {\n'
             '    criterion e "E" when x.c' + end,
             when + 'x.a\n  }\n  level 3 {\n    criterion d "D" when x.b' + end,
@@ -324,7 +332,7 @@ def _entries() -> list[Entry]:
             "absolute-include",
             "error",
             "an include path is absolute",
-            "write the path relative to the including file",
+            N_("write the path relative to the including file"),
             'include "/tmp/a.rules"\n',
             'include "a.rules"\n--- a.rules\nlet a = 1\n',
         ),
@@ -333,7 +341,7 @@ def _entries() -> list[Entry]:
             "include-outside",
             "error",
             "an include leaves the rule set's folder",
-            "included files must lie inside the folder of the top rule file",
+            N_("included files must lie inside the folder of the top rule file"),
             'include "../a.rules"\n',
             'include "sub/a.rules"\n--- sub/a.rules\nlet a = 1\n',
         ),
@@ -360,7 +368,7 @@ def _entries() -> list[Entry]:
             "too-many-files",
             "error",
             "more rule files are included, or nested deeper, than the limits allow",
-            "split the rule set, or raise the limit (modenhet.limits)",
+            N_("split the rule set, or raise the limit (modenhet.limits)"),
             'include "a.rules"\n--- a.rules\ninclude "b.rules"\n--- b.rules\ninclude "c.rules"\n'
             "--- c.rules\nlet c = 1\n",
             'include "a.rules"\n--- a.rules\nlet a = 1\n',
@@ -398,7 +406,7 @@ def _entries() -> list[Entry]:
             "null",
             "error",
             "`null` is not a value",
-            "to test for a missing or null value write exists(PATH) or not exists(PATH)",
+            N_("to test for a missing or null value write `exists(PATH)` or `not exists(PATH)`"),
             when + "x.a == null" + end,
             when + "not exists(x.a)" + end,
         ),
@@ -519,7 +527,7 @@ def _entries() -> list[Entry]:
             "division-by-zero",
             "warning",
             "a division by a 0 written in the rule",
-            "divide by a number other than 0",
+            N_("divide by a number other than 0"),
             when + "x.a / 0 > 1" + end,
             when + "x.a / 2 > 1" + end,
         ),
@@ -528,7 +536,7 @@ def _entries() -> list[Entry]:
             "constant-criterion",
             "warning",
             "a criterion that is met always, or never",
-            "a condition should depend on the evidence",
+            N_("a condition should depend on the evidence"),
             when + "x.a or true" + end,
             when + "x.a or x.b" + end,
         ),
@@ -537,7 +545,7 @@ def _entries() -> list[Entry]:
             "unused-let",
             "warning",
             "a let that no criterion uses",
-            "remove it, or use it in a criterion",
+            N_("remove it, or use it in a criterion"),
             "let ubrukt = x.a\n" + when + "x.b" + end,
             "let brukt = x.a\n" + when + "brukt" + end,
         ),
@@ -546,7 +554,10 @@ def _entries() -> list[Entry]:
             "empty-level",
             "warning",
             "a level block without criteria",
-            "every document that reaches the level below reaches it; give it criteria or remove it",
+            N_(
+                "every document that reaches the level below reaches it; give it criteria or "
+                "remove it"
+            ),
             'factor f "F" {\n  level 2 { criterion c "C" when x.a }\n  level 3 { }\n}\n',
             'factor f "F" {\n  level 2 { criterion c "C" when x.a }\n'
             '  level 3 { criterion d "D" when x.b }\n}\n',
@@ -582,6 +593,10 @@ def markdown() -> str:
         " `check --strict`. `check --format sarif` gives the same findings as SARIF 2.1.0 for"
         " code-scanning tools. In the examples, rule text without a `ruleset` line gets a"
         " header with levels 1–5; `--- a.rules` starts another file of the same rule set.",
+        "",
+        "The messages and hints are shown in the language `--lang` names: nynorsk by default"
+        " (`feil: ukjend funksjon 'cout' (meinte du 'count'?)`), bokmål or English, as on this"
+        " page (`--lang en`). `--format json` and `--format sarif` keep them in English.",
         "",
         "| Code | Name | Severity | What it means |",
         "|---|---|---|---|",

@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from modenhet.i18n import Text, in_language
+from modenhet.i18n import N_, Text, in_language, translator
 from modenhet.source import Span
 
 Severity = Literal["error", "warning"]
+# A diagnostic's severity and its hint line, as people read them (`Diagnostic.render`).
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning")}
+HINT_WORD = N_("hint")
 
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the bidirectional
 # overrides and isolates that reorder what a reader sees ("Trojan Source"); and lone
@@ -96,13 +99,16 @@ class Diagnostic:
     def column(self) -> int:
         return self.span.column
 
-    def render(self) -> str:
+    def render(self, language: str = "en") -> str:
         """`FILE:LINE:COL: severity: MESSAGE`, the source line with a caret (and the code after
-        it), and the hint."""
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        it), and the hint; the words in `language` (`modenhet.i18n`), the source as written."""
+        _ = translator(language).gettext
+        severity = _(SEVERITY_WORDS[self.severity])
+        text = f"{self.file}:{self.line}:{self.column}: {severity}: {self.message_in(language)}"
         text += "\n" + self.span.snippet() + (f" {self.code}" if self.code else "")
-        if self.hint:
-            text += f"\n      = hint: {self.hint}"
+        hint = self.hint_in(language)
+        if hint:
+            text += f"\n      = {_(HINT_WORD)}: {hint}"
         return text
 
 
@@ -121,8 +127,8 @@ class RuleError(ModenhetError):
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
-    def render(self) -> str:
-        return "\n".join(d.render() for d in self.diagnostics)
+    def render(self, language: str = "en") -> str:
+        return "\n".join(d.render(language) for d in self.diagnostics)
 
     def __str__(self) -> str:
         return self.render()
@@ -134,14 +140,16 @@ class RuleFileError(RuleError):
     Unlike other rule errors this means the command could not run as asked (exit status 2).
     """
 
-    def __init__(self, file: str, message: str) -> None:
+    def __init__(self, file: str, message: str | Text) -> None:
         self.file = file
-        self.message = message
+        self.message = str(message)  # in English; `render(language)` for people
+        self.text = message if isinstance(message, Text) else None
         self.diagnostics = []
-        ModenhetError.__init__(self, f"{file}: error: {message}")
+        ModenhetError.__init__(self, f"{file}: error: {self.message}")
 
-    def render(self) -> str:
-        return f"{self.file}: error: {self.message}"
+    def render(self, language: str = "en") -> str:
+        severity = translator(language).gettext(SEVERITY_WORDS["error"])
+        return f"{self.file}: {severity}: {in_language(self.text or self.message, language)}"
 
 
 @dataclass(slots=True)

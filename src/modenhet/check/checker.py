@@ -29,10 +29,12 @@ from modenhet.check.model import (
 from modenhet.check.schemapaths import SchemaIndex
 from modenhet.errors import Diagnostic
 from modenhet.evidence.schemacheck import schema_problem, structural_problem
+from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
 from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
 from modenhet.language.parser import depth
 from modenhet.language.statictypes import ANY
+from modenhet.language.wording import did_you_mean
 from modenhet.source import Span
 from modenhet.values import RESERVED
 
@@ -82,10 +84,10 @@ class _Checker:
 
     # -- reporting
 
-    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def error(self, code: str, span: Span, message: Text, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
-    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def warning(self, code: str, span: Span, message: Text, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
     # -- the whole rule set
@@ -104,7 +106,7 @@ class _Checker:
             types.let_type(let.name)
         for factor in factors:
             for criterion in factor.criteria:
-                types.boolean(criterion.when, {}, "the condition of a criterion")
+                types.boolean(criterion.when, {}, Text(N_("the condition of a criterion")))
                 self.constant_criterion(criterion)
         self.unused_lets(factors)
         if self.loaded.files and not self.loaded.files[0].text.strip():
@@ -144,8 +146,8 @@ class _Checker:
             self.error(
                 "M201",
                 span,
-                'a rule set begins with  ruleset "NAME"',
-                'write the first line as: ruleset "Bustadsosialt arbeid" version "1"',
+                Text(N_('a rule set begins with  ruleset "NAME"')),
+                Text(N_('write the first line as: ruleset "Bustadsosialt arbeid" version "1"')),
             )
         for placed in self.loaded.statements:
             statement = placed.statement
@@ -157,8 +159,8 @@ class _Checker:
                 self.error(
                     "M204",
                     statement.span,
-                    f"'{word}' may stand only in the top rule file",
-                    "an included file contains only let, factor and include",
+                    Text(N_("'%(word)s' may stand only in the top rule file"), word=word),
+                    Text(N_("an included file contains only let, factor and include")),
                 )
                 continue
             if type(statement) in seen:
@@ -166,7 +168,11 @@ class _Checker:
                 self.error(
                     "M202",
                     statement.span,
-                    f"'{word}' is written twice (first at line {first.line})",
+                    Text(
+                        N_("'%(word)s' is written twice (first at line %(line)s)"),
+                        word=word,
+                        line=first.line,
+                    ),
                 )
                 continue
             seen[type(statement)] = statement
@@ -174,15 +180,18 @@ class _Checker:
                 self.error(
                     "M203",
                     statement.span,
-                    f"'{word}' must come before the first let, factor or include",
+                    Text(
+                        N_("'%(word)s' must come before the first let, factor or include"),
+                        word=word,
+                    ),
                 )
             self.header_statement(statement, header)
         if "levels" not in header and top_statements and n.LevelsStmt not in seen:
             self.error(
                 "M205",
                 top_statements[0].span,
-                "the rule set declares no levels",
-                'add  levels { 1 "Initial" 2 "..." }  after the ruleset line',
+                Text(N_("the rule set declares no levels")),
+                Text(N_('add  levels { 1 "Initial" 2 "..." }  after the ruleset line')),
             )
         return header
 
@@ -198,10 +207,10 @@ class _Checker:
                     self.error(
                         "M207",
                         mode.span,
-                        f"unknown overall mode '{mode.value}'",
-                        f"did you mean '{close[0]}'?"
+                        Text(N_("unknown overall mode '%(mode)s'"), mode=mode.value),
+                        did_you_mean(close[0])
                         if close
-                        else "write overall min, overall mean or overall weighted",
+                        else Text(N_("write overall min, overall mean or overall weighted")),
                     )
             case n.LevelsStmt():
                 header["levels"] = self.check_levels(statement)
@@ -213,16 +222,24 @@ class _Checker:
         for decl in statement.levels:
             value = decl.number.value
             if not isinstance(value, int):
-                self.error("M206", decl.number.span, f"level {value} is not a whole number")
+                self.error("M206", decl.number.span, _not_whole(value))
                 continue
             if levels and value == levels[-1].number or value in {lv.number for lv in levels}:
-                self.error("M206", decl.number.span, f"level {value} is declared twice")
+                self.error(
+                    "M206",
+                    decl.number.span,
+                    Text(N_("level %(level)s is declared twice"), level=value),
+                )
                 continue
             if levels and value < levels[-1].number:
                 self.error(
                     "M206",
                     decl.number.span,
-                    f"levels must increase: {value} comes after {levels[-1].number}",
+                    Text(
+                        N_("levels must increase: %(level)s comes after %(previous)s"),
+                        level=value,
+                        previous=levels[-1].number,
+                    ),
                 )
                 continue
             levels.append(Level(value, decl.label.value))
@@ -230,8 +247,8 @@ class _Checker:
             self.error(
                 "M205",
                 statement.span,
-                "'levels' declares no level",
-                'declare at least the floor: levels { 1 "Initial" }',
+                Text(N_("'levels' declares no level")),
+                Text(N_('declare at least the floor: levels { 1 "Initial" }')),
             )
         return tuple(levels)
 
@@ -244,8 +261,12 @@ class _Checker:
             self.error(
                 "M208",
                 path.span,
-                f"cannot read the schema '{path.value}': {error}",
-                "the path is relative to this rule file",
+                Text(
+                    N_("cannot read the schema '%(path)s': %(reason)s"),
+                    path=path.value,
+                    reason=error.text if isinstance(error, Unreadable) else str(error),
+                ),
+                Text(N_("the path is relative to this rule file")),
             )
             return
         try:
@@ -254,23 +275,51 @@ class _Checker:
             self.error(
                 "M208",
                 path.span,
-                f"the schema '{path.value}' is not JSON: {error.msg} at line "
-                f"{error.lineno}, column {error.colno}",
+                Text(
+                    N_(
+                        "the schema '%(path)s' is not JSON: %(reason)s at line %(line)s, column "
+                        "%(column)s"
+                    ),
+                    path=path.value,
+                    reason=error.msg,
+                    line=error.lineno,
+                    column=error.colno,
+                ),
             )
             return
         except (ValueError, RecursionError) as error:  # a 5000-digit number; [[[[...]]]]
-            reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
-            self.error("M208", path.span, f"the schema '{path.value}' is not JSON: {reason}")
+            reason: str | Text = (
+                Text(N_("it is nested too deeply"))
+                if isinstance(error, RecursionError)
+                else str(error)
+            )
+            self.error(
+                "M208",
+                path.span,
+                Text(
+                    N_("the schema '%(path)s' is not JSON: %(reason)s"),
+                    path=path.value,
+                    reason=reason,
+                ),
+            )
             return
         if not isinstance(schema, dict):
-            self.error("M208", path.span, f"the schema '{path.value}' is not a JSON object")
+            self.error(
+                "M208",
+                path.span,
+                Text(N_("the schema '%(path)s' is not a JSON object"), path=path.value),
+            )
             return
         problem = schema_problem(schema) if self.metaschema else structural_problem(schema)
         if problem is not None:  # else validating a document could crash, loop or take hours
             self.error(
                 "M208",
                 path.span,
-                f"the schema '{path.value}' is not a valid JSON Schema: {problem}",
+                Text(
+                    N_("the schema '%(path)s' is not a valid JSON Schema: %(problem)s"),
+                    path=path.value,
+                    problem=problem,
+                ),
             )
             return
         self.schema, self.schema_path = schema, target
@@ -293,8 +342,13 @@ class _Checker:
                 self.error(
                     "M216",
                     statement.name.span,
-                    f"let '{name}' is defined twice (first in {first.file} at line {first.line})",
-                    "let names are unique across the rule set",
+                    Text(
+                        N_("let '%(name)s' is defined twice (first in %(file)s at line %(line)s)"),
+                        name=name,
+                        file=first.file,
+                        line=first.line,
+                    ),
+                    Text(N_("let names are unique across the rule set")),
                 )
                 continue
             if name in RESERVED:
@@ -304,8 +358,11 @@ class _Checker:
                 self.warning(
                     "M602",
                     statement.name.span,
-                    f"let '{name}' hides the evidence key '{name}' of the schema",
-                    f"write `{name}` to read the evidence key",
+                    Text(
+                        N_("let '%(name)s' hides the evidence key '%(name)s' of the schema"),
+                        name=name,
+                    ),
+                    Text(N_("write `%(name)s` to read the evidence key"), name=name),
                 )
 
     def let_references(self, expr: n.Expr, bound: frozenset[str]) -> Iterable[n.Path]:
@@ -338,12 +395,18 @@ class _Checker:
             ordered = [*cycle[turn:], *cycle[:turn], first]
             let = self.lets[first]
             if len(cycle) == 1:
-                self.error("M217", let.span, f"let '{first}' refers to itself")
+                self.error(
+                    "M217", let.span, Text(N_("let '%(name)s' refers to itself"), name=first)
+                )
             else:
                 self.error(
                     "M217",
                     let.span,
-                    f"let '{first}' refers to itself through " + " -> ".join(ordered[1:]),
+                    Text(
+                        N_("let '%(name)s' refers to itself through %(chain)s"),
+                        name=first,
+                        chain=" -> ".join(ordered[1:]),
+                    ),
                 )
             self.cyclic.update(cycle)
 
@@ -418,9 +481,16 @@ class _Checker:
             self.error(
                 "M113",
                 path.span,
-                f"this path reads {keys} keys deep (counting the lets it starts from); the "
-                f"limit is {limits.path_length} (raise it with the environment variable "
-                "MODENHET_MAX_PATH_LENGTH)",
+                Text(
+                    N_(
+                        "this path reads %(keys)s keys deep (counting the lets it starts from); "
+                        "the limit is %(limit)s (raise it with the environment variable "
+                        "%(variable)s)"
+                    ),
+                    keys=keys,
+                    limit=limits.path_length,
+                    variable="MODENHET_MAX_PATH_LENGTH",
+                ),
             )
             return True
         # An expression that uses no let is bounded by the expression depth (M113 in the parser)
@@ -428,9 +498,16 @@ class _Checker:
             self.error(
                 "M113",
                 span,
-                f"with the lets it uses written out, this expression is nested {deepest} "
-                f"levels deep; the limit is {limits.depth_through_lets} (raise it with the "
-                "environment variable MODENHET_MAX_DEPTH_THROUGH_LETS)",
+                Text(
+                    N_(
+                        "with the lets it uses written out, this expression is nested "
+                        "%(depth)s levels deep; the limit is %(limit)s (raise it with the "
+                        "environment variable %(variable)s)"
+                    ),
+                    depth=deepest,
+                    limit=limits.depth_through_lets,
+                    variable="MODENHET_MAX_DEPTH_THROUGH_LETS",
+                ),
             )
             return True
         return False
@@ -472,18 +549,27 @@ class _Checker:
             pending += [p.root for p in self.let_references(expr, frozenset())]
         for name, let in self.lets.items():
             if name not in used and name not in self.cyclic:
-                self.warning("M607", let.span, f"let '{name}' is not used by any criterion")
+                self.warning(
+                    "M607",
+                    let.span,
+                    Text(N_("let '%(name)s' is not used by any criterion"), name=name),
+                )
 
     def constant_criterion(self, criterion: CriterionDef) -> None:
         """Warn about a condition that no evidence can change (after folding constants)."""
         value = constant_truth(criterion.when)
         if value is not None:
-            outcome = "always met" if value else "never met"
+            message = (
+                N_("criterion '%(id)s' is always met: '%(text)s' does not depend on the evidence")
+                if value
+                else N_(
+                    "criterion '%(id)s' is never met: '%(text)s' does not depend on the evidence"
+                )
+            )
             self.warning(
                 "M606",
                 criterion.when.span,
-                f"criterion '{criterion.id}' is {outcome}: '{criterion.when.span.text()}' does "
-                "not depend on the evidence",
+                Text(message, id=criterion.id, text=criterion.when.span.text()),
             )
 
     # -- factors, levels, criteria
@@ -504,7 +590,12 @@ class _Checker:
                 self.error(
                     "M209",
                     statement.id.span,
-                    f"factor '{fid}' is defined twice (first in {first.file} at line {first.line})",
+                    Text(
+                        N_("factor '%(id)s' is defined twice (first in %(file)s at line %(line)s)"),
+                        id=fid,
+                        file=first.file,
+                        line=first.line,
+                    ),
                 )
             seen.setdefault(fid, statement)
             weight = Fraction(1)
@@ -514,8 +605,8 @@ class _Checker:
                     self.error(
                         "M210",
                         statement.weight.span,
-                        f"weight {value} is not positive",
-                        "a weight is a number above 0",
+                        Text(N_("weight %(value)s is not positive"), value=value),
+                        Text(N_("a weight is a number above 0")),
                     )
                 else:
                     weight = Fraction(str(value))
@@ -525,9 +616,17 @@ class _Checker:
                 self.error(
                     "M218",
                     statement.levels[most].number.span,
-                    f"factor '{fid}' has {len(statement.levels)} level blocks; the limit is "
-                    f"{most} (raise it with the environment variable MODENHET_MAX_LEVEL_BLOCKS)",
-                    "split the factor",
+                    Text(
+                        N_(
+                            "factor '%(id)s' has %(count)s level blocks; the limit is %(limit)s "
+                            "(raise it with the environment variable %(variable)s)"
+                        ),
+                        id=fid,
+                        count=len(statement.levels),
+                        limit=most,
+                        variable="MODENHET_MAX_LEVEL_BLOCKS",
+                    ),
+                    Text(N_("split the factor")),
                 )
             criterion_ids: dict[str, n.Criterion] = {}
             previous: int | None = None
@@ -535,21 +634,30 @@ class _Checker:
                 number = block.number.value
                 span = block.number.span
                 if not isinstance(number, int):
-                    self.error("M211", span, f"level {number} is not a whole number")
+                    self.error("M211", span, _not_whole(number))
                     continue
                 if levels and number not in declared:
                     self.error(
                         "M211",
                         span,
-                        f"level {number} is not declared in 'levels'",
-                        "declared levels: " + ", ".join(str(d) for d in sorted(declared)),
+                        Text(N_("level %(level)s is not declared in 'levels'"), level=number),
+                        Text(
+                            N_("declared levels: %(levels)s"),
+                            levels=", ".join(str(d) for d in sorted(declared)),
+                        ),
                     )
                 elif number == floor:
                     self.error(
                         "M212",
                         span,
-                        f"level {number} is the floor, which every factor reaches without criteria",
-                        "give criteria only to levels above the floor",
+                        Text(
+                            N_(
+                                "level %(level)s is the floor, which every factor reaches "
+                                "without criteria"
+                            ),
+                            level=number,
+                        ),
+                        Text(N_("give criteria only to levels above the floor")),
                     )
                 elif (
                     previous is not None
@@ -559,15 +667,23 @@ class _Checker:
                     self.error(
                         "M213",
                         span,
-                        f"level {number} appears twice in factor '{fid}'",
-                        "put all criteria of a level in one block",
+                        Text(
+                            N_("level %(level)s appears twice in factor '%(factor)s'"),
+                            level=number,
+                            factor=fid,
+                        ),
+                        Text(N_("put all criteria of a level in one block")),
                     )
                 elif previous is not None and number < previous:
                     self.error(
                         "M213",
                         span,
-                        f"level {number} comes after level {previous}",
-                        "write the level blocks of a factor in increasing order",
+                        Text(
+                            N_("level %(level)s comes after level %(previous)s"),
+                            level=number,
+                            previous=previous,
+                        ),
+                        Text(N_("write the level blocks of a factor in increasing order")),
                     )
                 previous = number
                 criteria: list[CriterionDef] = []
@@ -578,8 +694,15 @@ class _Checker:
                         self.error(
                             "M214",
                             criterion.id.span,
-                            f"criterion '{cid}' is defined twice in "
-                            f"factor '{fid}' (first at line {first_span.line})",
+                            Text(
+                                N_(
+                                    "criterion '%(id)s' is defined twice in factor '%(factor)s' "
+                                    "(first at line %(line)s)"
+                                ),
+                                id=cid,
+                                factor=fid,
+                                line=first_span.line,
+                            ),
                         )
                     criterion_ids.setdefault(cid, criterion)
                     self.check_options(criterion)
@@ -602,8 +725,14 @@ class _Checker:
                     self.warning(
                         "M608",
                         span,
-                        f"level {number} of factor '{fid}' has no criteria: every document that "
-                        "reaches the level below reaches it",
+                        Text(
+                            N_(
+                                "level %(level)s of factor '%(factor)s' has no criteria: every "
+                                "document that reaches the level below reaches it"
+                            ),
+                            level=number,
+                            factor=fid,
+                        ),
                     )
                 blocks.append(LevelBlockDef(number, tuple(criteria)))
             factors.append(
@@ -618,9 +747,17 @@ class _Checker:
                 self.error(
                     "M215",
                     option.span,
-                    f"'{option.keyword}' is written twice for criterion '{criterion.id.value}'",
+                    Text(
+                        N_("'%(keyword)s' is written twice for criterion '%(id)s'"),
+                        keyword=option.keyword,
+                        id=criterion.id.value,
+                    ),
                 )
             seen.add(option.keyword)
+
+
+def _not_whole(level: float) -> Text:
+    return Text(N_("level %(level)s is not a whole number"), level=level)
 
 
 def constant_truth(expr: n.Expr) -> bool | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from modenhet.check.model import LetDef
 from modenhet.check.schemapaths import SchemaIndex, SchemaNode, UnknownKey
 from modenhet.errors import Diagnostic
+from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
 from modenhet.language.functions import BUILTINS
 from modenhet.language.statictypes import (
@@ -25,10 +27,12 @@ from modenhet.language.statictypes import (
     OBJECT,
     STRING,
     Kinds,
-    describe_kinds,
+    kinds_text,
 )
 from modenhet.source import Span
 from modenhet.values import EvalError, parse_date
+
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ExpressionChecker:
@@ -53,10 +57,10 @@ class ExpressionChecker:
         self.expr_kinds: dict[int, Kinds] = {}
         self.var_nodes: dict[str, list[SchemaNode | None]] = {}
 
-    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def error(self, code: str, span: Span, message: Text, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
-    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def warning(self, code: str, span: Span, message: Text, hint: Text | None = None) -> None:
         self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
     def let_type(self, name: str) -> Kinds:
@@ -72,26 +76,35 @@ class ExpressionChecker:
 
     # -- expressions
 
-    def boolean(self, expr: n.Expr, scope: dict[str, Kinds], what: str) -> None:
+    def boolean(self, expr: n.Expr, scope: dict[str, Kinds], what: str | Text) -> None:
         kinds = self.infer(expr, scope)
         if not kinds & BOOLEAN:
             self.error(
                 "M406",
                 expr.span,
-                f"{what} must be true or false, but '{expr.span.text()}' is "
-                f"{describe_kinds(kinds)}",
+                Text(
+                    N_("%(what)s must be true or false, but '%(text)s' is %(kinds)s"),
+                    what=what,
+                    text=expr.span.text(),
+                    kinds=kinds_text(kinds),
+                ),
             )
 
     def require(
-        self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str, code: str = "M405"
+        self, expr: n.Expr, kinds: Kinds, needed: Kinds, what: str | Text, code: str = "M405"
     ) -> bool:
         if kinds & needed:
             return True
         self.error(
             code,
             expr.span,
-            f"{what} needs {describe_kinds(needed)}, but '{expr.span.text()}' "
-            f"is {describe_kinds(kinds)}",
+            Text(
+                N_("%(what)s needs %(needed)s, but '%(text)s' is %(kinds)s"),
+                what=what,
+                needed=kinds_text(needed),
+                text=expr.span.text(),
+                kinds=kinds_text(kinds),
+            ),
         )
         return False
 
@@ -118,8 +131,13 @@ class ExpressionChecker:
                 self.error(
                     "M404",
                     expr.span,
-                    "'null' is not a value",
-                    "to test for a missing or null value write exists(PATH) or not exists(PATH)",
+                    Text(N_("'null' is not a value")),
+                    Text(
+                        N_(
+                            "to test for a missing or null value write `exists(PATH)` or "
+                            "`not exists(PATH)`"
+                        )
+                    ),
                 )
                 return ANY
             case n.ListLiteral(items=items):
@@ -130,7 +148,9 @@ class ExpressionChecker:
                 return self.path_kinds(expr, scope)
             case n.KeyRead(base=base, key=key):
                 base_kinds = self.infer(base, scope)
-                self.require(base, base_kinds, OBJECT, f"reading key '{key}'", "M408")
+                self.require(
+                    base, base_kinds, OBJECT, Text(N_("reading key '%(key)s'"), key=key), "M408"
+                )
                 return ANY
             case n.Call():
                 return self.call(expr, scope)
@@ -138,12 +158,12 @@ class ExpressionChecker:
                 self.require(operand, self.infer(operand, scope), NUMBER, "'-'")
                 return NUMBER
             case n.Not(operand=operand):
-                self.boolean(operand, scope, "the operand of 'not'")
+                self.boolean(operand, scope, Text(N_("the operand of 'not'")))
                 return BOOLEAN
             case n.And(operands=operands) | n.Or(operands=operands):
                 word = "and" if isinstance(expr, n.And) else "or"
                 for operand in operands:
-                    self.boolean(operand, scope, f"an operand of '{word}'")
+                    self.boolean(operand, scope, Text(N_("an operand of '%(word)s'"), word=word))
                 return BOOLEAN
             case n.Arithmetic():
                 return self.arithmetic(expr, scope)
@@ -162,7 +182,7 @@ class ExpressionChecker:
                 inner = {**scope, expr.variable: self.element_kinds(expr.collection, scope)}
                 stack = self.var_nodes.setdefault(expr.variable, [])
                 stack.append(self.element_node(expr.collection, scope))
-                self.boolean(expr.body, inner, f"the body of '{expr.kind}'")
+                self.boolean(expr.body, inner, Text(N_("the body of '%(kind)s'"), kind=expr.kind))
                 stack.pop()
                 return BOOLEAN
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
@@ -175,18 +195,27 @@ class ExpressionChecker:
                 self.error(
                     "M405",
                     expr.op_span,
-                    f"'{expr.op}' needs two numbers, but "
-                    f"'{side.span.text()}' is {describe_kinds(kinds)}",
-                    "there is no '+' for strings, dates or lists" if expr.op == "+" else None,
+                    Text(
+                        N_("'%(op)s' needs two numbers, but '%(text)s' is %(kinds)s"),
+                        op=expr.op,
+                        text=side.span.text(),
+                        kinds=kinds_text(kinds),
+                    ),
+                    Text(N_("there is no '+' for strings, dates or lists"))
+                    if expr.op == "+"
+                    else None,
                 )
                 break
         if expr.op == "/" and isinstance(expr.right, n.Number) and expr.right.value == 0:
             self.warning(
                 "M605",
                 expr.right.span,
-                f"division by zero: '{expr.span.text()}' is an error whenever "
-                f"'{expr.left.span.text()}' is known",
-                "divide by a number other than 0",
+                Text(
+                    N_("division by zero: '%(text)s' is an error whenever '%(left)s' is known"),
+                    text=expr.span.text(),
+                    left=expr.left.span.text(),
+                ),
+                Text(N_("divide by a number other than 0")),
             )
         return NUMBER
 
@@ -201,9 +230,14 @@ class ExpressionChecker:
                 self.warning(
                     "M603",
                     expr.op_span,
-                    f"'{expr.span.text()}' compares "
-                    f"{describe_kinds(left)} with {describe_kinds(right)}: "
-                    f"always {'false' if expr.op == '==' else 'true'}",
+                    Text(
+                        N_("'%(text)s' compares %(left)s with %(right)s: always false")
+                        if expr.op == "=="
+                        else N_("'%(text)s' compares %(left)s with %(right)s: always true"),
+                        text=expr.span.text(),
+                        left=kinds_text(left),
+                        right=kinds_text(right),
+                    ),
                 )
             self.enum_values(expr.left, expr.right, scope, expr.op)
             self.enum_values(expr.right, expr.left, scope, expr.op)
@@ -212,15 +246,28 @@ class ExpressionChecker:
             self.error(
                 "M405",
                 expr.op_span,
-                f"cannot order {describe_kinds(left)} and {describe_kinds(right)} with '{expr.op}'",
-                "'<', '<=', '>' and '>=' compare two numbers, two strings or two dates",
+                Text(
+                    N_("cannot order %(left)s and %(right)s with '%(op)s'"),
+                    left=kinds_text(left),
+                    right=kinds_text(right),
+                    op=expr.op,
+                ),
+                Text(N_("'<', '<=', '>' and '>=' compare two numbers, two strings or two dates")),
             )
 
     def date_string(self, literal: n.String) -> None:
         try:
             parse_date(literal.value)
-        except EvalError as error:
-            self.error("M407", literal.span, str(error))
+        except EvalError:
+            text = literal.value
+            message = (
+                Text(N_('"%(text)s" is not a date: there is no such day'), text=text)
+                if _DATE_FORM.fullmatch(text)
+                else Text(
+                    N_('"%(text)s" is not a date: a date is written YYYY-MM-DD'), text=text[:40]
+                )
+            )
+            self.error("M407", literal.span, message)
 
     def membership_values(self, item: n.Expr, item_kinds: Kinds, collection: n.Expr) -> None:
         if isinstance(collection, n.ListLiteral) and item_kinds == DATE:
@@ -249,17 +296,30 @@ class ExpressionChecker:
         if any(_json_equal(literal.value, value) for value in allowed):
             return
         shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in allowed if v is not None)
-        outcome = "true" if op == "!=" else "false"
         close = difflib.get_close_matches(
             str(literal.value), [str(v) for v in allowed if v is not None], n=1
+        )
+        message = (
+            N_(
+                "%(value)s is never a value of '%(path)s' (the schema allows %(allowed)s): "
+                "always true"
+            )
+            if op == "!="
+            else N_(
+                "%(value)s is never a value of '%(path)s' (the schema allows %(allowed)s): "
+                "always false"
+            )
         )
         self.warning(
             "M604",
             literal.span,
-            f"{json.dumps(literal.value, ensure_ascii=False)} is never "
-            f"a value of '{path.span.text()}' (the schema allows {shown}): always "
-            f"{outcome}",
-            f'did you mean "{close[0]}"?' if close else None,
+            Text(
+                message,
+                value=json.dumps(literal.value, ensure_ascii=False),
+                path=path.span.text(),
+                allowed=shown,
+            ),
+            Text(N_('did you mean "%(value)s"?'), value=close[0]) if close else None,
         )
 
     def element_kinds(self, collection: n.Expr, scope: dict[str, Kinds]) -> Kinds:
@@ -285,9 +345,14 @@ class ExpressionChecker:
             self.error(
                 "M401",
                 expr.name_span,
-                f"unknown function '{expr.name}'"
-                + (f" (did you mean '{close[0]}'?)" if close else ""),
-                "the functions are " + ", ".join(BUILTINS),
+                Text(
+                    N_("unknown function '%(name)s' (did you mean '%(close)s'?)"),
+                    name=expr.name,
+                    close=close[0],
+                )
+                if close
+                else Text(N_("unknown function '%(name)s'"), name=expr.name),
+                Text(N_("the functions are %(names)s"), names=", ".join(BUILTINS)),
             )
             for arg in expr.args:
                 self.infer(arg, scope)
@@ -297,8 +362,15 @@ class ExpressionChecker:
             self.error(
                 "M402",
                 expr.span,
-                f"{expr.name}() takes {count} argument{'s' * (count != 1)}, not {len(expr.args)}",
-                f"write {builtin.signature}",
+                Text(
+                    N_("%(name)s() takes %(count)s argument, not %(given)s")
+                    if count == 1
+                    else N_("%(name)s() takes %(count)s arguments, not %(given)s"),
+                    name=expr.name,
+                    count=count,
+                    given=len(expr.args),
+                ),
+                Text(N_("write %(signature)s"), signature=builtin.signature),
             )
             for arg in expr.args:
                 self.infer(arg, scope)
@@ -309,7 +381,10 @@ class ExpressionChecker:
                 self.error(
                     "M403",
                     arg.span,
-                    f"{expr.name}() takes a path, like exists(evidence.economy.budget_nok)",
+                    Text(
+                        N_("%(name)s() takes a path, like exists(evidence.economy.budget_nok)"),
+                        name=expr.name,
+                    ),
                 )
             self.infer(arg, scope)
             return builtin.result
@@ -347,7 +422,12 @@ class ExpressionChecker:
             self.error(
                 "M408",
                 path.span,
-                f"cannot read key '{keys[0]}' from '{path.root}', which is {describe_kinds(kinds)}",
+                Text(
+                    N_("cannot read key '%(key)s' from '%(root)s', which is %(kinds)s"),
+                    key=keys[0],
+                    root=path.root,
+                    kinds=kinds_text(kinds),
+                ),
             )
         return ANY if keys else kinds
 
@@ -362,21 +442,38 @@ class ExpressionChecker:
                 self.error(
                     "M502",
                     path.span,
-                    f"'{'.'.join(walked)}' is {describe_kinds(node.kinds())} "
-                    f"in the schema; it has no key '{key}'",
+                    Text(
+                        N_("'%(path)s' is %(kinds)s in the schema; it has no key '%(key)s'"),
+                        path=".".join(walked),
+                        kinds=kinds_text(node.kinds()),
+                        key=key,
+                    ),
                 )
                 return ANY
             child = self.index.child(node, key)
             if isinstance(child, UnknownKey):
                 close = difflib.get_close_matches(key, child.known, n=1, cutoff=0.6)
-                where = ".".join(walked) or "the evidence document"
+                where: str | Text = ".".join(walked) or Text(N_("the evidence document"))
+                values = {"path": ".".join([*walked, key]), "where": where, "key": key}
                 self.error(
                     "M501",
                     path.span,
-                    f"'{'.'.join([*walked, key])}' is not in the schema: "
-                    f"{where} has no key '{key}'"
-                    + (f" (did you mean '{close[0]}'?)" if close else ""),
-                    None if close else "keys there: " + ", ".join(child.known[:12]),
+                    Text(
+                        N_(
+                            "'%(path)s' is not in the schema: %(where)s has no key '%(key)s' "
+                            "(did you mean '%(close)s'?)"
+                        ),
+                        close=close[0],
+                        **values,
+                    )
+                    if close
+                    else Text(
+                        N_("'%(path)s' is not in the schema: %(where)s has no key '%(key)s'"),
+                        **values,
+                    ),
+                    None
+                    if close
+                    else Text(N_("keys there: %(keys)s"), keys=", ".join(child.known[:12])),
                 )
                 return ANY
             node = child
@@ -393,9 +490,15 @@ class ExpressionChecker:
                 self.warning(
                     "M601",
                     path.span,
-                    f"'{path.root}' is not a let, so it reads the evidence "
-                    f"key '{path.root}'; did you mean the let '{name}'?",
-                    f"write `{path.root}` if you mean the evidence key",
+                    Text(
+                        N_(
+                            "'%(root)s' is not a let, so it reads the evidence key '%(root)s'; "
+                            "did you mean the let '%(name)s'?"
+                        ),
+                        root=path.root,
+                        name=name,
+                    ),
+                    Text(N_("write `%(root)s` if you mean the evidence key"), root=path.root),
                 )
                 return
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from modenhet.cli.common import (
+    LANG,
     OK,
     OUTPUT,
     PROBLEM,
@@ -35,11 +36,15 @@ if TYPE_CHECKING:
     "code-scanning tools (both on stdout, or in the file -o names; -o x.sarif picks sarif).",
 )
 @OUTPUT
-def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: str | None) -> None:
+@LANG
+def check(
+    *, rules: tuple[str, ...], strict: bool, format_: str, output_path: str | None, lang: str
+) -> None:
     """Check rule files: syntax, includes, lets, levels, functions, types and schema paths.
 
     Without RULES, the default rule set is checked. Every problem is reported, not only the
-    first, as FILE:LINE:COL: error: MESSAGE with the source line and a caret.
+    first, as FILE:LINE:COL: error: MESSAGE with the source line and a caret, in the language
+    --lang names (json and sarif keep English messages).
 
     \b
     Example:
@@ -62,7 +67,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: st
         try:
             loaded.append(load_rule_files(path))
         except RuleFileError as error:
-            fail(error.render())
+            fail(error.render(lang))
     check_output(output_path, [str(source.path) for files in loaded for source in files.files])
     status = OK
     found: list[Diagnostic] = []
@@ -76,7 +81,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: st
         if format_ != "text":
             continue
         for diagnostic in diagnostics:
-            stderr(diagnostic.render())
+            stderr(diagnostic.render(lang))
         checked = Checked(
             path,
             None if model is None else len(model.factors),
@@ -87,7 +92,7 @@ def check(*, rules: tuple[str, ...], strict: bool, format_: str, output_path: st
             warnings,
             strict,
         )
-        click.echo(renderer("check", "text")(checked))
+        click.echo(renderer("check", "text")(checked, lang=lang))
     if format_ != "text":
         with output(output_path) as out:
             out.write(renderer("check", format_)(found) + "\n")

@@ -10,6 +10,7 @@ import click
 
 from modenhet.authoring.ruletests.coverage import parse_threshold, percent_text
 from modenhet.cli.common import (
+    LANG,
     OK,
     OUTPUT,
     PROBLEM,
@@ -21,7 +22,8 @@ from modenhet.cli.common import (
     rule_set_files,
     stderr,
 )
-from modenhet.errors import terminal_text
+from modenhet.errors import SEVERITY_WORDS, terminal_text
+from modenhet.i18n import translator
 from modenhet.report import formats, renderer
 from modenhet.report.ruletests_text import coverage_report, total_line
 
@@ -63,6 +65,7 @@ def _threshold(ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Let `rules:` in a test file name a .rules file anywhere (by default it must be in "
     "the test file's folder, below it, or in the folder above).",
 )
+@LANG
 def test(
     *,
     paths: tuple[str, ...],
@@ -72,13 +75,15 @@ def test(
     output_path: str | None,
     verbose: bool,
     rules_anywhere: bool,
+    lang: str,
 ) -> None:
     """Run rule tests: evidence and the levels and statuses a rule set must give for it.
 
     PATH is a test file (YAML) or a folder, searched recursively for *.test.yaml and
     *.test.yml. Without PATH, the tests that ship with the default rule set are run. Each
     failure shows the expected and the actual value and the criteria that made the
-    difference, with the evidence they read. See docs/testing-rules.md for the format.
+    difference, with the evidence they read, in the language --lang names (JUnit XML stays
+    English). See docs/testing-rules.md for the format.
 
     \b
     Examples:
@@ -90,12 +95,14 @@ def test(
     from modenhet.authoring.ruletests.runner import run_tests
     from modenhet.resources import default_rules_path
 
+    _ = translator(lang).gettext
+    error_word = _(SEVERITY_WORDS["error"])
     format_ = report_format(format_, output_path, formats("test"))
     default = default_rules_path()
     try:
         files = discover(paths, default.parent)
     except PathNotFound as error:
-        fail(f"{error.path}: error: no such file or folder")
+        fail(f"{error.path}: {error_word}: " + _("no such file or folder"))
     run = run_tests(files, default, rules_anywhere=rules_anywhere)
     check_output(
         output_path,
@@ -103,26 +110,40 @@ def test(
         + [path for f in run.files if f.ruleset is not None for path in rule_set_files(f.ruleset)],
     )
     for problem in run.problems:
-        stderr(problem.render())
+        stderr(problem.render(lang))
+    language = {"lang": lang} if format_ == "text" else {}  # JUnit XML is for machines
     with output(output_path) as out:
-        out.write(renderer("test", format_)(run, verbose=verbose))
+        out.write(renderer("test", format_)(run, verbose=verbose, **language))
     # Next to JUnit XML on standard output, what people read goes to standard error.
     human = sys.stderr if format_ == "junit" and output_path is None else sys.stdout
     status = OK if run.results and not run.failed and not run.errors else PROBLEM
     if not files:
-        stderr("error: no test files found (a folder is searched for *.test.yaml and *.test.yml)")
+        stderr(
+            f"{error_word}: "
+            + _("no test files found (a folder is searched for *.test.yaml and *.test.yml)")
+        )
     elif not run.results and not run.errors:
-        stderr("error: no test case was run")
+        stderr(f"{error_word}: " + _("no test case was run"))
     for coverage in run.coverage:
         if show_coverage:
-            click.echo(terminal_text(coverage_report(coverage)), file=human)
+            click.echo(terminal_text(coverage_report(coverage, lang)), file=human)
         elif fail_under is not None:
-            click.echo(terminal_text(total_line(coverage)), file=human)
+            click.echo(terminal_text(total_line(coverage, lang)), file=human)
         if fail_under is not None and coverage.below(fail_under):
+            percent = percent_text(coverage.percent)
             stderr(
-                f"error: the coverage of {coverage.rules}, {percent_text(coverage.percent)} % "
-                f"({coverage.covered} of {coverage.total}), is below --fail-under "
-                f"{_fraction_text(fail_under)}"
+                f"{error_word}: "
+                + _(
+                    "the coverage of %(rules)s, %(percent)s %% (%(covered)s of %(total)s), is "
+                    "below --fail-under %(threshold)s"
+                )
+                % {
+                    "rules": coverage.rules,
+                    "percent": percent if lang == "en" else percent.replace(".", ","),
+                    "covered": coverage.covered,
+                    "total": coverage.total,
+                    "threshold": _fraction_text(fail_under),
+                }
             )
             status = PROBLEM
     sys.exit(status)

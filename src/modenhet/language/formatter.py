@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from modenhet.errors import Diagnostic, RuleError
+from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
 from modenhet.language.parser import lark_parser, parse
 from modenhet.source import Source, Span
@@ -44,9 +45,14 @@ def format_source(source: Source) -> tuple[str | None, list[Diagnostic]]:
             Diagnostic.of(
                 "M101",
                 error.span,
-                f"'{error.span.text()}' does not start with a whole word here: a keyword may "
-                "run into the name after it ('whencount' read as 'when count')",
-                "write a space after the keyword",
+                Text(
+                    N_(
+                        "'%(text)s' does not start with a whole word here: a keyword may run "
+                        "into the name after it ('whencount' read as 'when count')"
+                    ),
+                    text=error.span.text(),
+                ),
+                Text(N_("write a space after the keyword")),
             )
         ]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modenhet.errors import Diagnostic, RuleFileError
+from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
 from modenhet.language.parser import parse
 from modenhet.limits import Limits
@@ -45,6 +46,9 @@ class LoadedRules:
         return digest.hexdigest()
 
 
+RULE_FILE_BYTES_VARIABLE = "MODENHET_MAX_RULE_FILE_BYTES"
+
+
 def decode_rule_bytes(data: bytes) -> str:
     """UTF-8 text (a leading byte-order mark dropped); UnicodeDecodeError names the offset."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -53,10 +57,21 @@ def decode_rule_bytes(data: bytes) -> str:
 
 
 class Unreadable(Exception):
-    """Why a file the rule set names (an include, the schema) is not read, in words."""
+    """Why a file the rule set names (an include, the schema) is not read, in words: `text`
+    in the reader's language, `str()` in English."""
+
+    def __init__(self, why: str | Text) -> None:
+        super().__init__(str(why))
+        self.text = why
 
 
-DIRECTORY = "is a directory"
+DIRECTORY = N_("is a directory")
+NOT_REGULAR = N_("is not a regular file (a device, a pipe or a socket)")
+NO_SUCH_FILE = N_("no such file")
+TOO_LARGE = N_(
+    "the file is more than %(limit)s bytes (the limit; raise it with the environment variable "
+    "%(variable)s)"
+)
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
@@ -67,22 +82,19 @@ def read_bounded(path: Path, limit: int) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise Unreadable(DIRECTORY)
+            raise Unreadable(Text(DIRECTORY))
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("is not a regular file (a device, a pipe or a socket)")
+            raise Unreadable(Text(NOT_REGULAR))
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise Unreadable("no such file") from None
+        raise Unreadable(Text(NO_SUCH_FILE)) from None
     except OSError as error:
-        raise Unreadable(error.strerror or str(error)) from None
+        raise Unreadable(error.strerror or str(error)) from None  # the system's words
     except ValueError:  # a NUL character in the path
-        raise Unreadable("the path contains a NUL character") from None
+        raise Unreadable(Text(N_("the path contains a NUL character"))) from None
     if len(data) > limit:
-        raise Unreadable(
-            f"the file is more than {limit} bytes (the limit; raise it with the environment "
-            "variable MODENHET_MAX_RULE_FILE_BYTES)"
-        )
+        raise Unreadable(Text(TOO_LARGE, limit=limit, variable=RULE_FILE_BYTES_VARIABLE))
     return data
 
 
@@ -98,7 +110,11 @@ def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) 
         text = decode_rule_bytes(data)
     except UnicodeDecodeError as error:
         raise RuleFileError(
-            display, f"not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
+            display,
+            Text(
+                N_("not UTF-8 text (byte %(byte)s cannot be decoded); save it as UTF-8"),
+                byte=error.start,
+            ),
         ) from None
     IncludeLoader(loaded, limits).load(
         Source.from_text(display, text, real), data, top=True, stack=[]
@@ -108,26 +124,42 @@ def load_rule_files(path: str | os.PathLike[str], limits: Limits | None = None) 
 
 def read_top_file(display: str, real: Path, limits: Limits) -> bytes:
     if not os.path.exists(display):
-        raise RuleFileError(display, "no such rule file")
+        raise RuleFileError(display, Text(N_("no such rule file")))
     if os.path.isdir(display):
-        raise RuleFileError(display, "is a directory; name the rule set's .rules file")
+        raise RuleFileError(display, Text(N_("is a directory; name the rule set's .rules file")))
+    limit = limits.rule_file_bytes
     try:
         size = os.path.getsize(display)  # the path as given: `real` of a pipe is no path
-        if size > limits.rule_file_bytes:
+        if size > limit:
             raise RuleFileError(
                 display,
-                f"the rule file is {size} bytes; the limit is {limits.rule_file_bytes} (raise it "
-                "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
+                Text(
+                    N_(
+                        "the rule file is %(size)s bytes; the limit is %(limit)s (raise it with "
+                        "the environment variable %(variable)s)"
+                    ),
+                    size=size,
+                    limit=limit,
+                    variable=RULE_FILE_BYTES_VARIABLE,
+                ),
             )
         with open(display, "rb") as handle:  # at most the limit, also from a pipe (`<(...)`)
-            data = handle.read(limits.rule_file_bytes + 1)
+            data = handle.read(limit + 1)
     except OSError as error:
-        raise RuleFileError(display, f"cannot be read: {error.strerror}") from None
-    if len(data) > limits.rule_file_bytes:
+        raise RuleFileError(
+            display, Text(N_("cannot be read: %(reason)s"), reason=error.strerror)
+        ) from None
+    if len(data) > limit:
         raise RuleFileError(
             display,
-            f"the rule file is more than {limits.rule_file_bytes} bytes (the limit; raise it "
-            "with the environment variable MODENHET_MAX_RULE_FILE_BYTES)",
+            Text(
+                N_(
+                    "the rule file is more than %(limit)s bytes (the limit; raise it with the "
+                    "environment variable %(variable)s)"
+                ),
+                limit=limit,
+                variable=RULE_FILE_BYTES_VARIABLE,
+            ),
         )
     return data
 
@@ -156,14 +188,14 @@ class IncludeLoader:
         written = statement.path.value
         span = statement.path.span
         if "\0" in written:  # no file has one in its name; os.path would raise ValueError
-            self.error("M304", span, "the include path contains a NUL character")
+            self.error("M304", span, Text(N_("the include path contains a NUL character")))
             return
         if os.path.isabs(written) or written.startswith("~"):
             self.error(
                 "M301",
                 span,
-                f"include path '{written}' is absolute",
-                "write the path relative to the including file",
+                Text(N_("include path '%(path)s' is absolute"), path=written),
+                Text(N_("write the path relative to the including file")),
             )
             return
         target = Path(os.path.realpath(parent.path.parent / written))
@@ -172,8 +204,12 @@ class IncludeLoader:
             self.error(
                 "M302",
                 span,
-                f"include '{written}' leaves the rule set's directory {self.loaded.root}",
-                "included files must lie inside the directory of the top rule file",
+                Text(
+                    N_("include '%(path)s' leaves the rule set's directory %(root)s"),
+                    path=written,
+                    root=self.loaded.root,
+                ),
+                Text(N_("included files must lie inside the directory of the top rule file")),
             )
             return
         if target in stack:
@@ -181,7 +217,7 @@ class IncludeLoader:
                 p.relative_to(self.loaded.root).as_posix()
                 for p in [*stack[stack.index(target) :], target]
             )
-            self.error("M303", span, f"include cycle: {chain}")
+            self.error("M303", span, Text(N_("include cycle: %(chain)s"), chain=chain))
             return
         if target in self.seen:
             return  # loaded once; its factors took the place of its first include
@@ -189,26 +225,45 @@ class IncludeLoader:
             self.error(
                 "M305",
                 span,
-                f"this include is nested more than {self.limits.include_depth} files deep "
-                "(the limit; raise it with the environment variable MODENHET_MAX_INCLUDE_DEPTH)",
-                "include the files side by side from one file",
+                Text(
+                    N_(
+                        "this include is nested more than %(limit)s files deep (the limit; "
+                        "raise it with the environment variable %(variable)s)"
+                    ),
+                    limit=self.limits.include_depth,
+                    variable="MODENHET_MAX_INCLUDE_DEPTH",
+                ),
+                Text(N_("include the files side by side from one file")),
             )
             return
         if len(self.loaded.files) >= self.limits.rule_files:
             self.error(
                 "M305",
                 span,
-                f"more than {self.limits.rule_files} rule files are included (the limit; "
-                "raise it with the environment variable MODENHET_MAX_RULE_FILES)",
+                Text(
+                    N_(
+                        "more than %(limit)s rule files are included (the limit; raise it with "
+                        "the environment variable %(variable)s)"
+                    ),
+                    limit=self.limits.rule_files,
+                    variable="MODENHET_MAX_RULE_FILES",
+                ),
             )
             return
         try:
             data = read_bounded(target, self.limits.rule_file_bytes)
         except Unreadable as error:
             if str(error) == DIRECTORY:
-                self.error("M304", span, f"include '{written}' is a directory, not a rule file")
+                message = Text(
+                    N_("include '%(path)s' is a directory, not a rule file"), path=written
+                )
             else:
-                self.error("M304", span, f"cannot read included file '{written}': {error}")
+                message = Text(
+                    N_("cannot read included file '%(path)s': %(reason)s"),
+                    path=written,
+                    reason=error.text,
+                )
+            self.error("M304", span, message)
             return
         try:
             text = decode_rule_bytes(data)
@@ -216,11 +271,19 @@ class IncludeLoader:
             self.error(
                 "M304",
                 span,
-                f"included file '{written}' is not UTF-8 text (byte {error.start} "
-                "cannot be decoded)",
+                Text(
+                    N_(
+                        "included file '%(path)s' is not UTF-8 text (byte %(byte)s cannot be "
+                        "decoded)"
+                    ),
+                    path=written,
+                    byte=error.start,
+                ),
             )
             return
         self.load(Source.from_text(display, text, target), data, top=False, stack=stack)
 
-    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def error(
+        self, code: str, span: Span, message: str | Text, hint: str | Text | None = None
+    ) -> None:
         self.loaded.diagnostics.append(Diagnostic.of(code, span, message, hint))

@@ -27,8 +27,10 @@ from lark.exceptions import (
 from lark.visitors import Transformer_NonRecursive
 
 from modenhet.errors import Diagnostic
+from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
 from modenhet.language.parsercache import cached_lark
+from modenhet.language.wording import backticked, did_you_mean, either
 from modenhet.limits import RULE_NUMBER_DIGITS
 from modenhet.source import Source, Span
 from modenhet.values import RESERVED
@@ -127,9 +129,15 @@ def _shallow(statement: n.Statement, max_depth: int, builder: _AstBuilder) -> n.
         builder._error(
             "M113",
             expr.span,
-            f"this expression is nested {found} levels deep; the "
-            f"limit is {max_depth} (raise it with the environment variable "
-            "MODENHET_MAX_EXPRESSION_DEPTH)",
+            Text(
+                N_(
+                    "this expression is nested %(found)s levels deep; the limit is %(limit)s "
+                    "(raise it with the environment variable %(variable)s)"
+                ),
+                found=found,
+                limit=max_depth,
+                variable="MODENHET_MAX_EXPRESSION_DEPTH",
+            ),
         )
         return n.Invalid(expr.span)
 
@@ -178,7 +186,9 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
             return Span(self.source, 1, 1, 1, 1)
         return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column)
 
-    def _error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+    def _error(
+        self, code: str, span: Span, message: str | Text, hint: str | Text | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic.of(code, span, message, hint))
 
     def _starts_well(self, token: Token) -> None:
@@ -188,19 +198,26 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
             self._error(
                 "M111",
                 _token_span(self.source, token),
-                f"a name must start with a letter or _, not '{first}'",
-                "write the number after the first letter",
+                Text(N_("a name must start with a letter or _, not '%(char)s'"), char=first),
+                Text(N_("write the number after the first letter")),
             )
 
-    def _identifier(self, token: Token, what: str) -> n.Name:
+    def _identifier(self, token: Token, what: Text) -> n.Name:
         name = n.Name(str(token), _token_span(self.source, token))
         self._starts_well(token)
         if name.value in RESERVED:
             self._error(
                 "M110",
                 name.span,
-                f"'{name.value}' is a reserved word and cannot be {what}",
-                "choose another name; reserved: " + ", ".join(sorted(RESERVED)),
+                Text(
+                    N_("'%(name)s' is a reserved word and cannot be %(what)s"),
+                    name=name.value,
+                    what=what,
+                ),
+                Text(
+                    N_("choose another name; reserved: %(words)s"),
+                    words=backticked(sorted(RESERVED)),
+                ),
             )
         return name
 
@@ -223,8 +240,8 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
                     self._error(
                         "M106",
                         Span(self.source, span.line, column, span.line, column + 2),
-                        f"unknown escape '\\{escaped}' in a string",
-                        'the escapes are \\" \\\\ \\n and \\t',
+                        Text(N_("unknown escape '\\%(char)s' in a string"), char=escaped),
+                        Text(N_('the escapes are \\" \\\\ \\n and \\t')),
                     )
                 out.append(_ESCAPES.get(escaped, escaped))
                 index += 2
@@ -240,8 +257,15 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
             self._error(
                 "M109",
                 span,
-                f"the number {str(token)[:20]}... is too large: it has {len(whole):,} digits, "
-                f"and a number in a rule has at most {RULE_NUMBER_DIGITS:,}",
+                Text(
+                    N_(
+                        "the number %(start)s... is too large: it has %(digits)s digits, and a "
+                        "number in a rule has at most %(limit)s"
+                    ),
+                    start=str(token)[:20],
+                    digits=f"{len(whole):,}",
+                    limit=f"{RULE_NUMBER_DIGITS:,}",
+                ),
             )
             return 1  # not 0: a weight would also be reported as not positive
         try:
@@ -249,7 +273,11 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
         except ValueError:  # Python refuses integers of more than 4300 digits
             value = math.inf
         if isinstance(value, float) and not math.isfinite(value):
-            self._error("M109", span, f"the number {str(token)[:20]}... is too large")
+            self._error(
+                "M109",
+                span,
+                Text(N_("the number %(start)s... is too large"), start=str(token)[:20]),
+            )
             return 0
         return value
 
@@ -283,7 +311,7 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
 
     def let_stmt(self, meta: Any, name: Token, expr: n.Expr) -> n.LetStmt:
         """let_stmt: "let" NAME "=" expr"""
-        return n.LetStmt(self._identifier(name, "a let name"), expr, self._span(meta))
+        return n.LetStmt(self._identifier(name, Text(N_("a let name"))), expr, self._span(meta))
 
     def include_stmt(self, meta: Any, path: Token) -> n.IncludeStmt:
         """include_stmt: "include" STRING"""
@@ -294,7 +322,7 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
     ) -> n.FactorStmt:
         """factor_stmt: "factor" NAME STRING factor_weight "{" level_block* "}\""""
         return n.FactorStmt(
-            self._identifier(id_, "a factor ID"),
+            self._identifier(id_, Text(N_("a factor ID"))),
             self._text(title),
             weight,
             levels,
@@ -314,7 +342,7 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
     ) -> n.Criterion:
         """criterion: "criterion" NAME STRING "when" expr criterion_option*"""
         return n.Criterion(
-            self._identifier(id_, "a criterion ID"),
+            self._identifier(id_, Text(N_("a criterion ID"))),
             self._text(title),
             when,
             options,
@@ -334,7 +362,7 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
         self, meta: Any, kind: Token, variable: Token, collection: n.Expr, body: n.Expr
     ) -> n.Quantifier:
         """quantifier: ANY NAME "in" sum ":" expr | ALL NAME "in" sum ":" expr"""
-        name = self._identifier(variable, "a quantifier variable")
+        name = self._identifier(variable, Text(N_("a quantifier variable")))
         return n.Quantifier(str(kind), name.value, name.span, collection, body, self._span(meta))
 
     def or_op(self, meta: Any, left: n.Expr, right: n.Expr) -> n.Or:
@@ -402,15 +430,23 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
             self._error(
                 "M107",
                 span,
-                f"invalid date {text}: a date is written YYYY-MM-DD",
-                "write months and days with two digits, e.g. 2023-07-01; "
-                "subtraction of numbers is written with spaces: 5 - 3",
+                Text(N_("invalid date %(text)s: a date is written YYYY-MM-DD"), text=text),
+                Text(
+                    N_(
+                        "write months and days with two digits, e.g. 2023-07-01; "
+                        "subtraction of numbers is written with spaces: 5 - 3"
+                    )
+                ),
             )
             return n.Invalid(span)
         try:
             return n.DateLiteral(datetime.date.fromisoformat(text), span)
         except ValueError:
-            self._error("M108", span, f"invalid date {text}: there is no such day in the calendar")
+            self._error(
+                "M108",
+                span,
+                Text(N_("invalid date %(text)s: there is no such day in the calendar"), text=text),
+            )
             return n.Invalid(span)
 
     def true(self, meta: Any) -> n.Boolean:
@@ -440,7 +476,7 @@ class _AstBuilder(Transformer_NonRecursive[Token, list[n.Statement]]):
 
     def name(self, meta: Any, token: Token) -> n.Path:
         """NAME -> name"""
-        name = self._identifier(token, "a name in an expression")
+        name = self._identifier(token, Text(N_("a name in an expression")))
         return n.Path(name.value, (), False, name.span)
 
     def backtick_root(self, meta: Any, token: Token) -> n.Path:
@@ -459,17 +495,17 @@ def _key_text(token: Token) -> str:
 
 # ------------------------------------------------------------------------------- syntax errors
 
-_TERMINAL_WORDS = {
-    "STRING": "a text in double quotes",
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "DATE": "a date",
-    "BACKTICK_KEY": "a `key`",
-    "COMPARE": "a comparison",
+_TERMINAL_WORDS: dict[str, str | Text] = {
+    "STRING": Text(N_("a text in double quotes")),
+    "NAME": Text(N_("a name")),
+    "NUMBER": Text(N_("a number")),
+    "DATE": Text(N_("a date")),
+    "BACKTICK_KEY": Text(N_("a `key`")),
+    "COMPARE": Text(N_("a comparison")),
     "PLUS": "`+`",
     "MINUS": "`-`",
-    "MUL_OP": "`*` or `/`",
-    "$END": "the end of the file",
+    "MUL_OP": Text(N_("`*` or `/`")),
+    "$END": Text(N_("the end of the file")),
 }
 _OPERATORS = {"COMPARE", "PLUS", "MINUS", "MUL_OP", "AND", "OR", "IN", "NOT", "DOT"}
 _STATEMENTS = {"RULESET", "SCHEMA", "OVERALL", "LEVELS", "LET", "INCLUDE", "FACTOR"}
@@ -495,8 +531,8 @@ _OPENERS = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 # Typical mistakes, recognised by the parser state in which they fail (as Lark's
 # `match_examples` does), with the message to show and the token types they apply to.
 _CHAINED = (
-    "comparisons do not chain",
-    "write `a < b and b < c`, or put parentheses around one comparison",
+    N_("comparisons do not chain"),
+    N_("write `a < b and b < c`, or put parentheses around one comparison"),
 )
 _EXAMPLES: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {
     _CHAINED: (
@@ -524,27 +560,27 @@ def _example_states() -> dict[int, tuple[tuple[str, str], frozenset[str]]]:
     return states
 
 
-def _describe_token(token: Token) -> str:
+def _describe_token(token: Token) -> str | Text:
     if token.type == "$END":
-        return "end of the file"
+        return Text(N_("end of the file"))
     if token.type == "NAME":
-        return f"name '{token}'"
+        return Text(N_("name '%(name)s'"), name=str(token))
     if token.type in ("STRING", "NUMBER", "DATE", "BACKTICK_KEY"):
         return f"{token}"
     return f"'{token}'"
 
 
-def _describe_expected(expected: set[str]) -> str:
+def _describe_expected(expected: set[str]) -> str | Text:
     parser = lark_parser()
-    words: list[str] = []
+    words: list[str | Text] = []
     if len(expected & _EXPRESSION_START) > 8:
-        words.append("an expression")
+        words.append(Text(N_("an expression")))
         expected = expected - _EXPRESSION_START
     if expected & _OPERATORS and len(expected & _OPERATORS) > 2:
-        words.append("an operator")
+        words.append(Text(N_("an operator")))
         expected = expected - _OPERATORS
     if len(expected & _STATEMENTS) > 2:
-        words.append("a statement (let, factor, include)")
+        words.append(Text(N_("a statement (let, factor, include)")))
         expected = expected - _STATEMENTS
     for name in sorted(expected):
         if name in _TERMINAL_WORDS:
@@ -556,8 +592,8 @@ def _describe_expected(expected: set[str]) -> str:
             continue
         words.append(f"'{pattern.value}'")
     if not words:
-        return "something else"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return Text(N_("something else"))
+    return either(words)
 
 
 def _keywords(expected: set[str]) -> list[str]:
@@ -598,7 +634,7 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         return _character_diagnostic(source, error, span)
     if isinstance(error, UnexpectedEOF):
-        return Diagnostic.of("M101", span, "unexpected end of the file")
+        return Diagnostic.of("M101", span, Text(N_("unexpected end of the file")))
     assert isinstance(error, UnexpectedToken)
     token = error.token
     expected = set(error.accepts or error.expected)
@@ -609,7 +645,8 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
     state = getattr(error.state, "position", None)
     known = _example_states().get(state) if isinstance(state, int) else None
     if known and token.type in known[1]:
-        return Diagnostic.of("M104", span, *known[0])
+        chained, rewrite = known[0]
+        return Diagnostic.of("M104", span, Text(chained), Text(rewrite))
     if token.type == "$END":
         opener = _unclosed(source, len(source.text))
         if opener is not None:
@@ -617,26 +654,37 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput) -> Diagnostic:
             return Diagnostic.of(
                 "M103",
                 _token_span(source, opener),
-                f"this '{opener}' is never closed: expected '{closer}' before the end of the file",
+                Text(
+                    N_(
+                        "this '%(opener)s' is never closed: expected '%(closer)s' before the "
+                        "end of the file"
+                    ),
+                    opener=str(opener),
+                    closer=closer,
+                ),
             )
     if expected == {"WHEN"}:
         return Diagnostic.of(
             "M102",
             span,
-            f"expected 'when' after the criterion's title, found {found}",
-            'write: criterion ID "Title" when CONDITION',
+            Text(N_("expected 'when' after the criterion's title, found %(found)s"), found=found),
+            Text(N_('write: criterion ID "Title" when CONDITION')),
         )
     if token.type == "EQUAL":
-        return Diagnostic.of("M112", span, "'=' is not a comparison", "write '==' to compare")
-    message = f"unexpected {found}; expected {_describe_expected(expected)}"
-    hint: str | None = None
+        return _not_a_comparison(span)
+    unexpected = Text(
+        N_("unexpected %(found)s; expected %(expected)s"),
+        found=found,
+        expected=_describe_expected(expected),
+    )
+    hint: Text | None = None
     if token.type == "NAME":
         close = difflib.get_close_matches(str(token), _keywords(expected), n=1)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint = did_you_mean(close[0])
         elif str(token) in STATEMENT_WORDS | RESERVED:
-            hint = f"'{token}' cannot stand here"
-    return Diagnostic.of("M101", span, message, hint)
+            hint = Text(N_("'%(word)s' cannot stand here"), word=str(token))
+    return Diagnostic.of("M101", span, unexpected, hint)
 
 
 def _character_diagnostic(source: Source, error: UnexpectedCharacters, span: Span) -> Diagnostic:
@@ -645,21 +693,39 @@ def _character_diagnostic(source: Source, error: UnexpectedCharacters, span: Spa
         return Diagnostic.of(
             "M105",
             span,
-            "this text is never closed: a string must end with '\"' on the same line",
-            "write a line break inside a string as \\n",
+            Text(N_("this text is never closed: a string must end with '\"' on the same line")),
+            Text(N_("write a line break inside a string as \\n")),
         )
     if char == "`":
-        return Diagnostic.of("M105", span, "this back-ticked key is never closed on its line")
+        return Diagnostic.of(
+            "M105", span, Text(N_("this back-ticked key is never closed on its line"))
+        )
     if char == "'":
-        return Diagnostic.of("M112", span, "texts are written in double quotes", 'write "..."')
+        return Diagnostic.of(
+            "M112",
+            span,
+            Text(N_("texts are written in double quotes")),
+            Text(N_('write "..."')),
+        )
     if char == "!":
-        return Diagnostic.of("M112", span, "'!' is not an operator", "write 'not' or '!='")
+        return Diagnostic.of(
+            "M112",
+            span,
+            Text(N_("'!' is not an operator")),
+            Text(N_("write 'not' or '!='")),
+        )
     if char == "=":
-        return Diagnostic.of("M112", span, "'=' is not a comparison", "write '==' to compare")
+        return _not_a_comparison(span)
     if char == "." or char.isdigit():
         return Diagnostic.of(
             "M112",
             span,
-            "a number is written as digits with an optional .digits part (0.5, 1_000)",
+            Text(N_("a number is written as digits with an optional .digits part (0.5, 1_000)")),
         )
-    return Diagnostic.of("M112", span, f"unexpected character {char!r}")
+    return Diagnostic.of("M112", span, Text(N_("unexpected character %(char)s"), char=repr(char)))
+
+
+def _not_a_comparison(span: Span) -> Diagnostic:
+    return Diagnostic.of(
+        "M112", span, Text(N_("'=' is not a comparison")), Text(N_("write '==' to compare"))
+    )

@@ -6,6 +6,9 @@ A mismatch is a static error only when no kind in the set can work.
 
 from __future__ import annotations
 
+from modenhet.i18n import N_, Text
+from modenhet.language.wording import either
+
 Kinds = frozenset[str]
 
 BOOLEAN: Kinds = frozenset({"boolean"})
@@ -19,18 +22,22 @@ DATE_LIKE: Kinds = DATE | STRING  # a string is read as a date where a date is e
 ORDERABLE: Kinds = NUMBER | STRING | DATE
 
 _WORDS = {
-    "boolean": "a boolean",
-    "number": "a number",
-    "string": "a string",
-    "date": "a date",
-    "list": "a list",
-    "object": "an object",
+    "boolean": N_("a boolean"),
+    "number": N_("a number"),
+    "string": N_("a string"),
+    "date": N_("a date"),
+    "list": N_("a list"),
+    "object": N_("an object"),
 }
 
 
-def describe_kinds(kinds: Kinds) -> str:
-    """`a number`, `a string or a date`..."""
+def kinds_text(kinds: Kinds) -> str | Text:
+    """`a number`, `a string or a date`..., in the reader's language when it is shown."""
     if kinds == ANY:
-        return "any value"
-    words = [_WORDS[k] for k in sorted(kinds)]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return Text(N_("any value"))
+    return either([Text(_WORDS[k]) for k in sorted(kinds)])
+
+
+def describe_kinds(kinds: Kinds) -> str:
+    """`a number`, `a string or a date`... in English (the editor's hover and completion)."""
+    return str(kinds_text(kinds))

@@ -13,6 +13,7 @@ from fractions import Fraction
 from modenhet.authoring.ruletests.model import STATUSES
 from modenhet.check.model import FactorDef
 from modenhet.engine.ruleset import RuleSet
+from modenhet.i18n import N_, Text
 from modenhet.results import Evaluation
 
 COUNTED = ("met", "not_met")  # the outcomes coverage counts, per criterion
@@ -109,17 +110,24 @@ class Coverage:
     def below(self, threshold: Fraction) -> bool:
         return self.percent < threshold
 
-    def uncovered(self) -> Iterator[str]:
-        """What no case exercised, in rule-file order."""
+    def uncovered(self) -> Iterator[Text]:
+        """What no case exercised, in rule-file order (`str()` of each is its English)."""
+        never = {
+            "met": N_("%(name)s (level %(level)s): never met"),
+            "not_met": N_("%(name)s (level %(level)s): never not met"),
+        }
         for criterion in self.criteria:
             for status in COUNTED:
                 if not criterion.seen[status]:
-                    label = status.replace("_", " ")
                     name = f"{criterion.factor}.{criterion.id}"
-                    yield f"{name} (level {criterion.level}): never {label}"
+                    yield Text(never[status], name=name, level=criterion.level)
         for level in self.levels_counted:
             if not level.cases:
-                yield f"{level.factor}: no case stands at level {level.level}"
+                yield Text(
+                    N_("%(factor)s: no case stands at level %(level)s"),
+                    factor=level.factor,
+                    level=level.level,
+                )
 
 
 def standing_levels(factor: FactorDef, floor: int) -> list[tuple[int, bool]]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from modenhet.engine.ruleset import RuleSet
-from modenhet.errors import Diagnostic
+from modenhet.errors import SEVERITY_WORDS, Diagnostic
+from modenhet.i18n import N_, Text, in_language, translator
 from modenhet.results import Evaluation
 
 STATUSES = ("met", "not_met", "unknown", "error")
@@ -21,7 +22,8 @@ Key = str | int  # a step of a path into the YAML document: a mapping key or a l
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a test file, where it is: `FILE:LINE: error: MESSAGE`."""
+    """Something wrong with a test file, where it is: `FILE:LINE: error: MESSAGE`; `message`
+    in English (JUnit), `render(language)` for people."""
 
     file: str
     line: int | None
@@ -29,14 +31,23 @@ class Problem:
     severity: Severity = "error"
     column: int | None = None
     detail: str | None = None  # further lines (a rule file's source line and caret)
+    text: Text | None = None  # the message to translate
+    diagnostic: Diagnostic | None = None  # a rule file's, rendered as `check` renders it
 
-    def render(self) -> str:
+    @classmethod
+    def of(cls, file: str, line: int | None, text: Text, severity: Severity = "error") -> Problem:
+        return cls(file, line, str(text), severity, text=text)
+
+    def render(self, language: str = "en") -> str:
+        if self.diagnostic is not None:
+            return self.diagnostic.render(language)
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.severity}: {self.message}"
+        severity = translator(language).gettext(SEVERITY_WORDS[self.severity])
+        text = f"{where}: {severity}: {in_language(self.text or self.message, language)}"
         return f"{text}\n{self.detail}" if self.detail else text
 
     @classmethod
@@ -49,6 +60,8 @@ class Problem:
             diagnostic.severity,
             diagnostic.column,
             rest or None,
+            diagnostic.text,
+            diagnostic,
         )
 
 
@@ -64,10 +77,10 @@ class Expectation:
     status: str | None = None
     missing: tuple[str, ...] | None = None
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
         if self.kind == "criterion":
             return status_text(self.status or "", self.missing)
-        return f"level {self.level}"
+        return level_text(self.level)
 
 
 @dataclass
@@ -130,14 +143,23 @@ class Mismatch:
     """An expected value that the rule set did not give."""
 
     expectation: Expectation
-    actual: str
+    actual: str | Text
     reasons: list[CriterionReason] = field(default_factory=list)
-    note: str | None = None
+    note: str | Text | None = None
 
     @property
     def summary(self) -> str:
-        target = self.expectation.target or "overall"
-        return f"{target}: expected {self.expectation.describe()}, got {self.actual}"
+        """In English, as JUnit carries it; `summary_text` for people."""
+        return str(self.summary_text)
+
+    @property
+    def summary_text(self) -> Text:
+        return Text(
+            N_("%(target)s: expected %(expected)s, got %(actual)s"),
+            target=self.expectation.target or Text(N_("overall")),
+            expected=self.expectation.describe(),
+            actual=self.actual,
+        )
 
 
 @dataclass
@@ -151,8 +173,26 @@ class CaseResult:
         return not self.mismatches
 
 
-def status_text(status: str, missing: Sequence[str] | None) -> str:
+# A status as failures name it: in English as the test file writes it (`not_met`), in the
+# other languages in words.
+STATUS_TEXTS = {
+    "met": N_("met"),
+    "not_met": N_("not_met"),
+    "unknown": N_("unknown"),
+    "error": N_("error"),
+}
+
+
+def status_text(status: str, missing: Sequence[str] | None) -> Text:
     """A status as failures show it; with the missing paths when the test expects them."""
+    word = Text(STATUS_TEXTS.get(status, status))
     if missing is None:
-        return status
-    return f"{status} (missing: {', '.join(missing) or 'nothing'})"
+        return word
+    if not missing:
+        return Text(N_("%(status)s (missing: nothing)"), status=word)
+    return Text(N_("%(status)s (missing: %(paths)s)"), status=word, paths=", ".join(missing))
+
+
+def level_text(level: int | None) -> Text:
+    """`level 3`, in the reader's language."""
+    return Text(N_("level %(level)s"), level=level)

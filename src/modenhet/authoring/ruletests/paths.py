@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from modenhet.authoring.ruletests.model import Key
+from modenhet.i18n import N_, Text
 
 _SEGMENT = re.compile(r"`([^`\n]+)`|([^.\[\]`\s]+)")
 _INDEX = re.compile(r"\[([0-9]+)\]")
 
 
-def parse_path(text: str) -> list[Key] | str:
+def parse_path(text: str) -> list[Key] | Text:
     """`evidence.participation.user_organisations[0].involved_in` (back-ticks around a key
     that is not a plain name) as its keys and indices, or what is wrong with it."""
     parts: list[Key] = []
@@ -24,7 +25,7 @@ def parse_path(text: str) -> list[Key] | str:
     while True:
         match = _SEGMENT.match(text, position)
         if match is None:
-            return f"'{text}' is not a path like evidence.economy.budget_nok"
+            return _not_a_path(text)
         parts.append(unicodedata.normalize("NFC", match.group(1) or match.group(2)))
         position = match.end()
         while (index := _INDEX.match(text, position)) is not None:
@@ -33,8 +34,12 @@ def parse_path(text: str) -> list[Key] | str:
         if position == len(text):
             return parts
         if text[position] != ".":
-            return f"'{text}' is not a path like evidence.economy.budget_nok"
+            return _not_a_path(text)
         position += 1
+
+
+def _not_a_path(text: str) -> Text:
+    return Text(N_("'%(text)s' is not a path like evidence.economy.budget_nok"), text=text)
 
 
 def render_parts(parts: Sequence[Key]) -> str:
@@ -47,7 +52,7 @@ def render_parts(parts: Sequence[Key]) -> str:
     return text
 
 
-def set_path(document: Any, parts: list[Key], value: Any) -> str | None:
+def set_path(document: Any, parts: list[Key], value: Any) -> Text | None:
     """Set the value at the path, making the objects on the way that are absent or null;
     what is wrong, or None."""
     target = document
@@ -55,27 +60,35 @@ def set_path(document: Any, parts: list[Key], value: Any) -> str | None:
         where = render_parts(parts[: depth + 1])
         if isinstance(part, int):
             if not isinstance(target, list) or part >= len(target):
-                return f"{render_parts(parts[:depth])} has no element [{part}]"
+                return _no_element(parts[:depth], part)
             target = target[part]
             continue
         if not isinstance(target, dict):
-            return f"{render_parts(parts[:depth])} is not an object"
+            return _not_an_object(parts[:depth])
         if target.get(part) is None:
             if isinstance(parts[depth + 1], int):
-                return f"{where} is not a list"
+                return Text(N_("%(path)s is not a list"), path=where)
             target[part] = {}
         target = target[part]
     last = parts[-1]
     if isinstance(last, int):
         if not isinstance(target, list) or last >= len(target):
-            return f"{render_parts(parts[:-1])} has no element [{last}]"
+            return _no_element(parts[:-1], last)
     elif not isinstance(target, dict):
-        return f"{render_parts(parts[:-1])} is not an object"
+        return _not_an_object(parts[:-1])
     target[last] = value
     return None
 
 
-def unset_path(document: Any, parts: list[Key]) -> str | None:
+def _no_element(parts: Sequence[Key], index: int) -> Text:
+    return Text(N_("%(path)s has no element [%(index)s]"), path=render_parts(parts), index=index)
+
+
+def _not_an_object(parts: Sequence[Key]) -> Text:
+    return Text(N_("%(path)s is not an object"), path=render_parts(parts))
+
+
+def unset_path(document: Any, parts: list[Key]) -> Text | None:
     """Remove the key (or list element) at the path; what is wrong, or None."""
     target = document
     for part in parts[:-1]:
@@ -90,7 +103,7 @@ def unset_path(document: Any, parts: list[Key]) -> str | None:
     if isinstance(last, str) and isinstance(target, dict) and last in target:
         del target[last]
         return None
-    return "it is not in the evidence"
+    return Text(N_("it is not in the evidence"))
 
 
 def pointer_of(parts: Sequence[Key]) -> str:

@@ -36,7 +36,16 @@ from modenhet.authoring.ruletests.yamlfile import Fatal, YamlDocument
 from modenhet.check.model import FactorDef
 from modenhet.engine.ruleset import RuleSet, load_ruleset
 from modenhet.errors import RuleError, RuleFileError
-from modenhet.language.loader import DIRECTORY, Unreadable, read_bounded
+from modenhet.i18n import N_, Text
+from modenhet.language.loader import (
+    DIRECTORY,
+    NO_SUCH_FILE,
+    NOT_REGULAR,
+    TOO_LARGE,
+    Unreadable,
+    read_bounded,
+)
+from modenhet.language.wording import did_you_mean
 
 TOP_KEYS = ("rules", "as_of", "documents", "cases")
 CASE_KEYS = ("evidence", "set", "unset", "as_of", "expect")
@@ -68,23 +77,27 @@ class TestLoader:
         key = os.path.realpath(rules)
         refused = regular_file_problem(rules)
         if refused is not None:  # a FIFO found as NAME.rules would block
-            return None, [Problem(file, line, f"the rule set {refused}")]
+            return None, [Problem.of(file, line, Text(N_("the rule set %(why)s"), why=refused))]
         if key in self.rulesets:
             found = self.rulesets[key]
             if isinstance(found, RuleSet):
                 return found, []
-            return None, [Problem(file, line, f"the rule set {rules} does not check")]
+            message = Text(N_("the rule set %(rules)s does not check"), rules=rules)
+            return None, [Problem.of(file, line, message)]
         try:
             ruleset = load_ruleset(rules)
         except RuleFileError as error:
-            return None, [
-                Problem(file, line, f"the rule set {rules} cannot be read: {error.message}")
-            ]
+            message = Text(
+                N_("the rule set %(rules)s cannot be read: %(reason)s"),
+                rules=rules,
+                reason=error.text or error.message,
+            )
+            return None, [Problem.of(file, line, message)]
         except RuleError as error:
             problems = [Problem.of_diagnostic(d) for d in error.diagnostics]
             self.rulesets[key] = problems
-            message = f"the rule set {rules} does not check (see above)"
-            return None, [*problems, Problem(file, line, message)]
+            message = Text(N_("the rule set %(rules)s does not check (see above)"), rules=rules)
+            return None, [*problems, Problem.of(file, line, message)]
         self.rulesets[key] = ruleset
         return ruleset, [Problem.of_diagnostic(d) for d in ruleset.warnings]
 
@@ -102,8 +115,8 @@ class _FileReader:
         self.folder = os.path.dirname(self.file)
         self.evidence_files: dict[str, dict[str, Any] | None] = {}
 
-    def problem(self, path: tuple[Key, ...], message: str) -> Problem:
-        return Problem(self.file, self.yaml.line(path), message)
+    def problem(self, path: tuple[Key, ...], message: Text) -> Problem:
+        return Problem.of(self.file, self.yaml.line(path), message)
 
     def read(self) -> None:
         from modenhet.evidence.reader import MAX_DOCUMENT_BYTES
@@ -111,29 +124,39 @@ class _FileReader:
         try:
             data = read_regular(self.file, MAX_DOCUMENT_BYTES)
         except Unreadable as error:
-            raise Fatal(Problem(self.file, None, str(error))) from None
+            raise Fatal(Problem.of(self.file, None, _why(error))) from None
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise Fatal(
-                Problem(
+                Problem.of(
                     self.file,
                     data[: error.start].count(b"\n") + 1,
-                    f"not UTF-8: byte {error.start} (0x{data[error.start]:02x}) cannot be "
-                    "decoded; save the file as UTF-8",
+                    Text(
+                        N_(
+                            "not UTF-8: byte %(byte)s (%(value)s) cannot be decoded; save the "
+                            "file as UTF-8"
+                        ),
+                        byte=error.start,
+                        value=f"0x{data[error.start]:02x}",
+                    ),
                 )
             ) from None
         self.yaml = YamlDocument(self.file, text)
         top = self.yaml.value
         if not isinstance(top, dict):
-            raise Fatal(self.problem((), "a test file is a mapping with `as_of` and `cases`"))
+            raise Fatal(
+                self.problem((), Text(N_("a test file is a mapping with `as_of` and `cases`")))
+            )
         problems = self.out.problems
-        problems += self.unknown_keys(top, (), TOP_KEYS, "test file")
+        problems += self.unknown_keys(top, (), TOP_KEYS, Text(N_("test file")))
         for key in ("as_of", "cases"):
             if key not in top:
-                problems.append(self.problem((), f"the test file has no `{key}`"))
+                problems.append(
+                    self.problem((), Text(N_("the test file has no `%(key)s`"), key=key))
+                )
         if "as_of" in top:
             self.out.as_of = self.date(top["as_of"], ("as_of",), problems)
         rules, line = self.rules_path(top)
@@ -146,22 +169,36 @@ class _FileReader:
         documents = self.documents(top.get("documents", {}))
         cases = top.get("cases")
         if "cases" in top and (not isinstance(cases, dict) or not cases):
-            problems.append(self.problem(("cases",), "`cases` is a mapping of named cases"))
+            problems.append(
+                self.problem(("cases",), Text(N_("`cases` is a mapping of named cases")))
+            )
             return
         for name, body in (cases or {}).items():
             self.out.cases.append(self.case(name, body, documents))
 
     def unknown_keys(
-        self, mapping: dict[str, Any], path: tuple[Key, ...], known: Sequence[str], what: str
+        self,
+        mapping: dict[str, Any],
+        path: tuple[Key, ...],
+        known: Sequence[str],
+        what: str | Text,
     ) -> list[Problem]:
         problems = []
         for key in mapping:
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean `{close[0]}`?" if close else "known: " + ", ".join(known)
-                problems.append(
-                    self.problem((*path, key), f"unknown key `{key}` in {what} ({hint})")
+                hint = (
+                    Text(N_("did you mean `%(name)s`?"), name=close[0])
+                    if close
+                    else Text(N_("known: %(names)s"), names=", ".join(known))
                 )
+                message = Text(
+                    N_("unknown key `%(key)s` in %(what)s (%(hint)s)"),
+                    key=key,
+                    what=what,
+                    hint=hint,
+                )
+                problems.append(self.problem((*path, key), message))
         return problems
 
     def rules_path(self, top: dict[str, Any]) -> tuple[str, int]:
@@ -170,12 +207,14 @@ class _FileReader:
         if "rules" in top:
             value = top["rules"]
             if not isinstance(value, str) or not value:
-                raise Fatal(self.problem(("rules",), "`rules` is the path of a .rules file"))
+                raise Fatal(
+                    self.problem(("rules",), Text(N_("`rules` is the path of a .rules file")))
+                )
             named = os.path.normpath(os.path.join(self.folder, value))
             line = self.yaml.line(("rules",))
             refused = self.refused_rules(named)
             if refused is not None:
-                raise Fatal(Problem(self.file, line, refused))
+                raise Fatal(Problem.of(self.file, line, refused))
             return named, line
         stem = os.path.basename(self.file)
         for suffix in (*TEST_SUFFIXES, ".yaml", ".yml"):
@@ -192,33 +231,43 @@ class _FileReader:
             if len(found) == 1:
                 return os.path.normpath(os.path.join(folder, found[0])), 1
             if len(found) > 1:
-                raise Fatal(
-                    Problem(
-                        self.file,
-                        1,
-                        f"several rule sets in {os.path.normpath(folder)} ({', '.join(found)}): "
-                        "name the one to test with `rules:`",
-                    )
+                message = Text(
+                    N_(
+                        "several rule sets in %(folder)s (%(names)s): name the one to test with "
+                        "`rules:`"
+                    ),
+                    folder=os.path.normpath(folder),
+                    names=", ".join(found),
                 )
+                raise Fatal(Problem.of(self.file, 1, message))
         return shown(self.loader.default_rules), 1
 
-    def refused_rules(self, named: str) -> str | None:
+    def refused_rules(self, named: str) -> Text | None:
         """Why `rules:` may not name this file, or None. It names a regular `.rules` file in
         the test file's folder or below it, or in the folder above (where it would be found
         without `rules:`); `--rules-anywhere` lifts the place. A test file is data a
         contributor adds, and what it names is read, and quoted in a syntax error."""
         if not named.endswith(".rules"):
-            return f"`rules` must name a .rules file, and {named} does not end in .rules"
+            return Text(
+                N_("`rules` must name a .rules file, and %(path)s does not end in .rules"),
+                path=named,
+            )
         if not os.path.realpath(named).endswith(".rules"):  # a link to /proc/self/environ
-            return f"`rules` names {named}, a link to a file that is not a .rules file"
+            return Text(
+                N_("`rules` names %(path)s, a link to a file that is not a .rules file"),
+                path=named,
+            )
         if not self.loader.rules_anywhere:
             top = os.path.realpath(self.folder or ".")
             real = os.path.realpath(named)
             inside = os.path.commonpath([top, real]) == top
             if not inside and os.path.dirname(real) != os.path.dirname(top):
-                return (
-                    f"`rules` names {named}, outside the test file's folder and the folder "
-                    "above it (allow it with --rules-anywhere)"
+                return Text(
+                    N_(
+                        "`rules` names %(path)s, outside the test file's folder and the folder "
+                        "above it (allow it with --rules-anywhere)"
+                    ),
+                    path=named,
                 )
         return regular_file_problem(named)
 
@@ -229,9 +278,15 @@ class _FileReader:
             try:
                 return datetime.date.fromisoformat(value)
             except ValueError:
-                problems.append(self.problem(path, f"{value} is not a real date"))
+                problems.append(
+                    self.problem(path, Text(N_("%(value)s is not a real date"), value=value))
+                )
                 return None
-        problems.append(self.problem(path, f"`{path[-1]}` is a date written YYYY-MM-DD"))
+        problems.append(
+            self.problem(
+                path, Text(N_("`%(key)s` is a date written YYYY-MM-DD"), key=str(path[-1]))
+            )
+        )
         return None
 
     # -- evidence
@@ -240,7 +295,7 @@ class _FileReader:
         """The named evidence documents; a problem with one is a problem of the file."""
         if not isinstance(value, dict):
             self.out.problems.append(
-                self.problem(("documents",), "`documents` maps names to evidence")
+                self.problem(("documents",), Text(N_("`documents` maps names to evidence")))
             )
             return {}
         found: dict[str, dict[str, Any]] = {}
@@ -252,7 +307,9 @@ class _FileReader:
                 document = self.evidence_file(body, path, self.out.problems)
             else:
                 self.out.problems.append(
-                    self.problem(path, "a document is evidence written here or a .json file")
+                    self.problem(
+                        path, Text(N_("a document is evidence written here or a .json file"))
+                    )
                 )
                 document = None
             if document is not None:
@@ -269,12 +326,20 @@ class _FileReader:
             try:
                 data = read_regular(shown, MAX_DOCUMENT_BYTES)
             except Unreadable as error:
-                problems.append(self.problem(path, f"{shown}: {error}"))
+                problems.append(
+                    self.problem(
+                        path, Text(N_("%(where)s: %(message)s"), where=shown, message=_why(error))
+                    )
+                )
                 return None
             item = evidence_item(shown, data)
             for violation in item.problems:
-                where = violation.where(shown)
-                problems.append(self.problem(path, f"{where}: {violation.message}"))
+                message = Text(
+                    N_("%(where)s: %(message)s"),
+                    where=violation.where(shown),
+                    message=violation.text or violation.message,
+                )
+                problems.append(self.problem(path, message))
             self.evidence_files[shown] = None if item.problems else item.document
         document = self.evidence_files[shown]
         return copy.deepcopy(document)
@@ -285,15 +350,24 @@ class _FileReader:
         problems = case.problems
         if not isinstance(body, dict):
             problems.append(
-                self.problem(path, f"case '{name}' is a mapping with `evidence` and `expect`")
+                self.problem(
+                    path,
+                    Text(
+                        N_("case '%(name)s' is a mapping with `evidence` and `expect`"), name=name
+                    ),
+                )
             )
             return case
-        problems += self.unknown_keys(body, path, CASE_KEYS, f"case '{name}'")
+        problems += self.unknown_keys(body, path, CASE_KEYS, Text(N_("case '%(name)s'"), name=name))
         if "as_of" in body:
             case.as_of = self.date(body["as_of"], (*path, "as_of"), problems)
         for key in ("evidence", "expect"):
             if key not in body:
-                problems.append(self.problem(path, f"case '{name}' has no `{key}`"))
+                problems.append(
+                    self.problem(
+                        path, Text(N_("case '%(name)s' has no `%(key)s`"), name=name, key=key)
+                    )
+                )
         if "expect" in body:
             case.expectations = self.expectations(body["expect"], (*path, "expect"), problems)
         if "evidence" in body:
@@ -322,17 +396,27 @@ class _FileReader:
             if value in self.yaml.value.get("documents", {}):
                 return None  # the document has problems of its own, reported with it
             close = difflib.get_close_matches(value, list(documents), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(
-                self.problem(
-                    path,
-                    f"no document named '{value}' under `documents`{hint}; a file name ends "
-                    "in .json",
+            message = (
+                Text(
+                    N_(
+                        "no document named '%(name)s' under `documents` (did you mean "
+                        "'%(close)s'?); a file name ends in .json"
+                    ),
+                    name=value,
+                    close=close[0],
+                )
+                if close
+                else Text(
+                    N_("no document named '%(name)s' under `documents`; a file name ends in .json"),
+                    name=value,
                 )
             )
+            problems.append(self.problem(path, message))
             return None
         problems.append(
-            self.problem(path, "`evidence` is a mapping, a .json file or a document's name")
+            self.problem(
+                path, Text(N_("`evidence` is a mapping, a .json file or a document's name"))
+            )
         )
         return None
 
@@ -347,11 +431,11 @@ class _FileReader:
         before = len(problems)
         unset = body.get("unset", [])
         if not isinstance(unset, list):
-            problems.append(self.problem((*path, "unset"), "`unset` is a list of paths"))
+            problems.append(self.problem((*path, "unset"), Text(N_("`unset` is a list of paths"))))
             unset = []
         changes = body.get("set", {})
         if not isinstance(changes, dict):
-            problems.append(self.problem((*path, "set"), "`set` maps paths to values"))
+            problems.append(self.problem((*path, "set"), Text(N_("`set` maps paths to values"))))
             changes = {}
         for index, text in enumerate(unset):
             where = (*path, "unset", index)
@@ -359,11 +443,19 @@ class _FileReader:
             if parts is None:
                 continue
             if text in changes:
-                problems.append(self.problem(where, f"{text} is both in `set` and in `unset`"))
+                problems.append(
+                    self.problem(
+                        where, Text(N_("%(path)s is both in `set` and in `unset`"), path=text)
+                    )
+                )
                 continue
             error = unset_path(document, parts)
             if error:
-                problems.append(self.problem(where, f"cannot unset {text}: {error}"))
+                problems.append(
+                    self.problem(
+                        where, Text(N_("cannot unset %(path)s: %(why)s"), path=text, why=error)
+                    )
+                )
         for text, value in changes.items():
             where = (*path, "set", text)
             parts = self.evidence_path(text, where, problems)
@@ -371,17 +463,23 @@ class _FileReader:
                 continue
             error = set_path(document, parts, copy.deepcopy(value))
             if error:
-                problems.append(self.problem(where, f"cannot set {text}: {error}"))
+                problems.append(
+                    self.problem(
+                        where, Text(N_("cannot set %(path)s: %(why)s"), path=text, why=error)
+                    )
+                )
         return len(problems) == before
 
     def evidence_path(
         self, text: Any, where: tuple[Key, ...], problems: list[Problem]
     ) -> list[Key] | None:
         if not isinstance(text, str):
-            problems.append(self.problem(where, "a path is text, like evidence.economy.budget_nok"))
+            problems.append(
+                self.problem(where, Text(N_("a path is text, like evidence.economy.budget_nok")))
+            )
             return None
         parts = parse_path(text)
-        if isinstance(parts, str):
+        if isinstance(parts, Text):
             problems.append(self.problem(where, parts))
             return None
         return parts
@@ -409,12 +507,22 @@ class _FileReader:
             else:
                 if isinstance(body.get("evidence"), dict):
                     where = (*path, "evidence", *pointer_keys(violation.pointer))
-            message = f"case '{path[-1]}': the evidence does not validate: "
-            message += f"#{violation.pointer}: " if violation.pointer else ""
-            problem = self.problem(where, message + violation.message)
-            if violation.severity == "warning":
-                problem = Problem(problem.file, problem.line, problem.message, "warning")
-            problems.append(problem)
+            values = {"name": path[-1], "message": violation.text or violation.message}
+            message = (
+                Text(
+                    N_(
+                        "case '%(name)s': the evidence does not validate: #%(pointer)s: %(message)s"
+                    ),
+                    pointer=violation.pointer,
+                    **values,
+                )
+                if violation.pointer
+                else Text(
+                    N_("case '%(name)s': the evidence does not validate: %(message)s"), **values
+                )
+            )
+            line = self.yaml.line(where)
+            problems.append(Problem.of(self.file, line, message, violation.severity))
 
     # -- expected values
 
@@ -423,7 +531,9 @@ class _FileReader:
     ) -> list[Expectation]:
         if not isinstance(value, dict) or not value:
             problems.append(
-                self.problem(path, "`expect` gives `overall`, `factors` and/or `criteria`")
+                self.problem(
+                    path, Text(N_("`expect` gives `overall`, `factors` and/or `criteria`"))
+                )
             )
             return []
         problems += self.unknown_keys(value, path, EXPECT_KEYS, "`expect`")
@@ -432,7 +542,7 @@ class _FileReader:
         declared = [level.number for level in ruleset.levels]
         if "overall" in value:
             level = self.level(
-                value["overall"], (*path, "overall"), declared, "the rule set", problems
+                value["overall"], (*path, "overall"), declared, Text(N_("the rule set")), problems
             )
             if level is not None:
                 found.append(Expectation("overall", "", self.yaml.line((*path, "overall")), level))
@@ -441,10 +551,11 @@ class _FileReader:
             where = (*path, "factors", factor_id)
             factor = factors.get(factor_id)
             if factor is None:
-                problems.append(self.problem(where, _unknown("factor", factor_id, list(factors))))
+                problems.append(self.problem(where, _unknown_factor(factor_id, list(factors))))
                 continue
             possible = [number for number, _ in standing_levels(factor, ruleset.model.floor)]
-            level = self.level(level_value, where, possible, f"factor {factor_id}", problems)
+            what = Text(N_("factor %(id)s"), id=factor_id)
+            level = self.level(level_value, where, possible, what, problems)
             if level is not None:
                 found.append(Expectation("factor", factor_id, self.yaml.line(where), level))
         for target, status in self.mapping(value, "criteria", path, problems).items():
@@ -460,7 +571,7 @@ class _FileReader:
         found = value.get(key, {})
         if isinstance(found, dict):
             return found
-        problems.append(self.problem((*path, key), f"`{key}` is a mapping"))
+        problems.append(self.problem((*path, key), Text(N_("`%(key)s` is a mapping"), key=key)))
         return {}
 
     def level(
@@ -468,15 +579,18 @@ class _FileReader:
         value: Any,
         where: tuple[Key, ...],
         possible: list[int],
-        what: str,
+        what: Text,
         problems: list[Problem],
     ) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool) and value in possible:
             return value
-        shown = ", ".join(map(str, possible))
-        problems.append(
-            self.problem(where, f"{_yaml_text(value)} is not a level of {what} (levels: {shown})")
+        message = Text(
+            N_("%(value)s is not a level of %(what)s (levels: %(levels)s)"),
+            value=_yaml_text(value),
+            what=what,
+            levels=", ".join(map(str, possible)),
         )
+        problems.append(self.problem(where, message))
         return None
 
     def criterion(
@@ -490,16 +604,22 @@ class _FileReader:
         factor_id, dot, criterion_id = target.partition(".")
         factor = factors.get(factor_id)
         if not dot or factor is None:
-            message = "a criterion is written FACTOR.CRITERION, like economy.budget_allocated"
+            message = Text(
+                N_("a criterion is written FACTOR.CRITERION, like economy.budget_allocated")
+            )
             if dot:
-                message = _unknown("factor", factor_id, list(factors))
+                message = _unknown_factor(factor_id, list(factors))
             problems.append(self.problem(where, message))
             return None
         criteria = [c.id for c in factor.criteria]
         if criterion_id not in criteria:
-            problems.append(
-                self.problem(where, _unknown(f"criterion of {factor_id}", criterion_id, criteria))
+            message = Text(
+                N_("unknown criterion of %(factor)s '%(name)s' (%(hint)s)"),
+                factor=factor_id,
+                name=criterion_id,
+                hint=_hint(criterion_id, criteria),
             )
+            problems.append(self.problem(where, message))
             return None
         missing: tuple[str, ...] | None = None
         status = value
@@ -510,12 +630,14 @@ class _FileReader:
                 listed = value["missing"]
                 if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
                     problems.append(
-                        self.problem((*where, "missing"), "`missing` is a list of paths")
+                        self.problem((*where, "missing"), Text(N_("`missing` is a list of paths")))
                     )
                     return None
                 if status != "unknown":
                     problems.append(
-                        self.problem((*where, "missing"), "only an unknown criterion has `missing`")
+                        self.problem(
+                            (*where, "missing"), Text(N_("only an unknown criterion has `missing`"))
+                        )
                     )
                     return None
                 missing = tuple(sorted(listed))
@@ -523,14 +645,18 @@ class _FileReader:
             problems.append(
                 self.problem(
                     where,
-                    f"{_yaml_text(status)} is not a status (statuses: {', '.join(STATUSES)})",
+                    Text(
+                        N_("%(value)s is not a status (statuses: %(statuses)s)"),
+                        value=_yaml_text(status),
+                        statuses=", ".join(STATUSES),
+                    ),
                 )
             )
             return None
         return Expectation("criterion", target, self.yaml.line(where), None, status, missing)
 
 
-def regular_file_problem(path: str) -> str | None:
+def regular_file_problem(path: str) -> Text | None:
     """`PATH is not a regular file …` when it is a FIFO, a device or a socket (they would
     block or never end), or None; checked before the file is opened."""
     try:
@@ -539,7 +665,7 @@ def regular_file_problem(path: str) -> str | None:
         return None  # the reader says why, in its own words
     if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
         return None
-    return f"{path} is not a regular file (a device, a pipe or a socket)"
+    return Text(N_("%(path)s %(why)s"), path=path, why=Text(NOT_REGULAR))
 
 
 def read_regular(path: str, limit: int) -> bytes:
@@ -547,13 +673,21 @@ def read_regular(path: str, limit: int) -> bytes:
     try:
         return read_bounded(Path(path), limit)
     except Unreadable as error:
-        why = str(error)
-        if why.startswith(("is not a regular file", "the file is more than")):
-            raise
-        why = {"no such file": "No such file or directory", DIRECTORY: "Is a directory"}.get(
-            why, why
-        )
-        raise Unreadable(f"cannot be read: {why}") from None
+        why = error.text
+        if isinstance(why, Text) and why.msgid in (NOT_REGULAR, TOO_LARGE):
+            raise  # as it says
+        if isinstance(why, Text) and why.msgid in SYSTEM_WORDS:  # as the system says it
+            why = Text(SYSTEM_WORDS[why.msgid])
+        raise Unreadable(Text(N_("cannot be read: %(reason)s"), reason=why)) from None
+
+
+# Why a file is not read, as the system words it for `cannot be read: ...`.
+SYSTEM_WORDS = {NO_SUCH_FILE: N_("No such file or directory"), DIRECTORY: N_("Is a directory")}
+
+
+def _why(error: Unreadable) -> Text:
+    """Why a file is not read, as a message of its own."""
+    return Text(N_("%(reason)s"), reason=error.text)
 
 
 def _listdir(folder: str) -> list[str]:
@@ -563,20 +697,27 @@ def _listdir(folder: str) -> list[str]:
         return []
 
 
-def _unknown(what: str, name: str, known: Iterable[str]) -> str:
+def _hint(name: str, known: Iterable[str]) -> Text:
+    """`did you mean 'x'?`, or the names known."""
     known = list(known)
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
-    return f"unknown {what} '{name}' ({hint})"
+    if close:
+        return did_you_mean(close[0])
+    return Text(N_("known: %(names)s"), names=", ".join(known))
 
 
-def _yaml_text(value: Any) -> str:
+def _unknown_factor(name: str, known: Iterable[str]) -> Text:
+    return Text(N_("unknown factor '%(name)s' (%(hint)s)"), name=name, hint=_hint(name, known))
+
+
+def _yaml_text(value: Any) -> str | Text:
+    """A value of the test file as a message names it (`true` as YAML writes it)."""
     if value is None:
-        return "nothing"
+        return Text(N_("nothing"))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, int | float):
         return str(value)
-    return "a list" if isinstance(value, list) else "a mapping"
+    return Text(N_("a list")) if isinstance(value, list) else Text(N_("a mapping"))

@@ -21,10 +21,12 @@ from modenhet.authoring.ruletests.model import (
     Mismatch,
     Problem,
     TestFile,
+    level_text,
     status_text,
 )
 from modenhet.authoring.ruletests.reader import TestLoader
 from modenhet.engine.ruleset import RuleSet
+from modenhet.i18n import N_, Text
 from modenhet.results import Evaluation
 
 
@@ -170,7 +172,7 @@ class _Reasons:
         assert expected.level is not None
         factor = self.evaluation.factors[expected.target]
         return Mismatch(
-            expected, f"level {factor.level}", self.deciding(expected.target, expected.level)
+            expected, level_text(factor.level), self.deciding(expected.target, expected.level)
         )
 
     def overall(self, expected: Expectation) -> Mismatch:
@@ -182,5 +184,9 @@ class _Reasons:
                 if factor.level < expected.level:
                     reasons += self.deciding(factor.id, expected.level)
         levels = ", ".join(f"{f.id} {f.level}" for f in evaluation.factors.values())
-        note = f"factor levels: {levels} (overall {self.ruleset.model.overall})"
-        return Mismatch(expected, f"level {evaluation.overall}", reasons, note)
+        note = Text(
+            N_("factor levels: %(levels)s (overall %(mode)s)"),
+            levels=levels,
+            mode=self.ruleset.model.overall,
+        )
+        return Mismatch(expected, level_text(evaluation.overall), reasons, note)

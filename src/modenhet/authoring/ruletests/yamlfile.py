@@ -14,6 +14,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from modenhet.authoring.ruletests.model import Key, Problem
+from modenhet.i18n import N_, Text
+
+NO_ALIASES = N_(
+    "aliases (*name) are not used in test files; give shared evidence a name under `documents`"
+)
 
 
 class _Loader(yaml.SafeLoader):
@@ -30,8 +35,7 @@ class _Loader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None,
                 None,
-                "aliases (*name) are not used in test files; give shared evidence a name "
-                "under `documents`",
+                NO_ALIASES,
                 event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -74,24 +78,35 @@ class YamlDocument:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            message = str(error.problem or error.context or "not valid YAML")
+            # The YAML reader's own words are English; ours (NO_ALIASES) are translated.
+            message: str | Text = str(error.problem or error.context or "not valid YAML")
             if error.context and error.problem:
                 message = f"{error.problem} ({error.context})"
+            elif message == NO_ALIASES:
+                message = Text(NO_ALIASES)
             raise Fatal(
-                Problem(file, mark.line + 1 if mark else None, f"not valid YAML: {message}")
+                Problem.of(
+                    file,
+                    mark.line + 1 if mark else None,
+                    Text(N_("not valid YAML: %(message)s"), message=message),
+                )
             ) from None
         except yaml.YAMLError as error:
-            raise Fatal(Problem(file, None, f"not valid YAML: {error}")) from None
+            raise Fatal(
+                Problem.of(file, None, Text(N_("not valid YAML: %(message)s"), message=str(error)))
+            ) from None
         except RecursionError:
-            raise Fatal(Problem(file, None, "the test file is nested too deeply")) from None
+            raise Fatal(
+                Problem.of(file, None, Text(N_("the test file is nested too deeply")))
+            ) from None
         finally:
             loader.dispose()
         if node is None:
-            raise Fatal(Problem(file, 1, "the test file is empty"))
+            raise Fatal(Problem.of(file, 1, Text(N_("the test file is empty"))))
         self.value = self.build(node, ())
 
-    def fail(self, node: Node, message: str) -> Fatal:
-        return Fatal(Problem(self.file, node.start_mark.line + 1, message))
+    def fail(self, node: Node, message: Text) -> Fatal:
+        return Fatal(Problem.of(self.file, node.start_mark.line + 1, message))
 
     def build(self, node: Node, path: tuple[Key, ...]) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -104,20 +119,28 @@ class YamlDocument:
             first: dict[str, int] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
-                    raise self.fail(key_node, "a key must be text, not a list or a mapping")
+                    raise self.fail(
+                        key_node, Text(N_("a key must be text, not a list or a mapping"))
+                    )
                 key = unicodedata.normalize("NFC", key_node.value)
                 line = key_node.start_mark.line + 1
                 if key in first:
                     raise self.fail(
                         key_node,
-                        f"the key '{key}' appears more than once in this mapping (first on line "
-                        f"{first[key]}); a YAML reader would silently keep the last",
+                        Text(
+                            N_(
+                                "the key '%(key)s' appears more than once in this mapping (first "
+                                "on line %(line)s); a YAML reader would silently keep the last"
+                            ),
+                            key=key,
+                            line=first[key],
+                        ),
                     )
                 first[key] = line
                 self.lines[(*path, key)] = line
                 result[key] = self.build(value_node, (*path, key))
             return result
-        raise self.fail(node, f"the tag {node.tag} is not used in test files")
+        raise self.fail(node, _unused_tag(node.tag))
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, text = node.tag, node.value
@@ -134,13 +157,20 @@ class YamlDocument:
                 number = float(text)
                 if math.isfinite(number):
                     return number
-                raise self.fail(node, f"{text} is too large a number")
+                raise self.fail(node, Text(N_("%(text)s is too large a number"), text=text))
         except ValueError:
-            raise self.fail(node, f"{text!r} is not a {tag.removeprefix(_TAG)}") from None
-        raise self.fail(node, f"the tag {tag} is not used in test files")
+            raise self.fail(
+                node,
+                Text(N_("%(text)s is not a %(tag)s"), text=repr(text), tag=tag.removeprefix(_TAG)),
+            ) from None
+        raise self.fail(node, _unused_tag(tag))
 
     def line(self, path: tuple[Key, ...]) -> int:
         """The line of the value (or key) at `path`, or of the nearest thing above it."""
         while path not in self.lines and path:
             path = path[:-1]
         return self.lines.get(path, 1)
+
+
+def _unused_tag(tag: str) -> Text:
+    return Text(N_("the tag %(tag)s is not used in test files"), tag=tag)
