@@ -73,6 +73,24 @@ class Day(Text):
         return (Day, (self.params["day"],))
 
 
+class Codes(Text):
+    """Values or keys a message lists (`none, outdated, current`): as they are, comma-separated,
+    in English (as it always was), and each in backticks in the other languages, where they
+    are codes among Norwegian words."""
+
+    __slots__ = ()
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__("%(codes)s", codes=tuple(codes))
+
+    def render(self, language: str = "en") -> str:
+        codes = self.params["codes"]
+        return ", ".join(codes if language == "en" else (f"`{code}`" for code in codes))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Codes, (self.params["codes"],))
+
+
 def dotted(path: Sequence[Any]) -> str:
     """`evidence.economy.instruments_used[2]` (in backticks); '' for the root."""
     text = ""

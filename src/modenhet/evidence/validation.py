@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from modenhet.errors import Severity, Violation
 from modenhet.evidence.fastschema import FastSchema, compile_fast
-from modenhet.evidence.messages import TYPE_WORDS, Day, field_name, or_list, problem
+from modenhet.evidence.messages import TYPE_WORDS, Codes, Day, field_name, or_list, problem
 from modenhet.evidence.municipalities import check_municipality
 from modenhet.evidence.positions import escape_pointer
 from modenhet.i18n import N_, Text
@@ -344,7 +344,7 @@ def _unknown_keys(
         if close:
             hint: Any = Text(N_(" (did you mean '%(close)s'?)"), close=close[0])
         elif known:
-            hint = Text(N_("; known keys: %(keys)s"), keys=", ".join(known[:12]))
+            hint = Text(N_("; known keys: %(keys)s"), keys=Codes(known[:12]))
         else:
             hint = ""
         text = Text(
@@ -370,8 +370,8 @@ def _keyword_text(error: ValidationError, name: Text) -> Text:
                 N_("%(name)s must be %(types)s; got %(value)s"), name=name, types=words, value=value
             )
         case "enum":
-            allowed = ", ".join(
-                str(v) if isinstance(v, str) else describe(v) for v in expected if v is not None
+            allowed = Codes(
+                [str(v) if isinstance(v, str) else describe(v) for v in expected if v is not None]
             )
             close = (
                 difflib.get_close_matches(instance, [str(v) for v in expected], n=1)
