@@ -410,3 +410,22 @@ def test_other_keywords_of_a_schema_given_with_schema(tmp_path: Path) -> None:
             assert not english_words(untranslatable(message)), message
     nynorsk = run("validate", str(tmp_path / "doc.json"), "--schema", str(schema))
     assert 'Kode (`kode`) må vere minst 3 teikn lang; fekk "ab"' in nynorsk.stderr
+
+
+def test_convert_and_template_speak_the_language(corpus: Path, tmp_path: Path) -> None:
+    converted = run("convert", str(corpus / "w-4601.xlsx"), "--lang", "nb")
+    assert converted.returncode == 1 and converted.stdout == ""
+    messages = problems(converted, "nb", corpus)
+    assert len(messages) == 6
+    for message in messages:
+        assert not english_words(untranslatable(message)), message
+    unknown = run("template", "-m", "9999", env={"MODENHET_LANG": "en"})
+    assert unknown.returncode == 2
+    assert "--municipality 9999: error: not one of the 357 municipalities of 2024" in unknown.stderr
+    assert "--municipality 9999: feil: ikkje ein av dei 357" in run("template", "-m", "9999").stderr
+    # English messages, and a workbook in nynorsk: a configured `lang = "en"` reaches template
+    book = tmp_path / "k.xlsx"
+    made = run("template", "-m", "4601", "-o", str(book), env={"MODENHET_LANG": "en"})
+    assert made.returncode == 0, made.stderr
+    meta = openpyxl.load_workbook(book)["modenhet"]
+    assert {row[0]: row[1] for row in meta.iter_rows(values_only=True)}["lang"] == "nn"

@@ -50,8 +50,9 @@ def convert(
     """Convert one evidence document: a workbook to JSON, or JSON to a workbook.
 
     The document is read as `evaluate` reads it and validated against the evidence schema;
-    any problem is reported where it is (`kommune.xlsx:Økonomiske ressursar!C12: error: ...`)
-    and nothing is written (exit 1). An empty answer cell becomes null (not known).
+    any problem is reported where it is (`kommune.xlsx:Økonomiske ressursar!C12: feil: ...`),
+    in the --lang language, and nothing is written (exit 1). An empty answer cell becomes null
+    (not known).
 
     \b
     Examples:
