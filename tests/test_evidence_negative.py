@@ -77,7 +77,13 @@ def test_problem_is_located(name: str, command: str, monkeypatch: pytest.MonkeyP
     path = f"tests/evidence_negative/{name}"
     result = CliRunner().invoke(
         main,
-        [command, path, "--as-of", "2025-06-30"] if command == "evaluate" else [command, path],
+        [
+            command,
+            path,
+            "--lang",
+            "en",
+            *(["--as-of", "2025-06-30"] if command == "evaluate" else []),
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 1

@@ -274,11 +274,11 @@ def test_a_rule_set_whose_schema_has_no_fast_path_is_validated_by_jsonschema(
     result = CliRunner().invoke(
         main,
         ["evaluate", str(tmp_path / "ok.json"), str(tmp_path / "odd.json"), "-r",
-         str(tmp_path / "r.rules"), "-f", "csv", "--as-of", "2025-06-30"],
+         str(tmp_path / "r.rules"), "-f", "csv", "--as-of", "2025-06-30", "--lang", "en"],
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "#/evidence/economy/budget_nok: error: `evidence.economy.budget_nok`: 1500 is not a " \
-        "multiple of 1000" in result.stderr  # fmt: skip
+    assert "#/evidence/economy/budget_nok: error: `evidence.economy.budget_nok` must be a " \
+        "multiple of 1000; got 1500" in result.stderr  # fmt: skip
     assert len(result.stdout.splitlines()) == 3  # the header and both documents
 
 

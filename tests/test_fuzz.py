@@ -537,7 +537,10 @@ def test_evaluate_command_on_mutated_evidence(
             catch_exceptions=False,
         )
         validated = runner.invoke(
-            main, ["validate", *arguments], input=data if stdin else None, catch_exceptions=False
+            main,
+            ["validate", *arguments, "--lang", "en"],
+            input=data if stdin else None,
+            catch_exceptions=False,
         )
     assert path.read_bytes() == data
     for result in (evaluated, validated):

@@ -343,7 +343,8 @@ def test_a_hostile_schema_is_a_located_error(tmp_path: Path, name: str) -> None:
     assert done.returncode == 1 and expected in done.stderr
     if schema is not None:
         (tmp_path / "schema.json").write_text(json.dumps(schema), encoding="utf-8")
-        done = real("validate", str(doc), "--schema", str(tmp_path / "schema.json"), timeout=60)
+        schema_file = str(tmp_path / "schema.json")
+        done = real("validate", str(doc), "--schema", schema_file, "--lang", "en", timeout=60)
         assert done.returncode == 2 and expected in done.stderr
 
 
@@ -418,7 +419,7 @@ def test_a_schema_reference_to_a_url_fetches_nothing(tmp_path: Path, web_server:
     (error,) = json.loads(done.stdout)["results"][0]["error"]
     assert "cannot be resolved" in error["message"] and "fetches nothing" in error["message"]
     schema_file = tmp_path / "rules" / "schema.json"
-    done = real("validate", str(doc), "--schema", str(schema_file))
+    done = real("validate", str(doc), "--schema", str(schema_file), "--lang", "en")
     assert done.returncode == 1 and "cannot be resolved" in done.stderr
     assert _Recorder.requests == []
 
@@ -819,7 +820,7 @@ def test_keys_that_are_digits_to_unicode(tmp_path: Path, key: str) -> None:
     path = tmp_path / "doc.json"
     path.write_text(json.dumps({key: None, "b": {key: [1]}}), encoding="utf-8")
     for command in ("evaluate", "validate"):
-        result = cli(command, str(path))
+        result = cli(command, str(path), "--lang", "en")
         assert result.exit_code == 1
         assert f"#/{key}: error: " in result.stderr
 
@@ -842,7 +843,7 @@ def test_half_a_surrogate_pair_is_a_located_evidence_error(tmp_path: Path) -> No
     path = tmp_path / "doc.json"
     path.write_bytes(LONE_HALVES)
     for command in (["evaluate", "-f", "json", "--as-of", "2025-06-30"], ["validate"]):
-        done = real(*command, str(path))
+        done = real(*command, str(path), "--lang", "en")
         assert done.returncode == 1
         assert f"{path}:1#/x/0: error: the text " in done.stderr
 
@@ -879,7 +880,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_as_an_escape(tmp_path: Path) -> N
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)["municipalities"][0]["old"]["source"] == f"folder/{name}"
     (folder / os.fsdecode(b"\xfebroken.json")).write_bytes(b"{")
-    done = strict("validate", "folder")
+    done = strict("validate", "folder", "--lang", "en")
     assert done.returncode == 1
     assert done.stderr.startswith("folder/\\udcfebroken.json:1: error: not valid JSON")
 

@@ -89,7 +89,7 @@ def test_a_2023_document_with_its_number_of_2023_validates(ruleset: modenhet.Rul
     drammen = sample("2024/3005-drammen.json")
     assert drammen["year"] == 2023 and drammen["municipality"]["number"] == "3005"
     assert ruleset.validate(drammen) == []
-    result = cli("validate", str(SAMPLES / "2024" / "3005-drammen.json"), "-v")
+    result = cli("validate", str(SAMPLES / "2024" / "3005-drammen.json"), "-v", "--lang", "en")
     assert result.exit_code == 0 and ": valid\n" in result.stdout
 
 
@@ -292,7 +292,7 @@ def test_a_date_after_submission_is_a_warning(tmp_path: Path, ruleset: modenhet.
     )
     assert ruleset.validate(bergen) == []  # warnings do not make it invalid
     path = write(tmp_path / "bergen.json", bergen)
-    result = cli("validate", path)
+    result = cli("validate", path, "--lang", "en")
     assert result.exit_code == 0
     assert "#/evidence/strategy/needs_overview_date: warning: " in result.stderr
     # The plan's period is meant to lie ahead: no warning for period_end (2028-12-31).
@@ -303,7 +303,7 @@ def test_a_broken_reference_is_a_located_error_with_status_1(tmp_path: Path) -> 
     bergen = sample("4601-bergen.json")
     bergen["evidence"]["anchoring"]["source_ids"] = ["nope"]
     path = write(tmp_path / "bergen.json", bergen)
-    result = cli("validate", path)
+    result = cli("validate", path, "--lang", "en")
     assert result.exit_code == 1
     line = next(
         n for n, text in enumerate(Path(path).read_text().splitlines(), 1) if "nope" in text

@@ -206,7 +206,7 @@ def test_validate_explains_a_malformed_partial_value(
 ) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(_bergen(**evidence), indent=2), encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = CliRunner().invoke(main, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 1, result.stderr

@@ -37,7 +37,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_template_piped_into_validate() -> None:
     template = run("template", "--municipality", "4601")
     assert template.returncode == 0
-    validated = run("validate", "-v", "-", stdin=template.stdout)
+    validated = run("validate", "-v", "--lang", "en", "-", stdin=template.stdout)
     assert validated.returncode == 0, validated.stderr
     assert validated.stdout.splitlines()[0] == "-: valid"
     document = json.loads(template.stdout)
@@ -77,9 +77,12 @@ def test_a_filled_in_template_evaluates_as_the_sample() -> None:
 
 
 def test_template_of_an_unknown_municipality() -> None:
-    result = CliRunner().invoke(main, ["template", "-m", "4699"])
+    result = CliRunner().invoke(main, ["template", "-m", "4699", "--lang", "en"])
     assert result.exit_code == 2
-    assert "not one of the 357 municipalities of 2024" in result.stderr
+    assert "--municipality 4699: error: not one of the 357 municipalities of 2024" in result.stderr
+    nynorsk = CliRunner().invoke(main, ["template", "-m", "4699"])
+    assert nynorsk.exit_code == 2
+    assert "--municipality 4699: feil: ikkje ein av dei 357 kommunane i 2024" in nynorsk.stderr
 
 
 def test_schema_command_prints_the_packaged_schema() -> None:
@@ -195,7 +198,7 @@ def test_validate_json_format(tmp_path: Path) -> None:
 
 def test_max_bytes(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["validate", str(SAMPLES / "4601-bergen.json"), "--max-bytes", "100"]
+        main, ["validate", str(SAMPLES / "4601-bergen.json"), "--max-bytes", "100", "--lang", "en"]
     )
     assert result.exit_code == 1
     assert "the limit is 100 (raise it with --max-bytes)" in result.stderr

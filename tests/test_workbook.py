@@ -715,7 +715,7 @@ def test_a_workbook_that_unpacks_too_far_is_refused(tmp_path: Path) -> None:
     assert cli("template", "-o", str(book)).exit_code == 0
     _zip_with(book, "xl/media/zeros.bin", bytes(10 * 1024 * 1024))  # a few kB packed
     limit = book.stat().st_size + 1  # the file fits; what it unpacks to does not
-    result = cli("validate", str(book), "--max-bytes", str(limit))
+    result = cli("validate", str(book), "--max-bytes", str(limit), "--lang", "en")
     assert result.exit_code == 1
     assert f"{book}: error: the workbook unpacks to " in result.stderr
 
@@ -732,7 +732,7 @@ def test_schema_problems_are_located_at_their_cell(tmp_path: Path) -> None:
     book = tmp_path / "k.xlsx"
     assert cli("template", "-m", "4601", "-o", str(book)).exit_code == 0
     cell = _set(book, "municipality.population", -5)
-    result = cli("validate", str(book))
+    result = cli("validate", str(book), "--lang", "en")
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"{book}:{cell}: error: «Kommune › Folketal»: `municipality.population` must be at least 0"
@@ -874,18 +874,26 @@ def test_the_xlsx_report_converts_to_pdf(soffice: list[str], tmp_path: Path) -> 
 
 
 def test_the_error_line_in_the_docs_is_the_one_modenhet_prints(tmp_path: Path) -> None:
-    """README.md and docs/evidence.md show a located error; it must be what a user sees."""
+    """README.md and docs/evidence.md show a located error (in English, and docs/evidence.md in
+    nynorsk, the default); it must be what a user sees."""
     shown = (
         "4601-bergen.xlsx:Økonomiske ressursar!C6: error: «Budsjett i kroner»: «12 mill» is "
         "text, not a number; type the number alone"
     )
+    nynorsk = (
+        "4601-bergen.xlsx:Økonomiske ressursar!C6: feil: «Budsjett i kroner»: «12 mill» er "
+        "tekst, ikkje eit tal; skriv berre talet"
+    )
     for doc in (ROOT / "README.md", ROOT / "docs" / "evidence.md"):
         assert shown in " ".join(doc.read_text(encoding="utf-8").split()), doc
+    assert nynorsk in (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8")
     book = tmp_path / "4601-bergen.xlsx"
     assert cli("template", "-m", "4601", "-o", str(book)).exit_code == 0
     _set(book, "evidence.economy.budget_nok", "12 mill")
-    result = cli("validate", "4601-bergen.xlsx", cwd=tmp_path)
+    result = cli("validate", "4601-bergen.xlsx", "--lang", "en", cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (1, shown + "\n")
+    result = cli("validate", "4601-bergen.xlsx", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, nynorsk + "\n")
 
 
 def test_validate_json_names_the_cell(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from modenhet.cli.common import (
     report_format,
     stderr,
 )
+from modenhet.cli.schema import WORKBOOK_LANG, workbook_is_a_file, workbook_language
+from modenhet.i18n import N_, Text
 
 
 @click.command()
@@ -40,13 +42,7 @@ from modenhet.cli.common import (
     show_default=True,
     help="json: the evidence document; xlsx: a workbook holding its answers.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["nn", "nb"]),
-    default="nn",
-    show_default=True,
-    help="With --format xlsx: the workbook's own words, nynorsk or bokmål.",
-)
+@WORKBOOK_LANG
 @MAX_BYTES
 def convert(
     *, evidence: str, output_path: str | None, format_: str, lang: str, max_bytes: int
@@ -54,8 +50,9 @@ def convert(
     """Convert one evidence document: a workbook to JSON, or JSON to a workbook.
 
     The document is read as `evaluate` reads it and validated against the evidence schema;
-    any problem is reported where it is (`kommune.xlsx:Økonomiske ressursar!C12: error: ...`)
-    and nothing is written (exit 1). An empty answer cell becomes null (not known).
+    any problem is reported where it is (`kommune.xlsx:Økonomiske ressursar!C12: feil: ...`),
+    in the --lang language, and nothing is written (exit 1). An empty answer cell becomes null
+    (not known).
 
     \b
     Examples:
@@ -66,21 +63,25 @@ def convert(
     from modenhet.evidence.reader import iter_evidence
     from modenhet.evidence.validation import SchemaValidator
     from modenhet.evidence.workbook.reader import default_schema
+    from modenhet.report.validation import problem_line, severity_word
 
     format_ = report_format(format_, output_path, ("json", "xlsx"))
     files = evidence_files((evidence,), recursive=False)
     if format_ == "xlsx" and output_path is None and sys.stdout.isatty():
-        raise click.UsageError("a workbook is a file: name it with -o kommune.xlsx")
+        raise workbook_is_a_file(lang)
     items = list(iter_evidence(files, limit=max_bytes))
     if len(items) != 1:
-        stderr(f"{evidence}: error: convert takes one document; this holds {len(items)}")
+        message = Text(
+            N_("convert takes one document; this holds %(count)s"), count=len(items)
+        ).render(lang)
+        stderr(f"{evidence}: {severity_word('error', lang)}: {message}")
         sys.exit(PROBLEM)
     (item,) = items
     schema = default_schema()
     validator = SchemaValidator(schema)
     problems = item.problems or item.locate(schema_violations(lambda: validator, item.document))
     for problem in problems:
-        stderr(problem.render(item.source))
+        stderr(problem_line(item.source, problem, lang))
     if item.document is None or any(p.severity == "error" for p in problems):
         sys.exit(PROBLEM)
     check_output(output_path, files)
@@ -89,7 +90,9 @@ def convert(
         from modenhet.evidence.workbook.template import template_bytes
 
         name = os.path.basename(output_path) if output_path else "kommune.xlsx"
-        data = template_bytes(schema, lang=lang, document=item.document, file_name=name)
+        data = template_bytes(
+            schema, lang=workbook_language(lang), document=item.document, file_name=name
+        )
         with output(output_path) as out:
             write_binary(out, data)
     else:

@@ -9,6 +9,30 @@ from typing import Any
 import click
 
 from modenhet.cli.common import fail
+from modenhet.i18n import DEFAULT_LANGUAGE, LANGUAGE_VARIABLE, LANGUAGES, N_, Text
+
+# `template` and `convert`: the language of their messages, and of the workbook they write.
+WORKBOOK_LANG = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    envvar=LANGUAGE_VARIABLE,
+    show_envvar=True,
+    help="The language of modenhet's own words: its messages, and the workbook's (nynorsk or "
+    "bokmål; with en the workbook is nynorsk, like the fields' titles, which are the schema's).",
+)
+
+
+def workbook_language(lang: str) -> str:
+    """The language a workbook is written in: nynorsk or bokmål (English has no workbook)."""
+    return lang if lang in ("nn", "nb") else "nn"
+
+
+def workbook_is_a_file(lang: str) -> click.UsageError:
+    """A workbook asked for on a terminal: it goes to a file."""
+    message = Text(N_("a workbook is a file: name it with -o kommune.xlsx"))
+    return click.UsageError(message.render(lang))
 
 
 def _schema(report: bool = False) -> dict[str, Any]:
@@ -72,13 +96,7 @@ def schema(*, format_: str, report: bool) -> None:
     metavar="FILE",
     help="Write the template to FILE (atomically) instead of standard output.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["nn", "nb"]),
-    default="nn",
-    show_default=True,
-    help="The workbook's own words: nynorsk or bokmål (the fields' titles are the schema's).",
-)
+@WORKBOOK_LANG
 def template(*, municipality: str | None, format_: str, output_path: str | None, lang: str) -> None:
     """Print an evidence document with every field present and null, to fill in; or, with
     --format xlsx, write an Excel workbook to fill in.
@@ -109,9 +127,13 @@ def template(*, municipality: str | None, format_: str, output_path: str | None,
 
     format_ = report_format(format_, output_path, ("json", "xlsx"))
     if municipality is not None and municipality not in municipalities():
+        from modenhet.report.validation import severity_word
+
+        message = Text(
+            N_("not one of the 357 municipalities of 2024 (a four-digit number such as 4601)")
+        )
         fail(
-            f"--municipality {municipality}: error: not one of the 357 municipalities of 2024 "
-            "(a four-digit number such as 4601)"
+            f"--municipality {municipality}: {severity_word('error', lang)}: {message.render(lang)}"
         )
     document = build(_schema(), municipality)
     if format_ == "xlsx":
@@ -119,12 +141,14 @@ def template(*, municipality: str | None, format_: str, output_path: str | None,
         from modenhet.evidence.workbook.template import template_bytes
 
         if output_path is None and sys.stdout.isatty():
-            raise click.UsageError("a workbook is a file: name it with -o kommune.xlsx")
+            raise workbook_is_a_file(lang)
         name = os.path.basename(output_path) if output_path else "kommune.xlsx"
         # Only the municipality is written in: the JSON template's empty lists would read as
         # «Ingen» (known to be empty), where the workbook's empty cells mean "not known".
         known = {"municipality": document["municipality"]} if municipality else None
-        data = template_bytes(_schema(), lang=lang, document=known, file_name=name)
+        data = template_bytes(
+            _schema(), lang=workbook_language(lang), document=known, file_name=name
+        )
         check_output(output_path, [])
         with output(output_path) as out:
             write_binary(out, data)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from modenhet.cli.common import (
+    LANG,
     MAX_BYTES,
     OK,
     PROBLEM,
@@ -22,8 +23,9 @@ from modenhet.cli.common import (
     stderr,
     verbosity,
 )
+from modenhet.i18n import N_, Text, in_language
 from modenhet.report import renderer
-from modenhet.report.validation import document_record, validation_summary
+from modenhet.report.validation import document_record, severity_word, validation_summary
 
 
 @click.command()
@@ -44,6 +46,7 @@ from modenhet.report.validation import document_record, validation_summary
 @MAX_BYTES
 @QUIET
 @VERBOSE
+@LANG
 def validate(
     *,
     evidence: tuple[str, ...],
@@ -54,6 +57,7 @@ def validate(
     max_bytes: int,
     quiet: bool,
     verbose: bool,
+    lang: str,
 ) -> None:
     """Validate evidence against the JSON Schema, listing every violation.
 
@@ -64,7 +68,9 @@ def validate(
     list is a warning. Exit 0 when every document is valid.
 
     The text format lists the problems on stderr and ends with one summary line on stdout;
-    -v also names each valid document (FILE: valid), -q prints only the errors.
+    -v also names each valid document (FILE: valid), -q prints only the errors. Its words are
+    in the --lang language, each field named by the schema's title beside its path; the json
+    format is English, for machines.
 
     \b
     Examples:
@@ -85,29 +91,31 @@ def validate(
     if schema_path is None and rules is not None:
         ruleset = load_rules(rules)
         if ruleset.model.schema_path is None:
-            fail(f"{rules}: error: the rule set names no schema; give one with --schema")
+            _fail(rules, Text(N_("the rule set names no schema; give one with --schema")), lang)
         schema_path = str(ruleset.model.schema_path)
     path = schema_path or str(default_schema_path())
     try:
         with open(path, encoding="utf-8") as handle:
             schema = json.load(handle)
     except (OSError, ValueError) as error:
-        fail(f"{path}: error: cannot use the schema: {error}")
+        _fail(path, Text(_CANNOT_USE, reason=_reason(error)), lang)
     except RecursionError:
-        fail(f"{path}: error: cannot use the schema: it is nested too deeply")
-    unusable = schema_problem(schema) if isinstance(schema, dict) else "it is not a JSON object"
+        _fail(path, Text(_CANNOT_USE, reason=Text(N_("it is nested too deeply"))), lang)
+    unusable = (
+        schema_problem(schema) if isinstance(schema, dict) else Text(N_("it is not a JSON object"))
+    )
     if unusable is not None:  # checked as `check` checks a rule set's schema: never a traceback
-        fail(f"{path}: error: not a valid JSON Schema: {unusable}")
+        _fail(path, Text(_NOT_A_SCHEMA, reason=unusable), lang)
     try:
         validator = SchemaValidator(schema)
     except SchemaError as error:
-        fail(f"{path}: error: not a valid JSON Schema: {error.message}")
+        _fail(path, Text(_NOT_A_SCHEMA, reason=error.message), lang)
     documents: list[dict[str, Any]] = []
     for item in iter_evidence(files, limit=max_bytes):
         problems = item.problems or item.locate(schema_violations(lambda: validator, item.document))
         if format_ == "text":
             shown = [p for p in problems if level >= 0 or p.severity == "error"]
-            to_stderr, to_stdout = renderer("validate", "text")(item.source, shown)
+            to_stderr, to_stdout = renderer("validate", "text")(item.source, shown, lang)
             for line in to_stderr:
                 stderr(line)
             for line in to_stdout if level > 0 else ():
@@ -116,8 +124,27 @@ def validate(
     if format_ == "json":
         click.echo(renderer("validate", "json")(path, documents))
     elif documents and level >= 0:
-        click.echo(validation_summary(documents))  # --lang comes with issue 16's first item
+        click.echo(validation_summary(documents, lang))
     if not documents:
-        stderr("error: no evidence documents found")
+        stderr(in_language(N_("error: no evidence documents found"), lang))
         sys.exit(PROBLEM)
     sys.exit(OK if all(d["valid"] for d in documents) else PROBLEM)
+
+
+_CANNOT_USE = N_("cannot use the schema: %(reason)s")
+_NOT_A_SCHEMA = N_("not a valid JSON Schema: %(reason)s")
+
+
+def _fail(where: str, message: Text, lang: str) -> NoReturn:
+    """`WHERE: error: MESSAGE` in the reader's language; exit 2."""
+    fail(f"{where}: {severity_word('error', lang)}: {message.render(lang)}")
+
+
+def _reason(error: OSError | ValueError) -> Text | str:
+    """Why the schema file cannot be read or parsed: the system's words, translated where
+    the evidence reader knows them."""
+    if isinstance(error, OSError):
+        from modenhet.evidence.reader import unreadable
+
+        return unreadable(error)
+    return str(error)

@@ -212,16 +212,24 @@ def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]
         from jsonschema.exceptions import SchemaError
         from referencing.exceptions import Unresolvable
 
+        from modenhet.evidence.messages import problem
+        from modenhet.i18n import N_, Text
+
         if isinstance(error, Unresolvable):
-            reason = (
-                f"its reference '{error.ref}' cannot be resolved (modenhet reads no other file "
-                "and fetches nothing from the network; put the definition in the schema's $defs)"
+            reason = Text(
+                N_(
+                    "its reference '%(ref)s' cannot be resolved (modenhet reads no other file "
+                    "and fetches nothing from the network; put the definition in the schema's "
+                    "$defs)"
+                ),
+                ref=error.ref,
             )
         elif isinstance(error, SchemaError):
-            reason = f"it is not a valid JSON Schema: {error.message}"
+            reason = Text(N_("it is not a valid JSON Schema: %(problem)s"), problem=error.message)
         else:
             raise
-        return [Violation("", f"the rule set's schema cannot be applied: {reason}")]
+        cannot = N_("the rule set's schema cannot be applied: %(reason)s")
+        return [problem("", Text(cannot, reason=reason))]
 
 
 class _Details:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from modenhet.errors import Violation
+from modenhet.evidence.messages import Day, and_list, field_name, problem
+from modenhet.i18n import N_, Text
 from modenhet.resources import data_dir
 
 LIST_FILE = "kommunar-2024.csv"
@@ -89,17 +91,18 @@ def current_number(number: str) -> str:
     return number
 
 
-def list_for_year(year: Any) -> tuple[str, dict[str, str]] | None:
+def list_for_year(year: Any) -> tuple[Text, dict[str, str]] | None:
     """(the list's description, number -> name) for a reporting year, or None before 2020."""
     if isinstance(year, int) and not isinstance(year, bool) and year < FIRST_YEAR_2024:
         if year < FIRST_YEAR_2020:
             return None
-        return "the 356 municipalities of 2020–2023", municipalities_2020()
-    return "the 357 municipalities of 2024", municipalities()
+        return Text(N_("the 356 municipalities of 2020–2023")), municipalities_2020()
+    return Text(N_("the 357 municipalities of 2024")), municipalities()
 
 
-def check_municipality(document: Any) -> list[Violation]:
-    """An unknown number is an error; a name that differs from the list's is a warning."""
+def check_municipality(document: Any, schema: Any = None) -> list[Violation]:
+    """An unknown number is an error; a name that differs from the list's is a warning. The
+    fields are named with the titles `schema` gives them."""
     municipality = document.get("municipality") if isinstance(document, dict) else None
     if not isinstance(municipality, dict):
         return []
@@ -108,62 +111,88 @@ def check_municipality(document: Any) -> list[Violation]:
         return []  # the schema says what is wrong with its form
     year = document.get("year")
     chosen = list_for_year(year)
+    field = field_name(("municipality", "number"), schema)
     if chosen is None:
-        return [
-            Violation(
-                "/municipality/number",
-                f"`municipality.number` {number} is not checked: modenhet has SSB's lists of "
-                f"municipalities from 2020 on, and `year` is {year}",
-                severity="warning",
-            )
-        ]
+        text = Text(
+            N_(
+                "%(name)s %(number)s is not checked: modenhet has SSB's lists of municipalities "
+                "from 2020 on, and `year` is %(year)s"
+            ),
+            name=field,
+            number=number,
+            year=year,
+        )
+        return [problem("/municipality/number", text, severity="warning")]
     described, known = chosen
     if number not in known:
         hint = _hint(number, name, known, before_2024=known is municipalities_2020())
-        return [
-            Violation(
-                "/municipality/number",
-                f"`municipality.number` {number} is not one of {described}{hint}",
-            )
-        ]
+        text = Text(
+            N_("%(name)s %(number)s is not one of %(list)s%(hint)s"),
+            name=field,
+            number=number,
+            list=described,
+            hint=hint,
+        )
+        return [problem("/municipality/number", text)]
     official = known[number]
     if isinstance(name, str) and name.strip().casefold() != official.casefold():
         other = next((k for k, n in known.items() if n.casefold() == name.strip().casefold()), None)
-        elsewhere = f"; {name.strip()} is {other}" if other else ""
-        return [
-            Violation(
-                "/municipality/name",
-                f'`municipality.name` is "{name}", but '
-                f"municipality {number} is {official} in SSB's list{elsewhere}",
-                severity="warning",
-            )
-        ]
+        elsewhere = (
+            Text(N_("; %(name)s is %(number)s"), name=name.strip(), number=other) if other else ""
+        )
+        text = Text(
+            N_(
+                '%(field)s is "%(name)s", but municipality %(number)s is %(official)s in SSB\'s '
+                "list%(elsewhere)s"
+            ),
+            field=field_name(("municipality", "name"), schema),
+            name=name,
+            number=number,
+            official=official,
+            elsewhere=elsewhere,
+        )
+        return [problem("/municipality/name", text, severity="warning")]
     return []
 
 
-def _hint(number: str, name: Any, known: dict[str, str], *, before_2024: bool) -> str:
+def _hint(number: str, name: Any, known: dict[str, str], *, before_2024: bool) -> Text | str:
     """What the lists say about a number that is not on the year's list: the number's
     change across 2024, or the number of the name given; nothing else (no guessing)."""
     if before_2024:
         came_from = predecessors(number)
         if came_from:
-            olds = " and ".join(f"{c.old_number} {c.old_name}" for c in came_from)
-            return (
-                f" ({number} {came_from[0].new_name} is a number from 2024; before, it was {olds})"
+            olds = and_list([f"{c.old_number} {c.old_name}" for c in came_from])
+            return Text(
+                N_(" (%(number)s %(name)s is a number from 2024; before, it was %(olds)s)"),
+                number=number,
+                name=came_from[0].new_name,
+                olds=olds,
             )
     else:
         went_to = successors(number)
         if len(went_to) > 1:
-            parts = " and ".join(f"{c.new_number} {c.new_name}" for c in went_to)
-            return (
-                f" ({number} {went_to[0].old_name} was split on {went_to[0].valid_from} into "
-                f"{parts}; give the number of the part the evidence is for)"
+            return Text(
+                N_(
+                    " (%(number)s %(name)s was split on %(date)s into %(parts)s; give the number "
+                    "of the part the evidence is for)"
+                ),
+                number=number,
+                name=went_to[0].old_name,
+                date=Day(went_to[0].valid_from),
+                parts=and_list([f"{c.new_number} {c.new_name}" for c in went_to]),
             )
         if went_to:
             c = went_to[0]
-            return f" ({number} {c.old_name} is {c.new_number} {c.new_name} from {c.valid_from})"
+            return Text(
+                N_(" (%(number)s %(name)s is %(new_number)s %(new_name)s from %(date)s)"),
+                number=number,
+                name=c.old_name,
+                new_number=c.new_number,
+                new_name=c.new_name,
+                date=Day(c.valid_from),
+            )
     if isinstance(name, str):
         found = next((k for k, n in known.items() if n.casefold() == name.strip().casefold()), None)
         if found is not None:
-            return f" ({name.strip()} is {found})"
+            return Text(N_(" (%(name)s is %(number)s)"), name=name.strip(), number=found)
     return ""

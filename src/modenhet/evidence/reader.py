@@ -23,7 +23,9 @@ from typing import Any, BinaryIO
 from modenhet.errors import EvidenceError, Violation
 from modenhet.evidence.item import WORKBOOK_SUFFIXES
 from modenhet.evidence.item import EvidenceItem as EvidenceItem  # re-exported: its old home
+from modenhet.evidence.messages import TYPE_WORDS, joined, problem
 from modenhet.evidence.positions import escape_pointer
+from modenhet.i18n import N_, Text
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -63,16 +65,54 @@ def _nfc_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return normalised
 
 
+class _NotEvidence(ValueError):
+    """A value JSON's grammar allows Python's reader but evidence does not: its message."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a valid JSON value")
+    raise _NotEvidence(Text(N_("%(value)s is not a valid JSON value"), value=name))
 
 
 def _finite_float(text: str) -> float:
     """A decimal number; one too large for a double (1e999) is Infinity in disguise."""
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text[:40]} is too large a number for JSON evidence")
+        raise _NotEvidence(
+            Text(N_("%(value)s is too large a number for JSON evidence"), value=text[:40])
+        )
     return value
+
+
+# The messages of Python's JSON reader (json.decoder and its C scanner), to translate them.
+_JSON_REASONS = {
+    reason: Text(reason)
+    for reason in (
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+        N_("Illegal trailing comma before end of object"),
+        N_("Illegal trailing comma before end of array"),
+        N_("Extra data"),
+    )
+}
+
+
+def _json_reason(reason: str) -> Text | str:
+    """Python's words for a JSON syntax error, translated where they are known."""
+    if reason in _JSON_REASONS:
+        return _JSON_REASONS[reason]
+    if reason.startswith("Invalid \\escape: "):  # the pure-Python reader names the escape
+        return Text(N_("Invalid \\escape: %(escape)s"), escape=reason.partition(": ")[2])
+    return reason
 
 
 _HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _finite_float}
@@ -86,31 +126,31 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def decode(data: bytes, *, limit: int = MAX_DOCUMENT_BYTES) -> tuple[str | None, list[Violation]]:
     """UTF-8 bytes to text (a byte-order mark dropped), or the reason they are not."""
     if len(data) > limit:
-        return None, [
-            Violation(
-                "",
-                f"the document is {len(data)} bytes; the limit is {limit} "
-                "(raise it with --max-bytes)",
-            )
-        ]
+        text = Text(
+            N_(
+                "the document is %(size)s bytes; the limit is %(limit)s (raise it with --max-bytes)"
+            ),
+            size=len(data),
+            limit=limit,
+        )
+        return None, [problem("", text)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        return None, [
-            Violation(
-                "",
-                f"not UTF-8: byte {error.start} (0x{data[error.start]:02x}) "
-                "cannot be decoded; save the file as UTF-8",
-            )
-        ]
+        text = Text(
+            N_("not UTF-8: byte %(offset)s (0x%(byte)s) cannot be decoded; save the file as UTF-8"),
+            offset=error.start,
+            byte=f"{data[error.start]:02x}",
+        )
+        return None, [problem("", text)]
 
 
 def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Violation]]:
     """JSON text to an evidence document (an object), or None and the located problems."""
     if not text.strip():
-        return None, [Violation("", "the document is empty")]
+        return None, [problem("", Text(N_("the document is empty")))]
     too_deep = _too_deep(text, max_depth)
     if too_deep is not None:
         return None, [too_deep]
@@ -119,45 +159,45 @@ def parse_text(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any, list[Viol
     try:
         document, end = (_PLAIN if plain else _NFC).raw_decode(text, _skip_space(text, 0))
     except json.JSONDecodeError as error:
-        return None, [
-            Violation(
-                "",
-                f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-                error.lineno,
-                error.colno,
-            )
-        ]
+        message = Text(
+            N_("not valid JSON: %(reason)s (line %(line)s, column %(column)s)"),
+            reason=_json_reason(error.msg),
+            line=error.lineno,
+            column=error.colno,
+        )
+        return None, [problem("", message, line=error.lineno, column=error.colno)]
     except ValueError as error:  # NaN, Infinity, 1e999, an integer of thousands of digits
-        reason = str(error)
-        if "integer string conversion" in reason:
-            reason = "a whole number has more than 4300 digits"
-        return None, [Violation("", f"not valid JSON evidence: {reason}")]
+        reason: Text | str = error.text if isinstance(error, _NotEvidence) else str(error)
+        if "integer string conversion" in str(reason):
+            reason = Text(N_("a whole number has more than 4300 digits"))
+        return None, [problem("", Text(N_("not valid JSON evidence: %(reason)s"), reason=reason))]
     except RecursionError:
-        return None, [
-            Violation("", f"the document is nested too deeply (the limit is {max_depth} levels)")
-        ]
+        message = Text(
+            N_("the document is nested too deeply (the limit is %(limit)s levels)"),
+            limit=max_depth,
+        )
+        return None, [problem("", message)]
     end = _skip_space(text, end)
     if end != len(text):
         line = text.count("\n", 0, end) + 1
         column = end - (text.rfind("\n", 0, end) + 1) + 1
-        return None, [
-            Violation(
-                "",
-                f"unexpected text after the JSON value (line {line}, column "
-                f"{column}); one .json file holds one document, a .jsonl file "
-                "one per line",
-                line,
-                column,
-            )
-        ]
+        message = Text(
+            N_(
+                "unexpected text after the JSON value (line %(line)s, column %(column)s); one "
+                ".json file holds one document, a .jsonl file one per line"
+            ),
+            line=line,
+            column=column,
+        )
+        return None, [problem("", message, line=line, column=column)]
     if _duplicates_seen[0] != seen:
         return None, list(_duplicate_keys(document, ""))
     if not isinstance(document, dict):
-        return None, [
-            Violation(
-                "", f"the evidence document must be a JSON object, not {_json_kind(document)}"
-            )
-        ]
+        message = Text(
+            N_("the evidence document must be a JSON object, not %(kind)s"),
+            kind=_json_kind(document),
+        )
+        return None, [problem("", message)]
     if not plain and _SURROGATE_ESCAPE.search(text) and not is_report(document):
         # (a report names a file whose name is not UTF-8 with `\udcXX`, and `compare` reads it)
         halves = list(_lone_surrogates(document, ""))
@@ -192,11 +232,12 @@ def _too_deep(text: str, max_depth: int) -> Violation | None:
             depth += 1
             if depth > max_depth:
                 line = text.count("\n", 0, match.start()) + 1
-                return Violation(
-                    "",
-                    f"the document is nested more than {max_depth} levels deep (line {line})",
-                    line,
+                message = Text(
+                    N_("the document is nested more than %(limit)s levels deep (line %(line)s)"),
+                    limit=max_depth,
+                    line=line,
                 )
+                return problem("", message, line=line)
         elif token in "]}":
             depth -= 1
     return None
@@ -208,22 +249,27 @@ def _skip_space(text: str, index: int) -> int:
     return index
 
 
-def _json_kind(value: Any) -> str:
-    kinds = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    return "null" if value is None else kinds.get(type(value), "a number")
+def _json_kind(value: Any) -> Text:
+    if value is None:
+        return TYPE_WORDS["null"]
+    if isinstance(value, bool):
+        return Text(N_("a boolean"))
+    kinds: dict[type, str] = {list: "array", str: "string", dict: "object"}
+    return TYPE_WORDS[kinds.get(type(value), "number")]
 
 
 def _duplicate_keys(value: Any, pointer: str) -> Iterator[Violation]:
     if isinstance(value, dict):
         if isinstance(value, _Duplicates):
             for key in value.duplicates:
-                yield Violation(
-                    f"{pointer}/{escape_pointer(key)}",
-                    f"the key '{key}' appears "
-                    "more than once in this object (JSON readers would silently "
-                    "keep the last)",
-                    at_key=True,
+                text = Text(
+                    N_(
+                        "the key '%(key)s' appears more than once in this object (JSON readers "
+                        "would silently keep the last)"
+                    ),
+                    key=key,
                 )
+                yield problem(f"{pointer}/{escape_pointer(key)}", text, at_key=True)
         for key, item in value.items():
             yield from _duplicate_keys(item, f"{pointer}/{escape_pointer(key)}")
     elif isinstance(value, list):
@@ -236,11 +282,11 @@ def _lone_surrogates(value: Any, pointer: str) -> Iterator[Violation]:
     the escape through, but it is no character, so no report could show or store it."""
     if isinstance(value, str):
         if _SURROGATE.search(value):
-            yield Violation(pointer, _half_pair_message(f"the text {_shown(value)}"))
+            yield problem(pointer, _half_pair(_HALF_PAIR_TEXT, value))
     elif isinstance(value, dict):
         for key, item in value.items():
             if _SURROGATE.search(key):  # no pointer can name it: point at its object
-                yield Violation(pointer, _half_pair_message(f"the key {_shown(key)}"))
+                yield problem(pointer, _half_pair(_HALF_PAIR_KEY, key))
             else:
                 yield from _lone_surrogates(item, f"{pointer}/{escape_pointer(key)}")
     elif isinstance(value, list):
@@ -253,11 +299,18 @@ def _shown(text: str) -> str:
     return '"' + shown.encode("utf-8", "backslashreplace").decode("utf-8") + '"'
 
 
-def _half_pair_message(what: str) -> str:
-    return (
-        f"{what} holds half of a UTF-16 surrogate pair (\\ud800-\\udfff) without its "
-        "other half, which is not a character; write the character itself, or both halves"
-    )
+_HALF_PAIR_TEXT = N_(
+    "the text %(value)s holds half of a UTF-16 surrogate pair (\\ud800-\\udfff) without its "
+    "other half, which is not a character; write the character itself, or both halves"
+)
+_HALF_PAIR_KEY = N_(
+    "the key %(value)s holds half of a UTF-16 surrogate pair (\\ud800-\\udfff) without its "
+    "other half, which is not a character; write the character itself, or both halves"
+)
+
+
+def _half_pair(message: str, value: str) -> Text:
+    return Text(message, value=_shown(value))
 
 
 def _nfc_values(value: Any) -> Any:
@@ -374,11 +427,12 @@ def read_file(name: str, limit: int = MAX_DOCUMENT_BYTES) -> EvidenceItem:
     suffix = os.path.splitext(name)[1].lower()
     if item.document is None and item.problems and suffix not in EVIDENCE_SUFFIXES:
         last = item.problems[-1]
-        last.message += f"; {READS}"
+        last.text = joined(last.text or last.message, Text(READS))
+        last.message = str(last.text)
     return item
 
 
-READS = (
+READS = N_(
     "modenhet reads evidence from .json files (one document), .jsonl files (one a line), "
     ".xlsx workbooks (`modenhet template --format xlsx`) and folders of them"
 )
@@ -388,23 +442,42 @@ def _read_json(name: str, limit: int) -> EvidenceItem:
     try:
         size = os.path.getsize(name)
         if size > limit:
-            return EvidenceItem(
-                name,
-                None,
-                None,
-                [
-                    Violation(
-                        "",
-                        f"the file is {size} bytes; "
-                        f"the limit is {limit} (raise it with --max-bytes)",
-                    )
-                ],
-            )
+            return EvidenceItem(name, None, None, [problem("", too_large(size, limit))])
         with open(name, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return EvidenceItem(name, None, None, [Violation("", f"cannot be read: {error.strerror}")])
+        return EvidenceItem(name, None, None, [problem("", unreadable(error))])
     return evidence_item(name, data, limit=limit)
+
+
+def too_large(size: int, limit: int) -> Text:
+    """A file beyond `--max-bytes`."""
+    return Text(
+        N_("the file is %(size)s bytes; the limit is %(limit)s (raise it with --max-bytes)"),
+        size=size,
+        limit=limit,
+    )
+
+
+# What the operating system says when a file cannot be read (its English, to translate).
+_OS_REASONS = {
+    reason: Text(reason)
+    for reason in (
+        N_("No such file or directory"),
+        N_("Permission denied"),
+        N_("Is a directory"),
+        N_("Not a directory"),
+        N_("Too many levels of symbolic links"),
+        N_("File name too long"),
+        N_("Input/output error"),
+    )
+}
+
+
+def unreadable(error: OSError) -> Text:
+    """A file that cannot be read, with the system's reason."""
+    reason = error.strerror or str(error)
+    return Text(N_("cannot be read: %(reason)s"), reason=_OS_REASONS.get(reason, reason))
 
 
 def evidence_item(
@@ -429,7 +502,7 @@ def _read_jsonl(name: str, limit: int) -> Iterator[Pending | EvidenceItem]:
     try:
         handle = open(name, "rb")  # noqa: SIM115 - closed below; lines stream
     except OSError as error:
-        yield EvidenceItem(name, None, None, [Violation("", f"cannot be read: {error.strerror}")])
+        yield EvidenceItem(name, None, None, [problem("", unreadable(error))])
         return
     with handle:
         for number, line in bounded_lines(handle, limit):
@@ -441,14 +514,18 @@ def _read_jsonl(name: str, limit: int) -> Iterator[Pending | EvidenceItem]:
                 f"{name}:{number}",
                 None,
                 None,
-                [Violation("", _too_long(line, limit))],
+                [problem("", _too_long(line, limit))],
                 None,
                 number,
             )
 
 
-def _too_long(size: int, limit: int) -> str:
-    return f"the line is {size} bytes; the limit is {limit} (raise it with --max-bytes)"
+def _too_long(size: int, limit: int) -> Text:
+    return Text(
+        N_("the line is %(size)s bytes; the limit is %(limit)s (raise it with --max-bytes)"),
+        size=size,
+        limit=limit,
+    )
 
 
 _CHUNK = 1 << 20

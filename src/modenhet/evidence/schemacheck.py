@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from modenhet.i18n import N_, Text
 
-def structural_problem(schema: dict[str, Any]) -> str | None:
+_NOT_A_STRING = N_("its '$schema' is not a string")
+_TOO_DEEP = N_("it is nested too deeply")
+
+
+def structural_problem(schema: dict[str, Any]) -> Text | None:
     """What makes a schema unusable, found without jsonschema: a `$schema` that is not a
     string (jsonschema would crash picking the draft), and loops or an explosion of `$ref`s."""
     if not isinstance(schema.get("$schema", ""), str):
-        return "its '$schema' is not a string"
+        return Text(_NOT_A_STRING)
     return _expansion_problem(schema)
 
 
-def schema_problem(schema: dict[str, Any]) -> str | None:
+def schema_problem(schema: dict[str, Any]) -> Text | None:
     """`structural_problem`, and whether jsonschema can apply the schema (checked against its
     draft's metaschema); None when it can. Imported here: only this needs jsonschema."""
     from jsonschema import Draft202012Validator
@@ -25,15 +30,15 @@ def schema_problem(schema: dict[str, Any]) -> str | None:
     from jsonschema.validators import validator_for
 
     if not isinstance(schema.get("$schema", ""), str):
-        return "its '$schema' is not a string"
+        return Text(_NOT_A_STRING)
     try:
         validator_for(schema, default=Draft202012Validator).check_schema(schema)
     except SchemaError as error:
         where = "".join(f"/{part}" for part in error.absolute_path)
         message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-        return f"{message} (at #{where})"
+        return Text(N_("%(problem)s (at #%(where)s)"), problem=message, where=where)
     except RecursionError:
-        return "it is nested too deeply"
+        return Text(_TOO_DEEP)
     return _expansion_problem(schema)
 
 
@@ -44,7 +49,7 @@ _SAME_PLACE_MAPS = ("dependentSchemas", "dependencies")
 SCHEMA_EXPANSION_LIMIT = 10_000
 
 
-def _expansion_problem(schema: dict[str, Any]) -> str | None:
+def _expansion_problem(schema: dict[str, Any]) -> Text | None:
     """A schema whose `$ref`s and `allOf`/`anyOf`/`oneOf` loop, or multiply, without reading
     deeper into the document would make validating each value endless or take minutes
     (sixteen definitions each naming the next four times: 4**16 schemas for every value).
@@ -87,17 +92,20 @@ def _expansion_problem(schema: dict[str, Any]) -> str | None:
             node = stack.pop()
             if isinstance(node, dict):
                 if count(node) > SCHEMA_EXPANSION_LIMIT:
-                    return (
-                        f"its $ref, allOf, anyOf and oneOf bring more than "
-                        f"{SCHEMA_EXPANSION_LIMIT:,} schemas to one place of the document"
+                    return Text(
+                        N_(
+                            "its $ref, allOf, anyOf and oneOf bring more than %(limit)s schemas "
+                            "to one place of the document"
+                        ),
+                        limit=f"{SCHEMA_EXPANSION_LIMIT:,}",
                     )
                 stack.extend(node.values())
             elif isinstance(node, list):
                 stack.extend(node)
     except _Loop:
-        return "its $ref, allOf, anyOf or oneOf lead back to themselves at the same place"
+        return Text(N_("its $ref, allOf, anyOf or oneOf lead back to themselves at the same place"))
     except RecursionError:
-        return "it is nested too deeply"
+        return Text(_TOO_DEEP)
     return None
 
 

@@ -203,7 +203,10 @@ def markdown(schema: dict[str, Any]) -> str:
         "- **An empty answer cell is *unknown*, never «nei».** Municipality numbers are text"
         " (`0301` keeps its zero). Labels are locked, answers open. Dates may be typed as Excel"
         " dates, as `30.06.2025` or as `2025-06-30`; `2025-6-1` is not a date.",
-        "- Every problem is reported at its sheet and cell with the field's title:"
+        "- Every problem is reported at its sheet and cell with the field's title, in nynorsk"
+        " unless `--lang` (or `MODENHET_LANG`) says otherwise:"
+        " `4601-bergen.xlsx:Økonomiske ressursar!C6: feil: «Budsjett i kroner»: «12 mill» er"
+        " tekst, ikkje eit tal; skriv berre talet`; with `--lang en`"
         " `4601-bergen.xlsx:Økonomiske ressursar!C6: error: «Budsjett i kroner»: «12 mill» is"
         " text, not a number; type the number alone`. A workbook with macros, a password, a"
         " formula or a merged cell in it, a sheet that does not belong or a row that was moved,"
@@ -244,6 +247,13 @@ def markdown(schema: dict[str, Any]) -> str:
         " naming the document or statistic that proves it (the plan, the case number, the KOSTRA"
         " form or accounts function).",
         "- Unknown keys are errors (a misspelt key would otherwise silently be unknown).",
+        "- `validate` names each field by its title, with its path beside it, in the language"
+        " of `--lang` (nynorsk by default): ``4601-bergen.json:48#/evidence/economy/"
+        "housing_social_fte: feil: Årsverk (`evidence.economy.housing_social_fte`) må vere eit"
+        ' tal, eit objekt eller `null`; fekk "mange"``. `--lang en` and `-f json` give the'
+        " English message, which names the path alone: ``… error:"
+        " `evidence.economy.housing_social_fte` must be a number, an object or null; got"
+        ' "mange"``.',
         "",
         "Start from a template with every field present and null, and validate as you go:",
         "",

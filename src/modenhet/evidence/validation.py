@@ -18,32 +18,22 @@ from typing import TYPE_CHECKING, Any
 
 from modenhet.errors import Severity, Violation
 from modenhet.evidence.fastschema import FastSchema, compile_fast
+from modenhet.evidence.messages import TYPE_WORDS, Codes, Day, field_name, or_list, problem
 from modenhet.evidence.municipalities import check_municipality
 from modenhet.evidence.positions import escape_pointer
+from modenhet.i18n import N_, Text
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
-_DATE_PROBLEM = "must be a date written YYYY-MM-DD"
+_DATE_PROBLEM = "must be a date written YYYY-MM-DD"  # (how `errors` recognises the message)
 PARTIAL_MARK = "x-modenhet-partial"  # a `$defs` entry for a partial value's form (spec 9.2)
-_PARTIAL_DATE_PROBLEM = (
-    "is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM when only the year or the "
-    "month is known"
-)
 _PARTIAL_FORMS = {
-    "number": 'a number known only to be at least N is written {"at_least": N}',
-    "list": 'a list known only to hold some elements is written {"at_least": [...]}',
+    "number": Text(N_('a number known only to be at least N is written {"at_least": N}')),
+    "list": Text(N_('a list known only to hold some elements is written {"at_least": [...]}')),
 }
-_TYPE_WORDS = {
-    "string": "a string",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "null": "null",
-    "array": "a list",
-    "object": "an object",
-}
+_LATER = Text(N_(" (an error from schema_version 1.1)"))
 
 
 class SchemaValidator:
@@ -87,19 +77,21 @@ class SchemaValidator:
             found = self.errors(document)
         if self.checks_municipality:
             taken = {v.pointer for v in found}
-            found.extend(v for v in check_municipality(document) if v.pointer not in taken)
-            found.extend(v for v in check_sources(document) if v.pointer not in taken)
+            found.extend(
+                v for v in check_municipality(document, self.schema) if v.pointer not in taken
+            )
+            found.extend(v for v in check_sources(document, self.schema) if v.pointer not in taken)
         unique = {(v.pointer, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (_pointer_key(v.pointer), v.message))
 
     def errors(self, document: Any) -> list[Violation]:
         """Every schema error (and non-finite number), found by jsonschema: the slow path."""
-        found = list(_non_finite(document, ()))
+        found = list(_non_finite(document, (), self.schema))
         try:
             for error in self.full_validator().iter_errors(document):
-                found.extend(_translate(error))
+                found.extend(_translate(error, self.schema))
         except RecursionError:
-            found.append(Violation("", "the document is nested too deeply to validate"))
+            found.append(problem("", Text(N_("the document is nested too deeply to validate"))))
         dates = {v.pointer for v in found if _DATE_PROBLEM in v.message}
         return [
             v for v in found if v.pointer not in dates or "must match the pattern" not in v.message
@@ -109,10 +101,11 @@ class SchemaValidator:
         return not any(v.severity == "error" for v in self.violations(document))
 
 
-def check_sources(document: Any) -> list[Violation]:
+def check_sources(document: Any, schema: Any = None) -> list[Violation]:
     """Referential integrity of an evidence document: the ids in `sources` are unique, every
     `source_ids` entry (and `action_plan.source_id`) names one of them, and a date after
-    `submitted` is a warning (it cannot be evidence of anything yet).
+    `submitted` is a warning (it cannot be evidence of anything yet). Fields are named with
+    the titles `schema` gives them.
 
     Schema 1.1 made the references binding: in a document of schema 1.0 (or one that does not
     say), a broken reference is a warning, so that every document valid under 1.0 stays valid."""
@@ -121,7 +114,7 @@ def check_sources(document: Any) -> list[Violation]:
     found: list[Violation] = []
     binding = document.get("schema_version") not in ("1.0", None)
     severity: Severity = "error" if binding else "warning"
-    later = "" if binding else " (an error from schema_version 1.1)"
+    later = "" if binding else _LATER
     sources = document.get("sources")
     ids: dict[str, int] = {}
     if isinstance(sources, list):
@@ -130,42 +123,47 @@ def check_sources(document: Any) -> list[Violation]:
             if not isinstance(ident, str):
                 continue
             if ident in ids:
-                found.append(
-                    Violation(
-                        pointer_of(("sources", index, "id")),
-                        f'{dotted(("sources", index, "id"))} "{ident}" is also the id of '
-                        f"{dotted(('sources', ids[ident]))}: every source needs its own id{later}",
-                        severity=severity,
-                    )
+                text = Text(
+                    N_(
+                        '%(name)s "%(id)s" is also the id of %(other)s: every source needs its '
+                        "own id%(later)s"
+                    ),
+                    name=field_name(("sources", index, "id"), schema),
+                    id=ident,
+                    other=field_name(("sources", ids[ident]), schema),
+                    later=later,
                 )
+                found.append(problem(pointer_of(("sources", index, "id")), text, severity=severity))
             else:
                 ids[ident] = index
     for path, ident in _source_references(document.get("evidence"), ("evidence",)):
         if ident in ids:
             continue
         close = difflib.get_close_matches(ident, list(ids), n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
-        where = "is empty" if not ids else "has no source with that id"
-        found.append(
-            Violation(
-                pointer_of(path),
-                f'{dotted(path)} is "{ident}", but `sources` {where}{hint}{later}',
-                severity=severity,
+        hint = Text(N_(' (did you mean "%(close)s"?)'), close=close[0]) if close else ""
+        if ids:
+            message = N_(
+                '%(name)s is "%(id)s", but `sources` has no source with that id%(hint)s%(later)s'
             )
-        )
+        else:
+            message = N_('%(name)s is "%(id)s", but `sources` is empty%(hint)s%(later)s')
+        text = Text(message, name=field_name(path, schema), id=ident, hint=hint, later=later)
+        found.append(problem(pointer_of(path), text, severity=severity))
     submitted = _day(document.get("submitted"))
     if submitted is not None:
-        for path, text in _dates(document, ()):
-            day = _day(text)
+        for path, written in _dates(document, ()):
+            day = _day(written)
             if day is not None and day > submitted:
-                found.append(
-                    Violation(
-                        pointer_of(path),
-                        f"{dotted(path)} is {text}, after the document was submitted "
-                        f"({document['submitted']}): a date in the future is not evidence yet",
-                        severity="warning",
-                    )
+                text = Text(
+                    N_(
+                        "%(name)s is %(date)s, after the document was submitted (%(submitted)s): "
+                        "a date in the future is not evidence yet"
+                    ),
+                    name=field_name(path, schema),
+                    date=Day(written),
+                    submitted=Day(str(document["submitted"])),
                 )
+                found.append(problem(pointer_of(path), text, severity="warning"))
     return found
 
 
@@ -257,15 +255,8 @@ def pointer_of(path: Any) -> str:
     return "".join(f"/{escape_pointer(str(part))}" for part in path)
 
 
-def dotted(path: Any) -> str:
-    """`evidence.economy.instruments_used[2]`; 'the document' for the root."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return f"`{text}`" if text else "the document"
-
-
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value of the document as a message quotes it: JSON, cut at 60 characters."""
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):  # not JSON: a set, bytes or a date from the Python API
@@ -273,26 +264,29 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _non_finite(value: Any, path: tuple[Any, ...]) -> Iterator[Violation]:
+def _non_finite(value: Any, path: tuple[Any, ...], schema: Any) -> Iterator[Violation]:
     if isinstance(value, float) and not math.isfinite(value):
-        yield Violation(
-            pointer_of(path), f"{dotted(path)} is {value}, which is not a valid JSON number"
+        text = Text(
+            N_("%(name)s is %(value)s, which is not a valid JSON number"),
+            name=field_name(path, schema),
+            value=value,
         )
+        yield problem(pointer_of(path), text)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _non_finite(item, (*path, key))
+            yield from _non_finite(item, (*path, key), schema)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _non_finite(item, (*path, index))
+            yield from _non_finite(item, (*path, index), schema)
 
 
-def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
+def _translate(error: ValidationError, schema: Any) -> list[Violation]:
+    """One jsonschema error in words, per keyword, naming the field with its title."""
     path = tuple(error.absolute_path)
-    name = dotted(path)
+    name = field_name(path, schema)
     keyword = error.validator
-    expected: Any = error.validator_value
     instance = error.instance
-    schema: Any = error.schema
+    node: Any = error.schema
     if keyword in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
@@ -300,88 +294,197 @@ def _translate(error: ValidationError) -> list[Violation]:  # noqa: C901
             isinstance(e.schema, dict) and e.schema.get(PARTIAL_MARK) == "date"
             for e in error.context
         ):
-            return [
-                Violation(
-                    pointer_of(path), f"{name} {_PARTIAL_DATE_PROBLEM}; got {_describe(instance)}"
-                )
-            ]
+            text = Text(
+                N_(
+                    "%(name)s is not a date: a date is written YYYY-MM-DD, or YYYY or YYYY-MM "
+                    "when only the year or the month is known; got %(value)s"
+                ),
+                name=name,
+                value=describe(instance),
+            )
+            return [problem(pointer_of(path), text)]
         best = best_match([error])  # jsonschema's own choice of the branch that came closest
         if best is not None and best is not error:
-            return _translate(best)
-    partial = schema.get(PARTIAL_MARK) if isinstance(schema, dict) else None
+            return _translate(best, schema)
+    partial = node.get(PARTIAL_MARK) if isinstance(node, dict) else None
     if partial in _PARTIAL_FORMS and keyword in ("required", "additionalProperties"):
-        return [
-            Violation(
-                pointer_of(path),
-                f"{name} is an object that does not fit: {_PARTIAL_FORMS[partial]} and "
-                f"nothing else; got {_describe(instance)}",
-            )
-        ]
+        text = Text(
+            N_("%(name)s is an object that does not fit: %(form)s and nothing else; got %(value)s"),
+            name=name,
+            form=_PARTIAL_FORMS[partial],
+            value=describe(instance),
+        )
+        return [problem(pointer_of(path), text)]
     if keyword == "required":
         missing = re.match(r"'(.*)' is a required property", error.message)
-        key = missing.group(1) if missing else str(expected)
-        return [
-            Violation(pointer_of((*path, key)), f"{dotted((*path, key))} is required but missing")
-        ]
+        key = missing.group(1) if missing else str(error.validator_value)
+        text = Text(N_("%(name)s is required but missing"), name=field_name((*path, key), schema))
+        return [problem(pointer_of((*path, key)), text)]
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        known = list(schema.get("properties", {}))
-        patterns = list(schema.get("patternProperties", {}))
-        extras = [  # as text: a document from the Python API may have other keys than strings
-            str(k)
-            for k in instance
-            if k not in known and not any(re.search(p, str(k)) for p in patterns)
-        ]
-        out = []
-        for key in extras:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (
-                f" (did you mean '{close[0]}'?)"
-                if close
-                else ("; known keys: " + ", ".join(known[:12]) if known else "")
-            )
-            out.append(
-                Violation(
-                    pointer_of((*path, key)),
-                    f"{dotted((*path, key))} is not a known key{hint}",
-                    at_key=True,
-                )
-            )
-        return out or [Violation(pointer_of(path), error.message)]
-    pointer = pointer_of(path)
-    got = f"got {_describe(instance)}"
+        found = _unknown_keys(path, instance, node, schema)
+        if found:
+            return found
+    return [problem(pointer_of(path), _keyword_text(error, name))]
+
+
+def _unknown_keys(
+    path: tuple[Any, ...], instance: dict[Any, Any], node: Any, schema: Any
+) -> list[Violation]:
+    """Each key the schema does not know, with the key it was probably meant to be."""
+    known = list(node.get("properties", {}))
+    patterns = list(node.get("patternProperties", {}))
+    extras = [  # as text: a document from the Python API may have other keys than strings
+        str(k)
+        for k in instance
+        if k not in known and not any(re.search(p, str(k)) for p in patterns)
+    ]
+    found = []
+    for key in extras:
+        close = difflib.get_close_matches(key, known, n=1)
+        if close:
+            hint: Any = Text(N_(" (did you mean '%(close)s'?)"), close=close[0])
+        elif known:
+            hint = Text(N_("; known keys: %(keys)s"), keys=Codes(known[:12]))
+        else:
+            hint = ""
+        text = Text(
+            N_("%(name)s is not a known key%(hint)s"),
+            name=field_name((*path, key), schema),
+            hint=hint,
+        )
+        found.append(problem(pointer_of((*path, key)), text, at_key=True))
+    return found
+
+
+def _keyword_text(error: ValidationError, name: Text) -> Text:
+    """The message of a keyword that judges the value itself (type, enum, bounds, form)."""
+    keyword = error.validator
+    expected: Any = error.validator_value
+    instance = error.instance
+    value = describe(instance)
     match keyword:
         case "type":
             types = [expected] if isinstance(expected, str) else list(expected)
-            words = [_TYPE_WORDS.get(t, t) for t in types]
-            text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-            message = f"{name} must be {text}; {got}"
-        case "enum":
-            allowed = ", ".join(
-                str(v) if isinstance(v, str) else _describe(v) for v in expected if v is not None
+            words = or_list([TYPE_WORDS.get(t, t) for t in types])
+            return Text(
+                N_("%(name)s must be %(types)s; got %(value)s"), name=name, types=words, value=value
             )
-            message = f"{name} must be one of {allowed}; {got}"
-            if isinstance(instance, str):
-                close = difflib.get_close_matches(instance, [str(v) for v in expected], n=1)
-                if close:
-                    message += f' (did you mean "{close[0]}"?)'
+        case "enum":
+            allowed = Codes(
+                [str(v) if isinstance(v, str) else describe(v) for v in expected if v is not None]
+            )
+            close = (
+                difflib.get_close_matches(instance, [str(v) for v in expected], n=1)
+                if isinstance(instance, str)
+                else []
+            )
+            hint = Text(N_(' (did you mean "%(close)s"?)'), close=close[0]) if close else ""
+            return Text(
+                N_("%(name)s must be one of %(allowed)s; got %(value)s%(hint)s"),
+                name=name,
+                allowed=allowed,
+                value=value,
+                hint=hint,
+            )
         case "const":
-            message = f"{name} must be {_describe(expected)}; {got}"
+            return Text(
+                N_("%(name)s must be %(expected)s; got %(value)s"),
+                name=name,
+                expected=describe(expected),
+                value=value,
+            )
         case "format" if expected == "date":
-            message = f"{name} {_DATE_PROBLEM}; {got}"
+            return Text(
+                N_("%(name)s must be a date written YYYY-MM-DD; got %(value)s"),
+                name=name,
+                value=value,
+            )
         case "format":
-            message = f"{name} must be a valid {expected}; {got}"
+            return Text(
+                N_("%(name)s must be a valid %(format)s; got %(value)s"),
+                name=name,
+                format=expected,
+                value=value,
+            )
         case "pattern":
-            message = f"{name} must match the pattern {expected}; {got}"
-        case "minimum":
-            message = f"{name} must be at least {expected}; {got}"
-        case "maximum":
-            message = f"{name} must be at most {expected}; {got}"
-        case "exclusiveMinimum":
-            message = f"{name} must be more than {expected}; {got}"
-        case "exclusiveMaximum":
-            message = f"{name} must be less than {expected}; {got}"
-        case "minLength" | "maxLength" | "minItems" | "maxItems" | "uniqueItems":
-            message = f"{name}: {error.message}"
-        case _:
-            message = f"{name}: {error.message}"
-    return [Violation(pointer, message)]
+            return Text(
+                N_("%(name)s must match the pattern %(pattern)s; got %(value)s"),
+                name=name,
+                pattern=expected,
+                value=value,
+            )
+        case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
+            return Text(_BOUNDS[keyword], name=name, limit=expected, value=value)
+        case "minLength" if expected == 1:
+            return Text(N_("%(name)s must not be empty; got %(value)s"), name=name, value=value)
+        case "minLength":
+            return Text(
+                N_("%(name)s must be at least %(limit)s characters long; got %(value)s"),
+                name=name,
+                limit=expected,
+                value=value,
+            )
+        case "maxLength":
+            return Text(
+                N_("%(name)s must be at most %(limit)s characters long; got %(value)s"),
+                name=name,
+                limit=expected,
+                value=value,
+            )
+        case "minItems" if expected == 1:
+            return Text(N_("%(name)s must not be an empty list"), name=name)
+        case "minItems":
+            return Text(
+                N_("%(name)s must hold at least %(limit)s elements; got %(value)s"),
+                name=name,
+                limit=expected,
+                value=value,
+            )
+        case "maxItems" if expected == 0:
+            return Text(N_("%(name)s must be an empty list; got %(value)s"), name=name, value=value)
+        case "maxItems":
+            return Text(
+                N_("%(name)s must hold at most %(limit)s of them; it holds %(count)s"),
+                name=name,
+                limit=expected,
+                count=len(instance) if isinstance(instance, list) else value,
+            )
+        case "uniqueItems":
+            return Text(
+                N_("%(name)s must hold each value once; got %(value)s"), name=name, value=value
+            )
+        case "multipleOf":
+            return Text(
+                N_("%(name)s must be a multiple of %(factor)s; got %(value)s"),
+                name=name,
+                factor=expected,
+                value=value,
+            )
+        case "anyOf":
+            return Text(
+                N_("%(name)s has none of the forms the schema allows; got %(value)s"),
+                name=name,
+                value=value,
+            )
+        case "oneOf":
+            return Text(
+                N_("%(name)s must have exactly one of the forms the schema allows; got %(value)s"),
+                name=name,
+                value=value,
+            )
+        case "not":
+            return Text(
+                N_("%(name)s has a form the schema does not allow; got %(value)s"),
+                name=name,
+                value=value,
+            )
+    # Any other keyword: jsonschema's own words, after the field's name.
+    return Text(N_("%(name)s: %(problem)s"), name=name, problem=error.message)
+
+
+_BOUNDS = {
+    "minimum": N_("%(name)s must be at least %(limit)s; got %(value)s"),
+    "maximum": N_("%(name)s must be at most %(limit)s; got %(value)s"),
+    "exclusiveMinimum": N_("%(name)s must be more than %(limit)s; got %(value)s"),
+    "exclusiveMaximum": N_("%(name)s must be less than %(limit)s; got %(value)s"),
+}

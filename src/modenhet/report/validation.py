@@ -7,14 +7,32 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from modenhet.errors import Violation
-from modenhet.i18n import translator
+from modenhet.errors import Violation, visible
+from modenhet.i18n import N_, translator
+
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 
 
-def validation_lines(source: str, problems: Sequence[Violation]) -> tuple[list[str], list[str]]:
+def severity_word(severity: str, lang: str = "nn") -> str:
+    """`error` or `warning`, as a line for people says it (`feil`, `åtvaring`)."""
+    return translator(lang).gettext(SEVERITIES.get(severity, severity))
+
+
+def problem_line(source: str, problem: Violation, lang: str = "nn") -> str:
+    """`FILE[:LINE]#POINTER: error: MESSAGE` in the reader's language, on one line whatever
+    the keys and values it quotes hold."""
+    severity = severity_word(problem.severity, lang)
+    return visible(f"{problem.where(source)}: {severity}: {problem.message_in(lang)}")
+
+
+def validation_lines(
+    source: str, problems: Sequence[Violation], lang: str = "nn"
+) -> tuple[list[str], list[str]]:
     """What a document's validation says to people: problem lines (stderr), result (stdout)."""
+    _ = translator(lang).gettext
     valid = not any(problem.severity == "error" for problem in problems)
-    return [problem.render(source) for problem in problems], [f"{source}: valid"] if valid else []
+    lines = [problem_line(source, problem, lang) for problem in problems]
+    return lines, [_("%(source)s: valid") % {"source": source}] if valid else []
 
 
 def validation_summary(documents: Sequence[dict[str, Any]], lang: str = "nn") -> str:

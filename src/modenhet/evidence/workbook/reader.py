@@ -22,6 +22,9 @@ from typing import Any
 
 from modenhet.errors import Violation
 from modenhet.evidence.item import WORKBOOK_SUFFIXES, EvidenceItem
+from modenhet.evidence.messages import problem as violation
+from modenhet.evidence.messages import untitled
+from modenhet.evidence.reader import too_large, unreadable
 from modenhet.evidence.workbook.layout import (
     ANSWER,
     ANSWER_LETTER,
@@ -40,6 +43,7 @@ from modenhet.evidence.workbook.layout import (
     ordered,
     pointer,
 )
+from modenhet.i18n import N_, Text
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .xlsx, or an old .xls
@@ -85,9 +89,15 @@ class WorkbookItem(EvidenceItem):
             if path in self.cells:
                 cell, title, rank = self.cells[path]
                 problem.cell = cell
-                problem.message = f"«{title}»: {problem.message}"
+                problem.text = _titled(title, untitled(problem.text or Text(problem.message)))
+                problem.message = str(problem.text)
                 order[id(problem)] = rank
         return sorted(problems, key=lambda p: order.get(id(p), -1))
+
+
+def _titled(title: str, message: Text) -> Text:
+    """A problem of a cell, after the title of its field (as the workbook's row shows it)."""
+    return Text(N_("«%(title)s»: %(message)s"), title=title, message=message)
 
 
 def is_workbook(name: str) -> bool:
@@ -99,15 +109,11 @@ def read_workbook(name: str, limit: int, *, schema: dict[str, Any] | None = None
     try:
         size = os.path.getsize(name)
         if size > limit:
-            return _failed(
-                name,
-                None,
-                f"the file is {size} bytes; the limit is {limit} (raise it with --max-bytes)",
-            )
+            return _failed(name, None, too_large(size, limit))
         with open(name, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return _failed(name, None, f"cannot be read: {error.strerror}")
+        return _failed(name, None, unreadable(error))
     return read_workbook_bytes(name, data, limit=limit, schema=schema)
 
 
@@ -116,7 +122,10 @@ def read_workbook_bytes(
 ) -> WorkbookItem:
     digest = hashlib.sha256(data).hexdigest()
     if len(data) > limit:
-        return _failed(name, digest, f"the file is {len(data)} bytes; the limit is {limit}")
+        text = Text(
+            N_("the file is %(size)s bytes; the limit is %(limit)s"), size=len(data), limit=limit
+        )
+        return _failed(name, digest, text)
     refused = _refused(name, data, limit)
     if refused is not None:
         return _failed(name, digest, refused)
@@ -128,7 +137,8 @@ def read_workbook_bytes(
             workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
     except Exception as error:  # a damaged workbook: whatever openpyxl raised, said in a line
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return _failed(name, digest, f"cannot be read as an Excel workbook: {reason[:200]}")
+        text = Text(N_("cannot be read as an Excel workbook: %(reason)s"), reason=reason[:200])
+        return _failed(name, digest, text)
     if schema is None:
         schema = default_schema()
     return _Reader(name, digest, workbook, schema).read()
@@ -147,37 +157,50 @@ def default_schema() -> dict[str, Any]:
     return loaded
 
 
-def _failed(name: str, digest: str | None, message: str, cell: str | None = None) -> WorkbookItem:
-    return WorkbookItem(name, digest, None, [Violation("", message, cell=cell)])
+def _failed(name: str, digest: str | None, message: Text, cell: str | None = None) -> WorkbookItem:
+    return WorkbookItem(name, digest, None, [violation("", message, cell=cell)])
 
 
-def _refused(name: str, data: bytes, limit: int) -> str | None:
+def _refused(name: str, data: bytes, limit: int) -> Text | None:
     """Why the bytes are no workbook modenhet reads, before any of it is parsed."""
     if not data:
-        return "the file is empty"
+        return Text(N_("the file is empty"))
     if data.startswith(_OLE):
-        return (
-            "the workbook is protected with a password (encrypted), or is an old .xls file; "
-            "save it as an Excel workbook (.xlsx) without a password"
+        return Text(
+            N_(
+                "the workbook is protected with a password (encrypted), or is an old .xls file; "
+                "save it as an Excel workbook (.xlsx) without a password"
+            )
         )
     if not data.startswith(_ZIP):
-        return "not an Excel workbook (.xlsx): an .xlsx file is a zip archive, and this is not one"
+        return Text(
+            N_("not an Excel workbook (.xlsx): an .xlsx file is a zip archive, and this is not one")
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        return f"not a readable Excel workbook: the zip archive is damaged ({error})"
+        return Text(
+            N_("not a readable Excel workbook: the zip archive is damaged (%(reason)s)"),
+            reason=error,
+        )
     names = {entry.filename for entry in entries}
     if name.lower().endswith(".xlsm") or any(n.lower().endswith("vbaproject.bin") for n in names):
-        return (
-            "the workbook holds macros (VBA), which modenhet does not read; save it as "
-            "«Excel-arbeidsbok (.xlsx)», without macros"
+        return Text(
+            N_(
+                "the workbook holds macros (VBA), which modenhet does not read; save it as "
+                "«Excel-arbeidsbok (.xlsx)», without macros"
+            )
         )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        return "not an Excel workbook (.xlsx): a zip archive without a workbook inside"
+        return Text(N_("not an Excel workbook (.xlsx): a zip archive without a workbook inside"))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > _UNPACKED_FACTOR * limit:
-        return f"the workbook unpacks to {unpacked} bytes; the limit is {_UNPACKED_FACTOR * limit}"
+        return Text(
+            N_("the workbook unpacks to %(size)s bytes; the limit is %(limit)s"),
+            size=unpacked,
+            limit=_UNPACKED_FACTOR * limit,
+        )
     return None
 
 
@@ -200,22 +223,27 @@ class _Reader:
         self.cells: dict[str, tuple[str, str, int]] = {}
         self.rank = 0
 
-    def fail(self, message: str, cell: str | None = None) -> WorkbookItem:
+    def fail(self, message: Text, cell: str | None = None) -> WorkbookItem:
         return WorkbookItem(
-            self.name, self.digest, None, [Violation("", message, cell=cell)], cells=self.cells
+            self.name, self.digest, None, [violation("", message, cell=cell)], cells=self.cells
         )
 
-    def problem(self, row: Row, message: str, title: str) -> None:
+    def problem(self, row: Row, message: Text, title: str) -> None:
         self.problems.append(
-            Violation(pointer(row.path), f"«{title}»: {message}", cell=f"{row.sheet}!{row.cell}")
+            violation(pointer(row.path), _titled(title, message), cell=f"{row.sheet}!{row.cell}")
         )
 
     def read(self) -> WorkbookItem:
         workbook = self.workbook
         if META_SHEET not in workbook.sheetnames:
             return self.fail(
-                "not a modenhet evidence workbook (it has no sheet «modenhet»); make one with "
-                "`modenhet template --format xlsx -o kommune.xlsx` and copy the answers into it"
+                Text(
+                    N_(
+                        "not a modenhet evidence workbook (it has no sheet «modenhet»); make one "
+                        "with `modenhet template --format xlsx -o kommune.xlsx` and copy the "
+                        "answers into it"
+                    )
+                )
             )
         meta = {
             str(row[0]): row[1]
@@ -224,28 +252,46 @@ class _Reader:
         }
         if meta.get("format") != FORMAT:
             return self.fail(
-                f"this workbook's layout ({meta.get('format')!s}) is not the one this version of "
-                f"modenhet reads ({FORMAT}); make a new template and copy the answers into it"
+                Text(
+                    N_(
+                        "this workbook's layout (%(found)s) is not the one this version of "
+                        "modenhet reads (%(format)s); make a new template and copy the answers "
+                        "into it"
+                    ),
+                    found=f"{meta.get('format')!s}",
+                    format=FORMAT,
+                )
             )
         lang = meta.get("lang")
         if lang not in LANGUAGES:
-            return self.fail(f"the workbook names an unknown language ({lang!s})")
+            return self.fail(
+                Text(N_("the workbook names an unknown language (%(lang)s)"), lang=f"{lang!s}")
+            )
         plan = layout(self.schema, str(lang))
         expected = [sheet.name for sheet in plan.sheets]
         known = {*expected, *plan.hidden_sheets}
         for sheet_name in workbook.sheetnames:
             if sheet_name not in known:
-                return self.fail(
-                    f"unknown sheet «{sheet_name}»: an evidence workbook has the sheets "
-                    f"{', '.join(expected)}; move notes of your own to another file",
-                    cell=sheet_name,
+                text = Text(
+                    N_(
+                        "unknown sheet «%(sheet)s»: an evidence workbook has the sheets "
+                        "%(sheets)s; move notes of your own to another file"
+                    ),
+                    sheet=sheet_name,
+                    sheets=", ".join(expected),
                 )
+                return self.fail(text, cell=sheet_name)
         for sheet_name in expected:
             if sheet_name not in workbook.sheetnames:
-                return self.fail(
-                    f"the sheet «{sheet_name}» is missing (renamed or deleted); the sheets must "
-                    f"be {', '.join(expected)}"
+                text = Text(
+                    N_(
+                        "the sheet «%(sheet)s» is missing (renamed or deleted); the sheets must "
+                        "be %(sheets)s"
+                    ),
+                    sheet=sheet_name,
+                    sheets=", ".join(expected),
                 )
+                return self.fail(text)
         for sheet in plan.sheets:
             moved = self._check_sheet(sheet.name, sheet.rows)
             if moved is not None:
@@ -260,31 +306,47 @@ class _Reader:
     def _check_sheet(self, name: str, rows: list[Row]) -> WorkbookItem | None:
         ws = self.workbook[name]
         for merged in ws.merged_cells.ranges:
-            return self.fail(
-                f"merged cells ({merged.coord}): modenhet reads one answer per cell; unmerge them",
-                cell=f"{name}!{merged.coord.split(':')[0]}",
+            text = Text(
+                N_("merged cells (%(cells)s): modenhet reads one answer per cell; unmerge them"),
+                cells=merged.coord,
             )
+            return self.fail(text, cell=f"{name}!{merged.coord.split(':')[0]}")
         for row in rows:
             found = ws.cell(row.number, KEY).value
             if found != row.key:
                 holds = self._title_of(name, found)
-                return self.fail(
-                    f"this row should be «{row.title}», but "
-                    + (f"holds «{holds}»" if holds else "it is empty")
-                    + ": rows were moved, inserted or deleted; copy the answers into a new "
-                    "template instead",
-                    cell=f"{name}!A{row.number}",
-                )
+                if holds:
+                    text = Text(
+                        N_(
+                            "this row should be «%(title)s», but holds «%(holds)s»: rows were "
+                            "moved, inserted or deleted; copy the answers into a new template "
+                            "instead"
+                        ),
+                        title=row.title,
+                        holds=holds,
+                    )
+                else:
+                    text = Text(
+                        N_(
+                            "this row should be «%(title)s», but it is empty: rows were moved, "
+                            "inserted or deleted; copy the answers into a new template instead"
+                        ),
+                        title=row.title,
+                    )
+                return self.fail(text, cell=f"{name}!A{row.number}")
         answer_rows = {row.number for row in rows if row.kind not in ("heading",)}
         first = min((row.number for row in rows), default=1)
         for cells in ws.iter_rows(min_row=first, min_col=ANSWER, max_col=ANSWER):
             cell = cells[0]
             if cell.value is not None and cell.row not in answer_rows:
-                return self.fail(
-                    f"an answer outside the template's answer cells ({_shown(cell.value)}): "
-                    "modenhet would not read it; move it to the field's own row, or delete it",
-                    cell=f"{name}!{cell.coordinate}",
+                text = Text(
+                    N_(
+                        "an answer outside the template's answer cells (%(value)s): modenhet "
+                        "would not read it; move it to the field's own row, or delete it"
+                    ),
+                    value=_shown(cell.value),
                 )
+                return self.fail(text, cell=f"{name}!{cell.coordinate}")
         return None
 
     def _title_of(self, sheet: str, key: Any) -> str | None:
@@ -343,12 +405,12 @@ class _Reader:
     def _cell(self, row: Row, cell: Any, title: str) -> Any:
         value = cell.value
         if cell.data_type == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
-            self.problem(
-                row, "holds a formula; type the value itself (copy, then paste values)", title
-            )
+            formula = N_("holds a formula; type the value itself (copy, then paste values)")
+            self.problem(row, Text(formula), title)
             return _BROKEN
         if cell.data_type == "e":
-            self.problem(row, f"holds the error value {value}; type the value itself", title)
+            text = Text(N_("holds the error value %(value)s; type the value itself"), value=value)
+            self.problem(row, text, title)
             return _BROKEN
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value).strip()
@@ -364,7 +426,7 @@ class _Reader:
             assert row.field is not None
             return _parse(value, row.field)
         except _Bad as error:
-            self.problem(row, str(error), title)
+            self.problem(row, error.text, title)
             return _BROKEN
 
     def _assemble(
@@ -434,11 +496,10 @@ class _Reader:
         if info.at_least:
             return {"at_least": chosen}
         row = blank[0]
-        self.problem(
-            row,
-            "answer ja or nei for every choice of the list, or leave them all empty (not known)",
-            f"{info.title} › {row.title}",
+        every = N_(
+            "answer ja or nei for every choice of the list, or leave them all empty (not known)"
         )
+        self.problem(row, Text(every), f"{info.title} › {row.title}")
         return _BROKEN
 
     def _list(self, info: ListInfo, row: Row, status: str | None, values: list[Any]) -> Any:
@@ -447,14 +508,16 @@ class _Reader:
             return values or None
         if status == "none":
             if values:
-                self.problem(
-                    row, f"says «{words['none']}», but items are filled in below it", info.title
+                text = Text(
+                    N_("says «%(none)s», but items are filled in below it"), none=words["none"]
                 )
+                self.problem(row, text, info.title)
                 return _BROKEN
             return []
         if status == "at_least":
             if not info.at_least:
-                self.problem(row, "this list cannot be given as «at least these»", info.title)
+                text = Text(N_("this list cannot be given as «at least these»"))
+                self.problem(row, text, info.title)
                 return _BROKEN
             return {"at_least": values}
         return values
@@ -466,6 +529,10 @@ _BROKEN = object()
 class _Bad(Exception):
     """A cell's value that does not fit its field; the message says why."""
 
+    def __init__(self, message: str, **params: Any) -> None:
+        self.text = Text(message, **params)
+        super().__init__(str(self.text))
+
 
 def _yes_no(value: Any) -> bool:
     if isinstance(value, bool):
@@ -476,7 +543,7 @@ def _yes_no(value: Any) -> bool:
             return True
         if folded in _NO:
             return False
-    raise _Bad(f"{_shown(value)} is not ja or nei")
+    raise _Bad(N_("%(value)s is not ja or nei"), value=_shown(value))
 
 
 def _status(value: Any) -> str:
@@ -486,14 +553,15 @@ def _status(value: Any) -> str:
             if folded in words:
                 return name
     raise _Bad(
-        f"{_shown(value)} is not one of «Heile lista», «Minst desse», «Ingen» (or empty: not known)"
+        N_("%(value)s is not one of «Heile lista», «Minst desse», «Ingen» (or empty: not known)"),
+        value=_shown(value),
     )
 
 
 def _parse(value: Any, field: Field) -> Any:
     kind = field.kind
     if isinstance(value, datetime.time):
-        raise _Bad(f"a time of day ({value}) is not an answer here")
+        raise _Bad(N_("a time of day (%(value)s) is not an answer here"), value=value)
     if kind == "boolean":
         return _yes_no(value)
     if kind in ("integer", "number"):
@@ -503,9 +571,9 @@ def _parse(value: Any, field: Field) -> Any:
     if kind == "choice":
         return _parse_choice(value, field)
     if isinstance(value, bool):
-        raise _Bad(f"{_shown(value)} is a yes/no value where text is expected")
+        raise _Bad(N_("%(value)s is a yes/no value where text is expected"), value=_shown(value))
     if isinstance(value, (datetime.date, datetime.datetime)):
-        raise _Bad(f"a date ({_date_text(value)}) where text is expected")
+        raise _Bad(N_("a date (%(date)s) where text is expected"), date=_date_text(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -513,22 +581,26 @@ def _parse(value: Any, field: Field) -> Any:
 
 def _parse_number(value: Any, field: Field) -> Any:
     if isinstance(value, bool):
-        raise _Bad(f"{_shown(value)} is a yes/no value, not a number")
+        raise _Bad(N_("%(value)s is a yes/no value, not a number"), value=_shown(value))
     if isinstance(value, (datetime.date, datetime.datetime)):
-        raise _Bad(f"a date ({_date_text(value)}) where a number is expected")
+        raise _Bad(N_("a date (%(date)s) where a number is expected"), date=_date_text(value))
     if isinstance(value, str):
         found = _AT_LEAST_COUNT.fullmatch(value)
         if found is not None:
             if not field.at_least:
-                raise _Bad(f"{_shown(value)}: give the number itself here (no «minst»)")
+                raise _Bad(
+                    N_("%(value)s: give the number itself here (no «minst»)"), value=_shown(value)
+                )
             return {"at_least": _parse_number(found.group(1), field)}
         if not _NUMBER.fullmatch(value):
-            raise _Bad(f"{_shown(value)} is text, not a number; type the number alone")
+            raise _Bad(
+                N_("%(value)s is text, not a number; type the number alone"), value=_shown(value)
+            )
         cleaned = re.sub(r"[ \u00a0\u202f]", "", value).replace(",", ".").replace("−", "-")
         value = float(cleaned) if "." in cleaned else int(cleaned)
     if isinstance(value, float) and field.kind == "integer":
         if not value.is_integer():
-            raise _Bad(f"{value} is not a whole number")
+            raise _Bad(N_("%(value)s is not a whole number"), value=value)
         return int(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value) if field.kind == "integer" else value
@@ -536,23 +608,25 @@ def _parse_number(value: Any, field: Field) -> Any:
 
 
 def _parse_date(value: Any, field: Field) -> str:
-    hint = "write a date as 30.06.2025 or 2025-06-30"
+    hint = Text(N_("write a date as 30.06.2025 or 2025-06-30"))
     if field.month_only:
-        hint += ", or a month as 06.2025"
+        hint = Text(N_("%(hint)s, or a month as 06.2025"), hint=hint)
     if field.year_only:
-        hint += ", or a year alone"
+        hint = Text(N_("%(hint)s, or a year alone"), hint=hint)
     if isinstance(value, datetime.datetime):
         if value.time() != datetime.time(0):
-            raise _Bad(f"{value} has a time of day; give the date alone")
+            raise _Bad(N_("%(value)s has a time of day; give the date alone"), value=value)
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):
-        raise _Bad(f"{_shown(value)} is not a date; {hint}")
+        raise _Bad(N_("%(value)s is not a date; %(hint)s"), value=_shown(value), hint=hint)
     if isinstance(value, (int, float)):
         if field.year_only and float(value).is_integer() and 1000 <= value <= 9999:
             return str(int(value))
-        raise _Bad(f"{_shown(value)} is a number, not a date; {hint}")
+        raise _Bad(
+            N_("%(value)s is a number, not a date; %(hint)s"), value=_shown(value), hint=hint
+        )
     text = str(value)
     for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_NORWEGIAN_DATE, (2, 1, 0))):
         found = pattern.fullmatch(text)
@@ -561,7 +635,9 @@ def _parse_date(value: Any, field: Field) -> str:
             try:
                 return datetime.date(year, month, day).isoformat()
             except ValueError:
-                raise _Bad(f"{_shown(value)} is not a date in the calendar") from None
+                raise _Bad(
+                    N_("%(value)s is not a date in the calendar"), value=_shown(value)
+                ) from None
     if field.month_only:
         for pattern, places in ((_ISO_MONTH, (0, 1)), (_NORWEGIAN_MONTH, (1, 0))):
             matched = pattern.fullmatch(text)
@@ -571,7 +647,7 @@ def _parse_date(value: Any, field: Field) -> str:
                     return f"{year_:04d}-{month_:02d}"
     if field.year_only and _YEAR.fullmatch(text):
         return text
-    raise _Bad(f"{_shown(value)} is not a date; {hint}")
+    raise _Bad(N_("%(value)s is not a date; %(hint)s"), value=_shown(value), hint=hint)
 
 
 def _parse_choice(value: Any, field: Field) -> str:
@@ -585,7 +661,9 @@ def _parse_choice(value: Any, field: Field) -> str:
             if option.casefold() == folded:
                 return field.choices[number]
     shown = ", ".join(f"«{label}»" for label in field.labels)
-    raise _Bad(f"{_shown(value)} is not one of the choices: {shown}")
+    raise _Bad(
+        N_("%(value)s is not one of the choices: %(choices)s"), value=_shown(value), choices=shown
+    )
 
 
 def _shown(value: Any) -> str:
