@@ -20,14 +20,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from modenhet.analyses.diff import (
+    NEW,
+    OLD,
     CriterionChange,
     FactorChange,
     LevelChange,
     Movement,
     Problem,
     RulesetInfo,
-    NEW,
-    OLD,
     Status,
     criterion_change,
     display_name,

@@ -201,7 +201,7 @@ class Joined(Text):
         return hash(tuple(self.parts))
 
 
-def _results_finding(listed: list[str] | str, recorded: list[str]) -> Finding:
+def _results_finding(listed: list[str] | Text, recorded: list[str]) -> Finding:
     """Whether the results are the documents of the input files, each once, in order."""
     if isinstance(listed, Text):
         return _Whole("results", False, listed)
@@ -219,7 +219,8 @@ def _results_finding(listed: list[str] | str, recorded: list[str]) -> Finding:
                 return _Whole("results", False, stranger)
             again = Text(
                 N_(
-                    "%(source)s is there %(times)s times, the input files give it %(wanted)s time(s)"
+                    "%(source)s is there %(times)s times, the input files give it "
+                    "%(wanted)s time(s)"
                 ),
                 source=_brief(source, 80),
                 times=got[source],
