@@ -107,11 +107,11 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
         _("Errors"),
         _("Warnings"),
     ]
-    for column in (-1, -2):  # a column of problems only where some document has them
-        if not any(row[column] for row in rows):
-            headers.pop(column)
-            for row in rows:
-                row.pop(column)
+    empty = [column for column in (-2, -1) if not any(row[column] for row in rows)]
+    for column in sorted(empty):  # a column of problems only where some document has them
+        headers.pop(column)
+        for row in rows:
+            row.pop(column)
     out.write(_table(rows, headers) + "\n")
     if any(o.evaluation is not None and o.evaluation.bounded for o in collected):
         out.write("\n" + bounds_legend(_) + "\n")

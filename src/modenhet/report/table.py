@@ -140,12 +140,12 @@ def fitting(
     """tabulate's `maxcolwidths` and `maxheadercolwidths` for `column_widths` (tabulate keeps
     two spaces beside a header: it is wrapped two narrower than its column)."""
     widths = column_widths(rows, headers, limits, width)
-    if width is None:
-        return {"maxcolwidths": widths}
     for row in rows:  # wrapped here, so that a path breaks after a dot, not mid-word
         for i, limit in enumerate(widths):
             if limit is not None and shown_len(str(row[i])) > limit:
                 row[i] = wrap_cell(str(row[i]), limit)
+    if width is None:
+        return {"maxcolwidths": widths}
     return {
         "maxcolwidths": widths,
         "maxheadercolwidths": [None if w is None else max(w - 2, 1) for w in widths],
