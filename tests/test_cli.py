@@ -602,7 +602,7 @@ def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
     os.close(primary)
     assert completed.returncode == 0
     # In the reader's language (nynorsk by default).
-    assert "\rEvaluerte ".encode() in shown and " dokument (0 med feil)".encode() in shown
+    assert b"\rEvaluerte " in shown and b" dokument (0 med feil)" in shown
     piped = real("evaluate", str(path), "-f", "csv", *AS_OF)
     assert "Evaluerte" not in piped.stderr
 
