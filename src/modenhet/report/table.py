@@ -456,6 +456,7 @@ def summary(
     return text + "\n"
 
 
+SHORT = 5  # a heading's words are shortened to this before the names wrap, then to SHORTEST
 SHORTEST = 3  # the fewest characters a shortened word of a heading keeps (with its dot)
 
 
@@ -463,9 +464,10 @@ def summary_table(
     rows: list[list[str]], titles: list[str], fixed: list[str], width: int | None
 ) -> tuple[str, list[tuple[str, str]]]:
     """The summary as a plain table (`plain_table`) that fits `width`: the factors' headings
-    are their titles wrapped at spaces; where that is too wide, the municipalities' names
-    wrap at spaces too, then the widest heading's long words are shortened (`Forankring` to
-    `Foran.`) a letter at a time until the table fits. Returns the table and, when some
+    are their titles wrapped at spaces; where that is too wide, the widest heading's long
+    words are shortened (`Forankring` to `Foran.`) a letter at a time, to five letters or so;
+    then the municipalities' names wrap at spaces, and the headings shorten further, until the
+    table fits. Returns the table and, when some
     heading is shortened, each heading (on one line) with its title, for a legend."""
     sizes: list[int | None] = [None for _title in titles]
     wrap_names = False
@@ -478,13 +480,14 @@ def summary_table(
         )
         if width is None or max(map(shown_len, table.split("\n"))) <= width:
             break
-        if not wrap_names:
-            wrap_names = True
-            continue
         current = [longest_word(h) for h in headings]
         widest = max(range(len(titles)), key=lambda i: current[i], default=None)
-        if widest is None or current[widest] <= SHORTEST:
-            break
+        shortest = SHORTEST if wrap_names else SHORT
+        if widest is None or current[widest] <= shortest:
+            if wrap_names:
+                break
+            wrap_names = True  # the names wrap before the headings shorten further
+            continue
         sizes[widest] = current[widest] - 1
     shortened = [
         (shown.replace("\n", " "), title)
