@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from modenhet.errors import Severity
 from modenhet.i18n import translator
-from modenhet.run.outcome import Outcome, RunInfo
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo
 
 
 def summary_header(run: RunInfo) -> list[str]:
@@ -48,9 +49,7 @@ def summary_row(outcome: Outcome, factors: int, lang: str = "en") -> list[Any]:
         text_cell(municipality.get("number") or ""),
         text_cell(municipality.get("name") or ""),
     ]
-    problems = [
-        text_cell(problems_text(outcome, severity, lang)) for severity in ("error", "warning")
-    ]
+    problems = [text_cell(problems_text(outcome, severity, lang)) for severity in SEVERITIES]
     evaluation = outcome.evaluation
     if evaluation is None:
         return [*identity, *[""] * (2 * factors + 4), *problems]
@@ -58,9 +57,9 @@ def summary_row(outcome: Outcome, factors: int, lang: str = "en") -> list[Any]:
     return [*identity, *evaluation.levels, evaluation.overall, *bounds, *problems]
 
 
-def problems_text(outcome: Outcome, severity: str, lang: str) -> str:
+def problems_text(outcome: Outcome, severity: Severity, lang: str) -> str:
     """The first ten errors (or warnings), each `POINTER: MESSAGE`, then how many more."""
-    shown, more = outcome.problems_in_brief(pointers=True, severity=severity, lang=lang)  # type: ignore[arg-type]
+    shown, more = outcome.problems_in_brief(pointers=True, severity=severity, lang=lang)
     if more:
         shown.append(translator(lang).gettext("(+%(count)s more)") % {"count": more})
     return "; ".join(shown)

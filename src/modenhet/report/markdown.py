@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.errors import visible
+from modenhet.errors import Severity, visible
 from modenhet.i18n import translator
 from modenhet.report.fields import gap_note
 from modenhet.report.table import (
@@ -23,7 +23,7 @@ from modenhet.report.table import (
 )
 from modenhet.report.words import Translate, status_word
 from modenhet.results import Evaluation, MissingField
-from modenhet.run.outcome import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo, municipality_name
 
 _MARKDOWN = re.compile(r"[\\`\[\]|]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -74,10 +74,10 @@ def _table(rows: list[list[Any]], headers: list[str]) -> str:
     )
 
 
-def problems_cell(outcome: Outcome, severity: str, _: Translate, lang: str) -> str:
+def problems_cell(outcome: Outcome, severity: Severity, _: Translate, lang: str) -> str:
     """A document's errors or warnings, whole, in the reader's language: the first ten, then
     how many more."""
-    shown, more = outcome.problems_in_brief(pointers=False, severity=severity, lang=lang)  # type: ignore[arg-type]
+    shown, more = outcome.problems_in_brief(pointers=False, severity=severity, lang=lang)
     if more:
         shown.append(_("(+%(count)s more)") % {"count": more})
     return "; ".join(shown)
@@ -92,9 +92,7 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
     for outcome in collected:
         evaluation = outcome.evaluation
         name = municipality_name(outcome)
-        problems = [
-            problems_cell(outcome, severity, _, run.lang) for severity in ("error", "warning")
-        ]
+        problems = [problems_cell(outcome, severity, _, run.lang) for severity in SEVERITIES]
         if evaluation is None:
             rows.append([name, *["" for _factor in factors], _("error"), "", *problems])
         else:

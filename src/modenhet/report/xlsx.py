@@ -20,7 +20,7 @@ from modenhet.evidence.workbook.cells import set_text, workbook_bytes, write_bin
 from modenhet.evidence.workbook.layout import sheet_name
 from modenhet.i18n import translator
 from modenhet.report.words import Translate, status_word
-from modenhet.run.outcome import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo, municipality_name
 
 _BOLD = Font(bold=True)
 _HEADER = PatternFill("solid", fgColor="DDDDDD")
@@ -116,12 +116,8 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate)
         set_text(ws.cell(number, 1), name if isinstance(name, str) else "")
         set_text(ws.cell(number, 2), code if isinstance(code, str) else "")
         set_text(ws.cell(number, 3), outcome.source)
-        for column, severity in ((errors, "error"), (warnings, "warning")):
-            shown, more = outcome.problems_in_brief(
-                pointers=True,
-                severity=severity,  # type: ignore[arg-type]
-                lang=run.lang,
-            )
+        for column, severity in zip((errors, warnings), SEVERITIES, strict=True):
+            shown, more = outcome.problems_in_brief(pointers=True, severity=severity, lang=run.lang)
             more_text = [_("(+%(count)s more)") % {"count": more}] if more else []
             set_text(ws.cell(number, column), "; ".join([*shown, *more_text]))
             ws.cell(number, column).alignment = _WRAP

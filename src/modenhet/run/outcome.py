@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # only the engine makes a RuleSet; reporters import this modu
     from modenhet.engine.ruleset import RuleSet
 
 PROBLEMS_IN_A_CELL = 10
+SEVERITIES: tuple[Severity, Severity] = ("error", "warning")  # the columns of problems, in order
 
 
 @dataclass
