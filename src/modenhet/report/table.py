@@ -271,7 +271,8 @@ def collect_section(evaluation: Evaluation, _: Translate, width: int | None = No
         rows,
         headers=headers,
         disable_numparse=True,
-        **fitting(rows, headers, [36, 56, None, 30], width),
+        # on a narrow terminal the short column of numbers wraps its heading, not the paths
+        **fitting(rows, headers, [36, 56, None if width is None else 10, 30], width),
     )
     text = _("What to collect next (the fields that could unlock the most levels first):")
     text += "\n" + table + "\n"
