@@ -342,7 +342,7 @@ def single(
     text += "\n" + collect if collect else ""
     if outcome.problems:
         text += "\n" + _("Notes on the evidence:") + "\n"
-        text += "\n".join(problem_lines(outcome.problems, _, lang, "  ")) + "\n"
+        text += "\n".join(problem_lines([*outcome.errors, *outcome.warnings], _, lang, "  ")) + "\n"
     return text
 
 
@@ -451,7 +451,7 @@ def summary(
         text += "\n\n" + _("Errors and warnings in the documents:")
         for outcome in noted:
             text += f"\n  {municipality_name(outcome)} · {outcome.source}\n"
-            text += "\n".join(problem_lines(outcome.problems, _, lang, "    "))
+            text += "\n".join(problem_lines([*outcome.errors, *outcome.warnings], _, lang, "    "))
     if evaluations:
         text += "\n\n" + distribution(run, evaluations, _, width)
     return text + "\n"

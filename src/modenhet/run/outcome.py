@@ -101,14 +101,16 @@ def record(outcome: Outcome) -> dict[str, Any]:
     writes it; `--verify` derives it again and compares."""
     result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
     evaluation = outcome.evaluation
+    errors, warnings = outcome.errors, outcome.warnings
+    if evaluation is None and not errors:  # unread, and why only said as warnings: listed
+        errors, warnings = outcome.problems, []  # as what stopped it, so the list is not empty
     if evaluation is None:
         if outcome.item.document is not None:
             result["municipality"] = outcome.municipality
-        result["error"] = [problem_entry(problem) for problem in outcome.errors]
+        result["error"] = [problem_entry(problem) for problem in errors]
     else:
         result["municipality"] = outcome.municipality
         result.update(evaluation.to_dict())
-    warnings = outcome.warnings
     if warnings:
         result["warnings"] = [problem_entry(problem) for problem in warnings]
     return result

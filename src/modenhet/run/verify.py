@@ -10,6 +10,7 @@ it names are read only when they are regular files of bounded size (never a FIFO
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -172,7 +173,7 @@ def _ruleset_finding(recorded: dict[str, Any], ruleset: RuleSet) -> Finding:
     if recorded["sha256"] != ruleset.sha256:
         changed.append(_sha256_changed(recorded["sha256"], ruleset.sha256))
     if changed:
-        return _Whole("rule set", False, Text(N_("changed: %(what)s"), what=Joined(changed)))
+        return _Whole("rule set", False, Text(N_("changed: %(what)s"), what=_joined(changed)))
     return _Whole(
         "rule set", True, Text(N_("unchanged (SHA-256 %(sha256)s…)"), sha256=ruleset.sha256[:12])
     )
@@ -182,23 +183,11 @@ def _sha256_changed(then: Any, now: str) -> Text:
     return Text(N_("SHA-256 recorded %(then)s…, now %(now)s…"), then=str(then)[:12], now=now[:12])
 
 
-class Joined(Text):
+def _joined(parts: list[Text]) -> Text:
     """Texts said one after the other, `; ` between them, in the same language."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, parts: list[Text]) -> None:
-        super().__init__("")
-        self.parts = parts
-
-    def render(self, language: str = "en") -> str:
-        return "; ".join(part.render(language) for part in self.parts)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Joined) and other.parts == self.parts
-
-    def __hash__(self) -> int:
-        return hash(tuple(self.parts))
+    return functools.reduce(
+        lambda first, second: Text(N_("%(first)s; %(second)s"), first=first, second=second), parts
+    )
 
 
 def _results_finding(listed: list[str] | Text, recorded: list[str]) -> Finding:
