@@ -229,12 +229,14 @@ def test_empty_document_in_json_and_jsonl(empty_doc: Path) -> None:
 
 
 def test_empty_document_in_csv(empty_doc: Path) -> None:
-    out = cli("evaluate", str(empty_doc), "--as-of", "2025-06-30", "-f", "csv").stdout
-    header, row = (line.split(",") for line in out.splitlines())
-    cells = dict(zip(header, row, strict=True))
-    assert cells["overall"] == "1" and cells["overall_max"] == "5"
-    assert all(cells[f"{factor}_max"] == "5" and cells[factor] == "1" for factor in FACTORS)
-    assert (cells["decided"], cells["criteria"]) == ("0", str(total_criteria()))
+    args = ["evaluate", str(empty_doc), "--as-of", "2025-06-30", "-f", "csv", "--lang", "en"]
+    header, row = (line.split(",") for line in cli(*args).stdout.splitlines())
+    cells = dict(zip(header, row, strict=True))  # the header is for people: factors by title
+    assert cells["Overall level"] == "1" and cells["Overall level (at most)"] == "5"
+    titles = [f.title for f in modenhet.load_ruleset(modenhet.default_rules_path()).factors]
+    assert len(titles) == len(FACTORS)
+    assert all(cells[f"{title} (at most)"] == "5" and cells[title] == "1" for title in titles)
+    assert (cells["Criteria decided"], cells["Criteria"]) == ("0", str(total_criteria()))
 
 
 def test_empty_document_in_markdown(empty_doc: Path) -> None:

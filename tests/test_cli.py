@@ -81,20 +81,24 @@ def test_summary_table_of_the_samples() -> None:
     result = cli("evaluate", "samples/", *AS_OF, "--lang", "en")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Rule set: Bustadsosialt arbeid 2026.1 · as of 2025-06-30"
-    header = lines[2].split()
-    assert header == [
+    assert lines[0] == "Rule set: Bustadsosialt arbeid 2026.1 · as of 30.06.2025"
+    # The factors under their titles, wrapped at spaces onto two heading lines (a pipe has
+    # room for them whole), then the overall level and the decided criteria.
+    assert lines[2].split("  ")[0] == "" and "Forankring og" in lines[2]
+    assert lines[3].split() == [
         "Municipality",
-        "anchoring",
-        "strategy",
-        "coordination",
-        "economy",
-        "competence",
-        "participation",
+        "eigarskap",
+        "strategi",
+        "og",
+        "samordning",
+        "ressursar",
+        "Kompetanse",
+        "Brukarmedverknad",
         "overall",
         "decided",
     ]
-    rows = {line.split("  ")[0]: line.split()[-8:] for line in lines[4:13]}
+    assert set(lines[4]) == {"-", " "}
+    rows = {line.split("  ")[0]: line.split()[-8:] for line in lines[5:14]}
     total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
     assert rows["Bergen (4601)"] == ["5"] * 7 + [f"{total}/{total}"]  # every criterion met
     # Lærdal: each factor stops at a criterion not met, so every level is settled.
@@ -240,11 +244,12 @@ def test_jsonl_csv_markdown(tmp_path: Path) -> None:
     target = tmp_path / "levels.csv"
     cli("evaluate", "samples/", *AS_OF, "-f", "csv", "-o", str(target))
     csv_out = target.read_bytes().decode("utf-8")
-    assert csv_out.startswith("source,municipality_number,municipality_name,anchoring,")
+    # A header for people, in the reader's language (nynorsk by default); factors by title.
+    assert csv_out.startswith("Kjelde,Kommunenummer,Kommune,Forankring og eigarskap,")
     assert csv_out.count("\r\n") == 10 and "\n" not in csv_out.replace("\r\n", "")
     total = len(modenhet.load_ruleset(modenhet.default_rules_path()).model.criteria)
     bergen = ",".join(["5"] * 14 + [str(total), str(total)])  # levels, their maxima, decided
-    assert f"samples/4601-bergen.json,4601,Bergen,{bergen},\r\n" in csv_out
+    assert f"samples/4601-bergen.json,4601,Bergen,{bergen},,\r\n" in csv_out  # no problems
 
     markdown = cli("evaluate", "samples/", *AS_OF, "-f", "markdown").stdout
     assert markdown.startswith("# Modenheitsrapport")  # nynorsk by default
@@ -302,6 +307,7 @@ def test_broken_documents_get_error_results_and_the_others_go_on(tmp_path: Path)
     assert {
         "pointer": "/municipality/number",
         "message": '`municipality.number` must match the pattern ^[0-9]{4}$; got "46011"',
+        "severity": "error",
     } in invalid["error"]
     assert "not UTF-8: byte 28 (0xe6)" in latin1["error"][0]["message"]
     stderr = result.stderr.splitlines()
@@ -419,7 +425,7 @@ def test_a_rule_set_from_a_pipe() -> None:
                 "--as-of", "2025-06-30", stdin=rules)  # fmt: skip
     assert done.returncode == 0, done.stderr
     # x.y is absent: f is 1 (proven), 2 at most; overall likewise; 0 of 1 criteria decided.
-    assert done.stdout.splitlines()[1] == "samples/1151-utsira.json,1151,Utsira,1,1,2,2,0,1,"
+    assert done.stdout.splitlines()[1] == "samples/1151-utsira.json,1151,Utsira,1,1,2,2,0,1,,"
 
 
 def test_check_the_default_rule_set() -> None:
@@ -553,13 +559,13 @@ def test_excel_csv(tmp_path: Path) -> None:
     result = cli("evaluate", "samples/", *AS_OF, "-f", "csv", "--excel", "-o", str(target))
     assert result.exit_code == 0
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfsource;municipality_number;municipality_name;anchoring;")
+    assert data.startswith("\ufeffKjelde;Kommunenummer;Kommune;Forankring og eigarskap;".encode())
     laerdal = modenhet.load_ruleset(modenhet.default_rules_path()).evaluate(
         json.loads((SAMPLES / "4642-laerdal.json").read_text("utf-8")), AS_OF_DATE
     )
     levels = "2;1;1;1;2;1;1;2;1;1;1;2;1;1"  # settled: the maxima are the levels
     decided = ";".join(map(str, laerdal.decided))
-    row = f"samples/4642-laerdal.json;4642;Lærdal;{levels};{decided};\r\n"
+    row = f"samples/4642-laerdal.json;4642;Lærdal;{levels};{decided};;\r\n"
     assert row in data.decode("utf-8-sig")
     assert cli("evaluate", "samples/", "--excel").exit_code == 2  # only with -f csv
 
@@ -595,9 +601,10 @@ def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
         shown += chunk
     os.close(primary)
     assert completed.returncode == 0
-    assert b"\rEvaluated " in shown and b" documents (0 failed)" in shown
+    # In the reader's language (nynorsk by default).
+    assert b"\rEvaluerte " in shown and b" dokument (0 med feil)" in shown
     piped = real("evaluate", str(path), "-f", "csv", *AS_OF)
-    assert "Evaluated" not in piped.stderr
+    assert "Evaluerte" not in piped.stderr
 
 
 def test_fail_under_is_a_level_of_the_rule_set_and_names_the_documents() -> None:

@@ -214,11 +214,12 @@ def test_two_evidence_files_as_a_table(molde_pair: tuple[str, str]) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
+    # The sides as a nynorsk reader says them (før, no), dates as people write them.
     assert lines[0] == (
-        "OLD: molde-2024.json · eitt dokument · per 2025-06-30 · "
+        "Før: molde-2024.json · eitt dokument · per 30.06.2025 · "
         "regelsett Bustadsosialt arbeid 2026.1"
     )
-    assert lines[1].startswith("NEW: molde-2025.json · eitt dokument")
+    assert lines[1].startswith("No: molde-2025.json · eitt dokument")
     assert "Molde (1506) · molde-2024.json → molde-2025.json" in lines
     assert "Samla nivå: 3 Definert → 4 Styrt ↑" in lines
     rows = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines)}
@@ -374,7 +375,7 @@ def test_reports_from_different_rule_sets_are_flagged(tmp_path: Path) -> None:
     assert "lenient.report.json#/ruleset/sha256: warning:" in table.stderr
     # In the reader's language in the table; in English on stderr and in JSON, whatever --lang.
     nynorsk = cli(old, "molde.json", *AS_OF)
-    assert "Åtvaring: OLD og NEW vart evaluerte med ulike regelsett" in nynorsk.stdout
+    assert "Åtvaring: Dei to sidene vart evaluerte med ulike regelsett — før: " in nynorsk.stdout
     assert "(same namn og versjon, men regelfilene er ulike)" in nynorsk.stdout
     assert nynorsk.stderr == table.stderr
 
@@ -427,11 +428,16 @@ def test_two_folders_as_a_table(folders: tuple[str, str]) -> None:
     out = result.stdout
     assert out.index("Molde (1506) ·") < out.index("Tynset (3427) ·") < out.index("Summary")
     assert "Summary: 2 municipalities compared: 1 improved, 0 regressed, 1 unchanged" in out
-    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[-12:] if line}
-    assert rows["anchoring"] == ["1", "0", "1", "0"] and rows["strategy"] == ["0", "0", "2", "0"]
-    assert rows["economy"] == ["0", "0", "2", "0"]
+    # The factors by their titles (the rule set's), each with its counts.
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (re.split(r"\s{2,}", line) for line in out.splitlines()[-12:] if line)
+    }
+    assert rows["Forankring og eigarskap"] == ["1", "0", "1", "0"]
+    assert rows["Overordna strategi"] == ["0", "0", "2", "0"]
+    assert rows["Økonomiske ressursar"] == ["0", "0", "2", "0"]
     assert rows["overall"] == ["1", "0", "1", "0"]
-    assert "Only in OLD: Utsira (1151)\nOnly in NEW: Bergen (4601)\nNot compared: none\n" in out
+    assert "Only in old: Utsira (1151)\nOnly in new: Bergen (4601)\nNot compared: none\n" in out
 
 
 def test_a_folder_and_a_report_of_many(folders: tuple[str, str]) -> None:
@@ -467,21 +473,24 @@ WORDS = {
         "Samla nivå: 3 Definert → 4 Styrt ↑",
         "Samandrag: 2 kommunar samanlikna: 1 betra",
         "ikkje oppfylt → oppfylt",
-        "Berre i OLD: Utsira (1151)",
+        "Berre før: Utsira (1151)",
+        "Før: old · 3 dokument · per 30.06.2025",
         "Ikkje samanlikna: ingen",
     ],
     "nb": [
         "Samlet nivå: 3 Definert → 4 Styrt ↑",
         "Sammendrag: 2 kommuner sammenlignet: 1 forbedret",
         "ikke oppfylt → oppfylt",
-        "Bare i OLD: Utsira (1151)",
+        "Bare før: Utsira (1151)",
+        "Nå: new · 3 dokumenter · per 30.06.2025",
         "Ikke sammenlignet: ingen",
     ],
     "en": [
         "Overall level: 3 Definert → 4 Styrt ↑",
         "Summary: 2 municipalities compared: 1 improved",
         "not met → met",
-        "Only in OLD: Utsira (1151)",
+        "Only in old: Utsira (1151)",
+        "Old: old · 3 evidence documents · as of 30.06.2025",
         "Not compared: none",
     ],
 }
@@ -521,7 +530,7 @@ def test_json_and_stderr_are_the_same_in_every_language(
     ]
     assert report["municipalities"][0]["criteria"][0]["old"] == "not_met"
     table = cli(*args[:-2], "--lang", "nb").stdout
-    assert "Advarsel: OLD er per 2026-01-01, etter NEW (per 2025-06-30)" in table
+    assert "Advarsel: Før-siden er per 01.01.2026, etter nå-siden (per 30.06.2025)" in table
 
 
 # ---------------------------------------------------------------------------- regressions
@@ -630,10 +639,11 @@ def test_an_invalid_document_is_reported_and_the_others_compared(
     table = cli(*folders, *AS_OF, *EN).stdout
     assert "Not compared:\n  Tynset (3427) — NEW: new/tynset-2025.json:" in table
     assert "  (no municipality) — NEW: new/broken.json:2: not valid JSON" in table
-    # The reasons are diagnostics, as on stderr: English in every language.
+    # The reasons in the reader's language: the side, and the problem's message as far as it
+    # has a translation (a message without one stays as stderr has it).
     nynorsk = cli(*folders, *AS_OF).stdout
-    assert "Ikkje samanlikna:\n  Tynset (3427) — NEW: new/tynset-2025.json:" in nynorsk
-    assert "  (ingen kommune) — NEW: new/broken.json:2: not valid JSON" in nynorsk
+    assert "Ikkje samanlikna:\n  Tynset (3427) — No: new/tynset-2025.json:" in nynorsk
+    assert "  (ingen kommune) — No: new/broken.json:2: " in nynorsk
 
 
 def test_an_unreadable_single_file(molde_pair: tuple[str, str]) -> None:
@@ -641,8 +651,8 @@ def test_an_unreadable_single_file(molde_pair: tuple[str, str]) -> None:
     result = cli("broken.json", molde_pair[1], *AS_OF, *EN)
     assert result.exit_code == 1
     assert result.stderr.startswith("broken.json:1: error: not valid JSON")
-    assert result.stdout.startswith("OLD: broken.json · could not be read\n")
-    assert "Only in NEW: none" in result.stdout  # nothing on OLD to be missing from
+    assert result.stdout.startswith("Old: broken.json · could not be read\n")
+    assert "Only in new: none" in result.stdout  # nothing on OLD to be missing from
 
 
 def test_a_municipality_twice_on_one_side(folders: tuple[str, str]) -> None:

@@ -149,7 +149,10 @@ def test_single_document_page_has_the_run_facts(one_page: str) -> None:
     assert one_page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert dom.find_all("title")[0].text() == "Maturity report: Alstahaug (1820)"
     header = dom.find_all("header")[0].text()
-    assert "Bustadsosialt arbeid 2026.1" in header and AS_OF in header
+    # The date as people write it, and as ISO for machines in the <time> element.
+    assert "Bustadsosialt arbeid 2026.1" in header and "30.06.2025" in header
+    assert f'<time datetime="{AS_OF}">30.06.2025</time>' in one_page
+    assert "as of 30.06.2025." in dom.find_all("footer")[0].text()
     sha = re.search(r'"sha256": "([0-9a-f]{64})"', evaluate_json(str(ONE)))
     assert sha is not None and sha.group(1) in header
     assert sha.group(1) in dom.find_all("footer")[0].text()

@@ -65,7 +65,9 @@ def report(workspace: Path) -> Path:
 
 def test_an_untouched_report_holds(workspace: Path) -> None:
     path = report(workspace)
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 0, out
     assert "  rule set: unchanged" in out
     assert out.count(": holds\n") == 9
@@ -76,7 +78,9 @@ def test_a_changed_evidence_file_is_named(workspace: Path) -> None:
     path = report(workspace)
     bergen = workspace / "samples" / "4601-bergen.json"
     bergen.write_text(bergen.read_text("utf-8").replace('"Bergen"', '"Bergen "'), "utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 1
     assert "  samples/4601-bergen.json: changed: SHA-256 recorded " in out
     assert out.count(": holds\n") == len(list(SAMPLES.glob("*.json"))) - 1
@@ -87,7 +91,9 @@ def test_a_changed_rule_set_is_named(workspace: Path) -> None:
     path = report(workspace)
     rules = workspace / "rules" / "bustadsosialt.rules"
     rules.write_text(rules.read_text("utf-8") + "\n# endra\n", encoding="utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 1
     assert "  rule set: changed: SHA-256 recorded " in out
     assert "documents changed, the rule set changed." in out
@@ -99,7 +105,9 @@ def test_a_tampered_report_is_caught(workspace: Path) -> None:
     data = json.loads(path.read_text("utf-8"))
     data["results"][0]["overall"] = 5  # Stavanger is 4
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 1
     assert "samples/1103-stavanger.json: the same input now evaluates differently (overall)" in out
 
@@ -109,7 +117,9 @@ def test_a_tampered_bound_is_caught(workspace: Path) -> None:
     data = json.loads(path.read_text("utf-8"))
     data["results"][1]["overall_max"] = 1  # Utsira is 1–3
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 1
     assert "samples/1151-utsira.json: the same input now evaluates differently (overall_max)" in out
 
@@ -125,13 +135,17 @@ def test_a_report_from_before_level_bounds_still_holds(workspace: Path) -> None:
             for key in ("level_max", "label_max", "decided"):
                 del factor[key]
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 0, out
     assert out.count(": holds\n") == len(list(SAMPLES.glob("*.json")))
     # Its levels are still checked.
     data["results"][0]["factors"]["economy"]["level"] = 5
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 1 and "evaluates differently (factors)" in out
 
 
@@ -143,7 +157,7 @@ def test_jsonl_lines_are_verified_line_by_line(workspace: Path) -> None:
     (workspace / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     target = workspace / "r.json"
     run("evaluate", "many.jsonl", "--as-of", "2025-06-30", "-f", "json", "-o", str(target))
-    code, out = run("evaluate", "--verify", str(target))
+    code, out = run("evaluate", "--verify", str(target), "--lang", "en")
     assert code == 0, out
     assert "  many.jsonl:1: holds" in out and "  many.jsonl:2: holds" in out
 
@@ -161,7 +175,9 @@ def test_verify_refuses_options_it_would_ignore(workspace: Path) -> None:
     code, out = run("evaluate", "--verify", str(path), "--jobs", "2", "--as-of", "2030-01-01")
     assert code == 2
     assert "not --as-of, --jobs" in out
-    code, out = run("evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules")
+    code, out = run(
+        "evaluate", "--verify", str(path), "-r", "rules/bustadsosialt.rules", "--lang", "en"
+    )
     assert code == 0, out
 
 

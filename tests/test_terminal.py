@@ -132,11 +132,9 @@ def test_quiet_leaves_warnings_out_and_verbose_ends_with_a_summary(tmp_path: Pat
     assert (quiet.exit_code, quiet.stderr) == (0, "")
     assert quiet.stdout == normal.stdout
     verbose = CliRunner().invoke(
-        main, ["evaluate", str(warned), ALSTAHAUG, *DATE, "-f", "json", "-v"]
+        main, ["evaluate", str(warned), ALSTAHAUG, *DATE, "-f", "json", "-v", "--lang", "en"]
     )
-    assert (
-        verbose.stderr.splitlines()[-1] == "2 document(s): 2 evaluated, 0 failed, 1 with warnings"
-    )
+    assert verbose.stderr.splitlines()[-1] == "2 documents: 2 evaluated, 0 failed, 1 with warnings"
     validated = CliRunner().invoke(main, ["validate", str(warned)])
     assert validated.exit_code == 0
     assert "#/municipality/name: åtvaring: " in validated.stderr
@@ -162,22 +160,23 @@ FAST = "from modenhet.cli.progress import Progress\nProgress.DELAY = 0.0\nProgre
 def test_progress_has_the_total_and_the_time_left_on_a_terminal(folder_of_documents: Path) -> None:
     shown = on_a_terminal("evaluate", str(folder_of_documents), *DATE, "-f", "csv", "-o",
                           str(folder_of_documents / "out.csv"), code=FAST)  # fmt: skip
-    assert "\rEvaluated " in shown
-    assert " of 200 documents (0 failed) · " in shown
-    assert " left" in shown
+    assert "\rEvaluerte " in shown  # in the reader's language, nynorsk by default
+    assert " av 200 dokument (0 med feil) · " in shown
+    assert " att" in shown
     quiet = on_a_terminal("evaluate", str(folder_of_documents), *DATE, "-f", "csv", "-q", "-o",
                           str(folder_of_documents / "out.csv"), code=FAST)  # fmt: skip
-    assert "Evaluated" not in quiet
+    assert "Evaluerte" not in quiet
 
 
 def test_time_left_in_words() -> None:
     from modenhet.cli.progress import Progress, duration
 
     assert [duration(s) for s in (0.2, 4.1, 125, 3725)] == ["1 s", "5 s", "2 min 5 s", "1 h 2 min"]
-    progress = Progress(total=3000, enabled=False)
+    progress = Progress(total=3000, enabled=False, lang="en")
     assert progress.text(1000, 2, 2.0) == (
         "Evaluated 1,000 of 3,000 documents (2 failed) · 500/s · about 4 s left"
     )
     assert (
-        Progress(enabled=False).text(1000, 0, 2.0) == "Evaluated 1,000 documents (0 failed) · 500/s"
+        Progress(enabled=False, lang="en").text(1000, 0, 2.0)
+        == "Evaluated 1,000 documents (0 failed) · 500/s"
     )

@@ -52,8 +52,9 @@ def made(workspace: Path, *evidence: str) -> Report:
 
 
 def verify(workspace: Path, report: Report) -> tuple[int, str, str]:
+    """The verdict in English (test_i18n_reports.py checks it in nynorsk and bokmål)."""
     (workspace / "report.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    return run("evaluate", "--verify", "report.json")
+    return run("evaluate", "--verify", "report.json", "--lang", "en")
 
 
 def test_the_report_records_its_input_set(workspace: Path) -> None:
@@ -250,7 +251,7 @@ def test_a_malformed_report_gives_one_line(workspace: Path, name: str) -> None:
 )
 def test_a_file_that_is_no_report(workspace: Path, text: str, expected: str) -> None:
     (workspace / "report.json").write_bytes(text.encode("utf-8", "surrogateescape"))
-    code, out, err = run("evaluate", "--verify", "report.json")
+    code, out, err = run("evaluate", "--verify", "report.json", "--lang", "en")
     assert code == 2
     (line,) = err.splitlines()
     assert expected in line, line
@@ -275,7 +276,7 @@ def test_sources_that_are_devices_or_fifos_neither_hang_nor_fill_memory(workspac
     report["inputs"] = input_set(["/dev/zero", "pipe.json", "pipe.jsonl", "/dev/urandom"])
     report["results"] = [{**report["results"][0], "source": source} for source in sources]
     (workspace / "report.json").write_text(json.dumps(report), "utf-8")
-    done = modenhet("evaluate", "--verify", "report.json", cwd=workspace)
+    done = modenhet("evaluate", "--verify", "report.json", "--lang", "en", cwd=workspace)
     assert done.returncode == 1, done.stderr
     assert "  /dev/zero: is not a regular file (a device, a pipe or a socket)" in done.stdout
     assert "  pipe.json: is not a regular file" in done.stdout
@@ -291,7 +292,7 @@ def test_a_report_that_is_a_fifo_or_device(workspace: Path, kind: str) -> None:
         os.mkfifo(path)
     else:
         path.symlink_to("/dev/zero")
-    done = modenhet("evaluate", "--verify", "report.json", cwd=workspace)
+    done = modenhet("evaluate", "--verify", "report.json", "--lang", "en", cwd=workspace)
     assert done.returncode == 2
     assert done.stderr == (
         "report.json: error: is not a regular file (a device, a pipe or a socket)\n"
@@ -302,7 +303,7 @@ def test_a_report_over_the_size_limit(workspace: Path) -> None:
     made(workspace)
     env = {**os.environ, "MODENHET_MAX_REPORT_BYTES": "1000"}
     done = subprocess.run(
-        [sys.executable, "-m", "modenhet", "evaluate", "--verify", "report.json"],
+        [sys.executable, "-m", "modenhet", "evaluate", "--verify", "report.json", "--lang", "en"],
         cwd=workspace, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2

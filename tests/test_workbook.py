@@ -752,7 +752,7 @@ def test_explain_reads_a_workbook(filled: dict[Path, Path]) -> None:
 
 def test_the_extension_of_o_picks_the_format(tmp_path: Path) -> None:
     for name, check in (
-        ("r.csv", lambda data: data.startswith(b"source,municipality_number")),
+        ("r.csv", lambda data: data.startswith(b"Kjelde,Kommunenummer")),
         ("r.json", lambda data: json.loads(data)["results"]),
         ("r.md", lambda data: data.startswith(b"#")),
         ("r.xlsx", lambda data: data.startswith(b"PK")),
@@ -982,6 +982,7 @@ def test_the_xlsx_summary_shows_level_bounds_where_results_have_them(
         "Økonomiske ressursar", "Kompetanse", "Brukarmedverknad", "Samla",
         "Forankring og eigarskap (høgst)", "Overordna strategi (høgst)",
         "Organisering og samordning (høgst)", "Økonomiske ressursar (høgst)",
-        "Kompetanse (høgst)", "Brukarmedverknad (høgst)", "Samla (høgst)", "Problem",
+        "Kompetanse (høgst)", "Brukarmedverknad (høgst)", "Samla (høgst)", "Feil",
     )  # fmt: skip
+    assert rows[0][18] == "Åtvaringar"  # errors and warnings, each in a column of its own
     assert rows[1][3:17] == (1, 1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5, 5)  # Utsira: all at 1

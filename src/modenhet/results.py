@@ -106,6 +106,18 @@ class CriterionResult(_SetOnce):
             return None
         return self._evaluation.message(self.definition.index)
 
+    def missing_fields(self) -> list[MissingField]:
+        """The missing paths with the titles the evidence schema gives them, and whether each
+        holds a partial value: what a report names for people (the title, the path beside)."""
+        missing = self.missing
+        if not missing:
+            return []
+        evaluation = self._evaluation
+        partly = evaluation.partly_known(self.definition.index)
+        return [
+            MissingField(path, evaluation.field_title(path), path in partly) for path in missing
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -333,6 +345,15 @@ class FactorResult(_SetOnce):
 
     def __repr__(self) -> str:
         return f"<FactorResult {self.id} level {level_text(self.level, self.level_max)}>"
+
+
+@dataclass(frozen=True)
+class MissingField:
+    """A missing path of an unknown criterion, as a report names it."""
+
+    path: str  # as a rule writes it, from the document root
+    title: str | None  # the field's title in the evidence schema
+    partial: bool  # the path holds a partial value ("partly known"), not nothing
 
 
 @dataclass(frozen=True)

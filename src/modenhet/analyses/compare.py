@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from modenhet.analyses.diff import (
+    NEW,
+    OLD,
     CriterionChange,
     FactorChange,
     LevelChange,
@@ -34,7 +36,7 @@ from modenhet.analyses.diff import (
     overall_levels,
     paired,
 )
-from modenhet.errors import Violation
+from modenhet.errors import Severity, Violation
 from modenhet.evidence.municipalities import current_number, successors
 from modenhet.evidence.reader import (
     MAX_DOCUMENT_BYTES,
@@ -43,7 +45,7 @@ from modenhet.evidence.reader import (
     is_report,
     iter_evidence,
 )
-from modenhet.i18n import N_, translator
+from modenhet.i18n import N_, Text, translator
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -127,7 +129,7 @@ class Entry:
     number: str | None  # municipality.number, the key the sides are matched by
     name: str | None
     result: Snapshot | None
-    reason: str | None = None  # why there is no result, starting with where
+    reason: Text | None = None  # why there is no result, starting with where
     file: str = ""  # where a problem with the entry is reported: the file ...
     pointer: str = ""  # ... and the pointer of the entry in it ("/results/3" in a report)
 
@@ -242,14 +244,35 @@ def _failed(item: EvidenceItem, problems: list[Violation]) -> Entry:
     return Entry(item.source, item.sha256, number, name, None, reason, item.source)
 
 
-def _reason(source: str, problems: Iterable[Violation]) -> str:
-    """`WHERE: MESSAGE` of the first error, and how many more there are."""
+def _reason(source: str, problems: Iterable[Violation]) -> Text:
+    """`WHERE: MESSAGE` of the first error, and how many more there are, said in the
+    reader's language when shown (English in JSON)."""
     listed = list(problems)
     errors = [p for p in listed if p.severity == "error"] or listed
     if not errors:
-        return f"{source}: error"
-    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{errors[0].where(source)}: {errors[0].message}{more}"
+        return Text(N_("%(where)s: error"), where=source)
+    first = errors[0]
+    message = first.text or first.message
+    if len(errors) > 1:
+        return Text(
+            N_("%(where)s: %(message)s (+%(count)s more)"),
+            where=first.where(source),
+            message=message,
+            count=len(errors) - 1,
+        )
+    return placed(first.where(source), message)
+
+
+def placed(where: str, message: str | Text) -> Text:
+    """`WHERE: MESSAGE`, the message in the reader's language where it is a `Text`."""
+    return Text(N_("%(where)s: %(message)s"), where=where, message=message)
+
+
+def on_side(side: str, reason: Text) -> Text:
+    """A reason with the side it is about: `OLD: ...` (the argument's name), in Norwegian
+    `Før: ...`."""
+    word = Text(N_("OLD")) if side == OLD else Text(N_("NEW"))
+    return Text(N_("%(side)s: %(reason)s"), side=word, reason=reason)
 
 
 def _report_validator() -> SchemaValidator:
@@ -291,25 +314,44 @@ def _read_report(label: str, path: str, item: EvidenceItem) -> Side:
         sha256 = result.get("sha256") if isinstance(result.get("sha256"), str) else None
         entry = Entry(str(source), sha256, number, name, None, None, item.source, pointer)
         if index in by_result:
-            reason = f"invalid in the report: {_reason(item.source, by_result[index])}"
-            entry = replace(entry, reason=reason)
+            invalid = Text(
+                N_("invalid in the report: %(reason)s"),
+                reason=_reason(item.source, by_result[index]),
+            )
+            entry = replace(entry, reason=invalid)
         elif "error" in result:
             recorded = _reason(str(source), _recorded(result["error"]))
-            message = f"the report records that {source} failed ({recorded}); not compared"
-            side.problems.append(Problem(f"{item.source}#{pointer}", "warning", message))
-            entry = replace(entry, reason=f"{item.source}#{pointer}: {message}")
+            failed = Text(
+                N_("the report records that %(source)s failed (%(recorded)s); not compared"),
+                source=source,
+                recorded=recorded,
+            )
+            side.problems.append(Problem(f"{item.source}#{pointer}", "warning", str(failed)))
+            entry = replace(entry, reason=placed(f"{item.source}#{pointer}", failed))
         else:
             entry = replace(entry, result=Snapshot.from_result(result))
             if number is None:
-                message = f"{source} has no municipality.number, so it cannot be matched"
-                side.problems.append(Problem(f"{item.source}#{pointer}", "warning", message))
-                entry = replace(entry, result=None, reason=f"{item.source}#{pointer}: {message}")
+                unmatched = Text(
+                    N_("%(source)s has no municipality.number, so it cannot be matched"),
+                    source=source,
+                )
+                side.problems.append(Problem(f"{item.source}#{pointer}", "warning", str(unmatched)))
+                reason = placed(f"{item.source}#{pointer}", unmatched)
+                entry = replace(entry, result=None, reason=reason)
         side.entries.append(entry)
     return side
 
 
 def _recorded(errors: list[dict[str, str]]) -> list[Violation]:
-    return [Violation(e["pointer"], e["message"]) for e in errors]
+    """A report's recorded errors (a report from before warnings stood apart may list
+    warnings among them, without a severity)."""
+    return [
+        Violation(e["pointer"], e["message"], severity=_severity(e.get("severity"))) for e in errors
+    ]
+
+
+def _severity(value: Any) -> Severity:
+    return "warning" if value == "warning" else "error"
 
 
 # ------------------------------------------------------------------------------ evaluating
@@ -386,7 +428,7 @@ class Uncompared:
     name: str | None
     old: Entry | None
     new: Entry | None
-    reason: str
+    reason: Text
 
     @property
     def display(self) -> str:
@@ -468,35 +510,43 @@ def compare(old: Side, new: Side) -> Comparison:
                 changes.append(_change(number, name, before, after))
             else:
                 reasons = [
-                    f"{side.label}: {entry.reason}"
+                    on_side(side.label, _why(entry))
                     for side, entry in ((old, before), (new, after))
                     if entry.result is None
                 ]
-                not_compared.append(Uncompared(number, name, before, after, "; ".join(reasons)))
+                reason = (
+                    Text(N_("%(first)s; %(second)s"), first=reasons[0], second=reasons[1])
+                    if len(reasons) == 2
+                    else reasons[0]
+                )
+                not_compared.append(Uncompared(number, name, before, after, reason))
         elif before is not None:
             if before.result is None:
-                reason = f"OLD: {before.reason}"
+                reason = on_side(OLD, _why(before))
                 not_compared.append(Uncompared(number, name, before, None, reason))
             elif new.usable:
                 only_old.append(before)
         elif after is not None:
             if after.result is None:
-                reason = f"NEW: {after.reason}"
+                reason = on_side(NEW, _why(after))
                 not_compared.append(Uncompared(number, name, None, after, reason))
             elif old.usable:
                 only_new.append(after)
     for entry in old_loose:
-        reason = f"OLD: {entry.reason}"
-        not_compared.append(Uncompared(None, entry.name, entry, None, reason))
+        not_compared.append(Uncompared(None, entry.name, entry, None, on_side(OLD, _why(entry))))
     for entry in new_loose:
-        reason = f"NEW: {entry.reason}"
-        not_compared.append(Uncompared(None, entry.name, None, entry, reason))
+        not_compared.append(Uncompared(None, entry.name, None, entry, on_side(NEW, _why(entry))))
     problems.extend(_renumbered(changes))
     problems.extend(_splits(old_by, new_by))
     warnings = _warnings(old, new)
     return Comparison(
         old, new, changes, only_old, only_new, not_compared, problems + warnings, warnings
     )
+
+
+def _why(entry: Entry) -> Text:
+    """Why an entry has no result (every entry without one records why)."""
+    return entry.reason if entry.reason is not None else Text(N_("no result"))
 
 
 def _by_number(side: Side, problems: list[Problem]) -> tuple[dict[str, Entry], list[Entry]]:
@@ -525,7 +575,7 @@ def _by_number(side: Side, problems: list[Problem]) -> tuple[dict[str, Entry], l
                 )
             )
         places = ", ".join(_place(entry) for entry in group)
-        reason = f"in {len(group)} documents: {places}"
+        reason = Text(N_("in %(count)s documents: %(places)s"), count=len(group), places=places)
         by_number[number] = Entry(
             places, None, number, first.name, None, reason, first.file, first.pointer
         )
@@ -641,9 +691,5 @@ def _warnings(old: Side, new: Side) -> list[Problem]:
                 "round?"
             )
         )
-        warnings.append(
-            Problem.worded(
-                "", "warning", template, old=old.as_of.isoformat(), new=new.as_of.isoformat()
-            )
-        )
+        warnings.append(Problem.worded("", "warning", template, old=old.as_of, new=new.as_of))
     return warnings

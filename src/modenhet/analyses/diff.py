@@ -8,11 +8,13 @@ Plain data: the analyses fill it, the reporters (`modenhet.report.diff_json`,
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from modenhet.errors import Severity, Violation
+from modenhet.i18n import people_date
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -34,28 +36,39 @@ class Problem:
     """An error or warning of the analysis: `FILE[:LINE][#POINTER]: severity: MESSAGE`.
 
     `message` is English (stderr and JSON). A warning the table shows too keeps its message id
-    and values, so that the table can say it in the reader's language.
+    and values, so that the table can say it in the reader's language (a date as people write
+    it there, `30.06.2025`; ISO in `message`).
     """
 
     where: str  # "" for the analysis as a whole
     severity: Severity
     message: str
     template: str = ""  # the message id, "" for a message that is not translated
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str | datetime.date], ...] = ()
 
     @classmethod
     def at(cls, source: str, violation: Violation) -> Problem:
         return cls(violation.where(source), violation.severity, violation.message)
 
     @classmethod
-    def worded(cls, where: str, severity: Severity, template: str, **values: str) -> Problem:
+    def worded(
+        cls, where: str, severity: Severity, template: str, **values: str | datetime.date
+    ) -> Problem:
         """A problem whose message is `template % values`, a message id marked with `N_`."""
-        return cls(where, severity, template % values, template, tuple(values.items()))
+        english = {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in values.items()
+        }
+        return cls(where, severity, template % english, template, tuple(values.items()))
 
     def translated(self, translations: NullTranslations) -> str:
         if not self.template:
             return self.message
-        return translations.gettext(self.template) % dict(self.values)
+        shown = {
+            name: people_date(value) if isinstance(value, datetime.date) else value
+            for name, value in self.values
+        }
+        return translations.gettext(self.template) % shown
 
     def render(self) -> str:
         if not self.where:

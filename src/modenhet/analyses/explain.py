@@ -17,6 +17,7 @@ from modenhet.check.model import CriterionDef
 from modenhet.engine.exact import ExactCompiler
 from modenhet.engine.exactcore import Failure, Frame, Known, PathKey, Result, elements
 from modenhet.evidence.positions import escape_pointer
+from modenhet.evidence.schemawalk import field_title
 from modenhet.language import nodes as n
 from modenhet.limits import Budget, EvaluationLimit
 from modenhet.values import LongNumber, number_text, render_path
@@ -44,6 +45,7 @@ class Step:
     message: str | None = None
     label: str | None = None  # "let x =", "element [2]"
     children: list[Step] = field(default_factory=list)
+    title: str | None = None  # of a path that is missing: the evidence schema's title of it
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -59,6 +61,8 @@ class Step:
             data["value"] = _json_value(self.value)
         if self.pointer is not None:
             data["pointer"] = self.pointer
+        if self.title is not None:
+            data["title"] = self.title
         if self.missing:
             data["missing"] = self.missing
         if self.message:
@@ -116,6 +120,8 @@ class Explainer:
             origin = getattr(result, "origin", None)
             if origin is not None:
                 step.pointer = pointer_of(origin)
+                if step.outcome == "unknown":  # missing: named by its title too
+                    step.title = self._title(origin)
             lets = self.compiler.model.lets
             if not expr.root_is_key and expr.root in lets and expr.root not in bound:
                 let = lets[expr.root].expr
@@ -129,6 +135,10 @@ class Explainer:
             if not _constant(child):  # a literal shows in the expression itself
                 step.children.append(self.step(child, bound))
         return step
+
+    def _title(self, origin: PathKey) -> str | None:
+        schema = self.compiler.model.schema
+        return None if schema is None else field_title(schema, tuple(origin))
 
     def quantifier(self, expr: n.Quantifier, bound: frozenset[str]) -> list[Step]:
         steps = [self.step(expr.collection, bound)]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from modenhet.analyses import diff
 from modenhet.errors import Violation
 from modenhet.evidence.reader import EvidenceItem
+from modenhet.i18n import N_, Text
 
 if TYPE_CHECKING:
     from modenhet.engine.ruleset import RuleSet
@@ -94,10 +95,22 @@ class Uncompared:
 
     def reason(self) -> str:
         """`OLD and NEW: FILE[#POINTER]: MESSAGE` for the first error, and how many more."""
+        return str(self.reason_text())
+
+    def reason_text(self) -> Text:
+        """`reason`, said in the reader's language when shown."""
         first = self.errors[0]
-        who = "OLD and NEW" if first.side == "both" else first.side
-        more = f" (+{len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-        return f"{who}: {first.violation.where(self.source)}: {first.violation.message}{more}"
+        sides = {"both": N_("OLD and NEW"), "OLD": N_("OLD"), "NEW": N_("NEW")}
+        violation = first.violation
+        message = violation.text or violation.message
+        where = violation.where(self.source)
+        if len(self.errors) > 1:
+            more = len(self.errors) - 1
+            why = Text(N_("%(where)s: %(message)s (+%(count)s more)"), where=where,
+                       message=message, count=more)  # fmt: skip
+        else:
+            why = Text(N_("%(where)s: %(message)s"), where=where, message=message)
+        return Text(N_("%(side)s: %(reason)s"), side=Text(sides[first.side]), reason=why)
 
 
 @dataclass

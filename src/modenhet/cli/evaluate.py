@@ -37,6 +37,7 @@ from modenhet.cli.common import (
 )
 from modenhet.cli.progress import Progress
 from modenhet.errors import visible
+from modenhet.i18n import DEFAULT_LANGUAGE, translator
 from modenhet.report import formats, record_renderer, writer
 from modenhet.run.outcome import RunInfo
 
@@ -157,7 +158,7 @@ def evaluate(
         if evidence:
             raise click.UsageError("--verify takes the report alone, without EVIDENCE")
         _refuse_options_beside_verify(click.get_current_context())
-        sys.exit(verify_report(verify_path, rules))
+        sys.exit(verify_report(verify_path, rules, lang))
     if not evidence:
         raise click.UsageError("name the evidence: files, folders or - for standard input")
     format_ = report_format(format_, output_path, formats("evaluate"))
@@ -171,7 +172,7 @@ def evaluate(
     _check_fail_under(fail_under, ruleset)
     level = verbosity(quiet, verbose)
     known = all(name != "-" and not name.lower().endswith(".jsonl") for name in files)
-    tally = Tally(fail_under, level, total=len(files) if known else None)
+    tally = Tally(fail_under, level, total=len(files) if known else None, lang=lang)
     plan = Plan(str(ruleset.model.sources[0].path), ruleset.sha256, ruleset.schema, as_of,
                 not no_validate, max_bytes, record_renderer(format_), __version__, lang,
                 excel)  # fmt: skip
@@ -206,12 +207,19 @@ SHOWN_BELOW = 10  # documents named in the --fail-under error; the rest are coun
 class Tally:
     """Counts what the run found while the reporter consumes it, and reports problems."""
 
-    def __init__(self, fail_under: int | None, level: int = 0, total: int | None = None) -> None:
+    def __init__(
+        self,
+        fail_under: int | None,
+        level: int = 0,
+        total: int | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+    ) -> None:
         self.fail_under = fail_under
         self.level = level  # -1 quiet, 0, 1 verbose
+        self.lang = lang
         self.count = self.failed = self.below = self.warned = 0
         self.below_named: list[str] = []  # the first documents below --fail-under, with level
-        self.progress = Progress(total=total, enabled=None if level >= 0 else False)
+        self.progress = Progress(total=total, enabled=None if level >= 0 else False, lang=lang)
 
     def observe(self, done: Iterator[Done]) -> Iterator[Any]:
         """What the report is written from, document by document, once it has been counted."""
@@ -245,10 +253,20 @@ class Tally:
             named = ", ".join(self.below_named) + (f" and {more} more" if more else "")
             stderr(f"error: {self.below} document(s) below --fail-under {self.fail_under}: {named}")
         if self.level > 0:
-            stderr(
-                f"{self.count} document(s): {self.count - self.failed} evaluated, "
-                f"{self.failed} failed, {self.warned} with warnings"
+            counts = {
+                "count": self.count,
+                "evaluated": self.count - self.failed,
+                "failed": self.failed,
+                "warned": self.warned,
+            }
+            summary = translator(self.lang).ngettext(
+                "%(count)s document: %(evaluated)s evaluated, %(failed)s failed, %(warned)s "
+                "with warnings",
+                "%(count)s documents: %(evaluated)s evaluated, %(failed)s failed, %(warned)s "
+                "with warnings",
+                self.count,
             )
+            stderr(summary % counts)
         return PROBLEM if self.failed or self.below else OK
 
 
@@ -259,21 +277,23 @@ def _refuse_options_beside_verify(ctx: click.Context) -> None:
         max(parameter.opts, key=len)
         for parameter in ctx.command.params
         if isinstance(parameter, click.Option)
-        and parameter.name not in ("verify_path", "rules")
+        and parameter.name not in ("verify_path", "rules", "lang")
         and ctx.get_parameter_source(parameter.name or "") is click.core.ParameterSource.COMMANDLINE
     ]
     if given:
         raise click.UsageError(
-            f"--verify takes only -r/--rules beside it, not {', '.join(given)}: "
+            f"--verify takes only -r/--rules and --lang beside it, not {', '.join(given)}: "
             "it re-evaluates the report's own documents as of the report's own date"
         )
 
 
-def verify_report(path: str, rules: str | None) -> int:
-    """Say, check by check and input by input, whether the report still holds; 0 when it all
-    does. Everything quoted from the report or a file is escaped for the terminal."""
+def verify_report(path: str, rules: str | None, lang: str = "nn") -> int:
+    """Say, check by check and input by input, in the reader's language, whether the report
+    still holds; 0 when it all does. Everything quoted from the report or a file is escaped
+    for the terminal (`modenhet.report.verify_text`)."""
     from pathlib import Path
 
+    from modenhet.report import verify_text
     from modenhet.run.verify import ReportError, load_report, verify
 
     if not os.path.lexists(path):
@@ -283,26 +303,10 @@ def verify_report(path: str, rules: str | None) -> int:
     except ReportError as error:
         fail(visible(f"{path}: error: {error}"))
     ruleset = load_rules(rules)
-    recorded = report["ruleset"]
-    click.echo(
-        visible(
-            f"Verifying {path}: made by modenhet {report['tool']['version']} with "
-            f"{recorded['name']} {recorded['version'] or ''}".rstrip()
-            + f", as of {report['as_of']}"
-        )
-    )
+    click.echo(verify_text.heading(path, report, lang))
     findings = []
     for finding in verify(report, ruleset, Path.cwd(), __version__):
-        click.echo(visible(f"  {finding.source}: {finding.message}"))
+        click.echo(verify_text.finding_line(finding, lang))
         findings.append(finding)
-    documents = [finding for finding in findings if not finding.whole]
-    holding = sum(finding.holds for finding in documents)
-    if all(finding.holds for finding in findings):
-        click.echo(f"The report holds: {holding} of {len(documents)} documents reproduced.")
-        return OK
-    broken = [finding.source for finding in findings if finding.whole and not finding.holds]
-    click.echo(
-        f"The report does not hold: {len(documents) - holding} of {len(documents)} "
-        "documents changed" + "".join(f", the {what} changed" for what in broken) + "."
-    )
-    return PROBLEM
+    click.echo(verify_text.verdict(findings, lang))
+    return OK if verify_text.holds(findings) else PROBLEM

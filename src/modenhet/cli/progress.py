@@ -12,11 +12,15 @@ import sys
 import time
 from typing import TextIO
 
+from modenhet.i18n import DEFAULT_LANGUAGE, translator
+from modenhet.report.words import count_text
+
 
 class Progress:
-    """`Evaluated 1,234 of 3,000 documents (3 failed) · 410/s · about 4 s left`, or without
-    the total and the time left when the total is not known (JSONL, standard input), rewritten
-    in place at most five times a second."""
+    """`Evaluated 1,234 of 3,000 documents (3 failed) · 410/s · about 4 s left`, in the
+    reader's language (`Evaluerte 1 234 av 3 000 dokument (3 med feil) · 410/s · om lag 4 s
+    att`), or without the total and the time left when the total is not known (JSONL, standard
+    input), rewritten in place at most five times a second."""
 
     DELAY = 1.0  # seconds before the line first appears
     INTERVAL = 0.2
@@ -27,8 +31,10 @@ class Progress:
         *,
         total: int | None = None,
         enabled: bool | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.lang = lang
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.total = total
         self.started = time.monotonic()
@@ -46,14 +52,29 @@ class Progress:
         self.stream.flush()
 
     def text(self, count: int, failed: int, elapsed: float) -> str:
+        translations = translator(self.lang)
         rate = count / elapsed if elapsed > 0 else 0.0
+        numbers = {
+            "count": count_text(count, self.lang),
+            "failed": count_text(failed, self.lang),
+            "total": count_text(self.total or 0, self.lang),
+        }
         if self.total is None:
-            text = f"Evaluated {count:,} documents ({failed:,} failed) · {rate:,.0f}/s"
+            text = translations.ngettext(
+                "Evaluated %(count)s document (%(failed)s failed)",
+                "Evaluated %(count)s documents (%(failed)s failed)",
+                count,
+            )
         else:
-            text = f"Evaluated {count:,} of {self.total:,} documents ({failed:,} failed)"
-            text += f" · {rate:,.0f}/s"
-            if rate > 0 and count < self.total:
-                text += f" · about {duration((self.total - count) / rate)} left"
+            text = translations.ngettext(
+                "Evaluated %(count)s of %(total)s document (%(failed)s failed)",
+                "Evaluated %(count)s of %(total)s documents (%(failed)s failed)",
+                self.total,
+            )
+        text = text % numbers + f" · {count_text(rate, self.lang)}/s"
+        if self.total is not None and rate > 0 and count < self.total:
+            left = duration((self.total - count) / rate, self.lang)
+            text += " · " + translations.gettext("about %(time)s left") % {"time": left}
         self.width = max(self.width, len(text))
         return text
 
@@ -65,11 +86,13 @@ class Progress:
             self.width = 0
 
 
-def duration(seconds: float) -> str:
-    """`4 s`, `2 min 5 s`, `1 h 3 min`: rounded up, as a time left is."""
+def duration(seconds: float, lang: str = "en") -> str:
+    """`4 s`, `2 min 5 s`, `1 h 3 min` (`1 t 3 min` in Norwegian): rounded up, as a time left
+    is."""
     whole = max(int(seconds + 0.999), 1)
     if whole < 60:
         return f"{whole} s"
     if whole < 3600:
         return f"{whole // 60} min {whole % 60} s"
-    return f"{whole // 3600} h {whole % 3600 // 60} min"
+    hours = translator(lang).gettext("%(hours)s h %(minutes)s min")
+    return hours % {"hours": whole // 3600, "minutes": whole % 3600 // 60}

@@ -9,7 +9,7 @@ from tabulate import tabulate
 
 from modenhet.analyses.compare import Comparison, MunicipalityChange, Side
 from modenhet.analyses.diff import display_name
-from modenhet.i18n import DEFAULT_LANGUAGE, translator
+from modenhet.i18n import DEFAULT_LANGUAGE, people_date, translator
 from modenhet.report.difftext import (
     criteria_table,
     new_level,
@@ -17,7 +17,7 @@ from modenhet.report.difftext import (
     overall_line,
     status_move,
 )
-from modenhet.report.words import ARROWS, Translate
+from modenhet.report.words import ARROWS, Translate, side_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -46,16 +46,18 @@ def write_table(
         and not comparison.not_compared
     )
     if not single:
-        out.write("\n" + _summary(comparison, translations))
+        out.write("\n" + _summary(comparison, translations, lang))
 
 
 def _side_line(side: Side, translations: NullTranslations) -> str:
+    """`Før: samples/ · 9 dokument · per 30.06.2025 · regelsett ...`."""
     _ = translations.gettext
+    label = side_word(side.label, _, capital=True)
     if not side.usable:
-        return f"{side.label}: {side.path} · " + _("could not be read")
-    parts = [f"{side.label}: {side.path}", side.describe(translations)]
+        return f"{label}: {side.path} · " + _("could not be read")
+    parts = [f"{label}: {side.path}", side.describe(translations)]
     if side.as_of is not None:
-        parts.append(_("as of %(date)s") % {"date": side.as_of.isoformat()})
+        parts.append(_("as of %(date)s") % {"date": people_date(side.as_of)})
     if side.ruleset is not None:
         parts.append(_("rule set %(name)s") % {"name": side.ruleset})
     return " · ".join(parts)
@@ -97,7 +99,7 @@ def _municipality(change: MunicipalityChange, _: Translate) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _summary(comparison: Comparison, translations: NullTranslations) -> str:
+def _summary(comparison: Comparison, translations: NullTranslations, lang: str) -> str:
     _, ngettext = translations.gettext, translations.ngettext
     summary = comparison.summary()
     overall = summary["overall"]
@@ -117,8 +119,9 @@ def _summary(comparison: Comparison, translations: NullTranslations) -> str:
         ) % {"count": overall["bounds_changed"]}
     if comparison.municipalities:
         columns = ("improved", "regressed", "unchanged", "bounds_changed")
+        titles = {f.id: f.title for m in comparison.municipalities for f in m.factors}
         rows = [
-            [factor_id, *(str(c[column]) for column in columns)]
+            [titles.get(factor_id, factor_id), *(str(c[column]) for column in columns)]
             for factor_id, c in summary["factors"].items()
         ]
         rows.append([_("overall"), *(str(overall[column]) for column in columns)])
@@ -134,13 +137,14 @@ def _summary(comparison: Comparison, translations: NullTranslations) -> str:
     none = _("none")
     only_old = ", ".join(e.display for e in comparison.only_old) or none
     only_new = ", ".join(e.display for e in comparison.only_new) or none
-    lines.append(_("Only in OLD: %(names)s") % {"names": only_old})
-    lines.append(_("Only in NEW: %(names)s") % {"names": only_new})
+    lines.append(_("Only in old: %(names)s") % {"names": only_old})
+    lines.append(_("Only in new: %(names)s") % {"names": only_new})
     if comparison.not_compared:
         lines.append(_("Not compared:"))
         nameless = _("(no municipality)")
         for u in comparison.not_compared:
-            lines.append(f"  {display_name(u.number, u.name, nameless)} — {u.reason}")
+            reason = u.reason.render(lang)
+            lines.append(f"  {display_name(u.number, u.name, nameless)} — {reason}")
     else:
         lines.append(_("Not compared: none"))
     return "\n".join(lines) + "\n"

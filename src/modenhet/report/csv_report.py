@@ -1,6 +1,11 @@
 """CSV (RFC 4180): one row per document with its factor levels and overall level, then, in
-their own columns, the bounds (each factor's `level_max`, `overall_max`) and how many criteria
-are decided (spec 9.4)."""
+their own columns, the bounds (each factor's `level_max`, `overall_max`), how many criteria
+are decided (spec 9.4), and the document's errors and its warnings, each in a column of its
+own.
+
+A CSV file is opened by people, in a spreadsheet: its header row is in the reader's language
+(`--lang`), the factors by their titles; the cells hold numbers, names and the problems' whole
+messages, in the same language. Scripts read the JSON report, whose keys never change."""
 
 from __future__ import annotations
 
@@ -10,40 +15,54 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from modenhet.run.outcome import Outcome, RunInfo
+from modenhet.errors import Severity
+from modenhet.i18n import translator
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo
 
 
 def summary_header(run: RunInfo) -> list[str]:
+    """The header row, for people: `Kjelde`, `Kommunenummer`, ..., each factor's title."""
+    _ = translator(run.lang).gettext
+    titles = [f.title for f in run.ruleset.factors]
+    overall = _("Overall level")
     return [
-        "source",
-        "municipality_number",
-        "municipality_name",
-        *[f.id for f in run.ruleset.factors],
-        "overall",
-        *[f"{f.id}_max" for f in run.ruleset.factors],
-        "overall_max",
-        "decided",
-        "criteria",
-        "error",
+        _("Source"),
+        _("Municipality number"),
+        _("Municipality"),
+        *titles,
+        overall,
+        *[_("%(title)s (at most)") % {"title": title} for title in [*titles, overall]],
+        _("Criteria decided"),
+        _("Criteria"),
+        _("Errors"),
+        _("Warnings"),
     ]
 
 
-def summary_row(outcome: Outcome, factors: int) -> list[Any]:
+def summary_row(outcome: Outcome, factors: int, lang: str = "en") -> list[Any]:
     """Source, municipality, each factor's level, overall, each factor's level_max,
-    overall_max, the decided criteria of how many; for a failed document the error."""
+    overall_max, the decided criteria of how many (all empty for a failed document), then
+    the errors and the warnings."""
     municipality = outcome.municipality if isinstance(outcome.municipality, dict) else {}
     identity = [
         text_cell(outcome.source),
         text_cell(municipality.get("number") or ""),
         text_cell(municipality.get("name") or ""),
     ]
+    problems = [text_cell(problems_text(outcome, severity, lang)) for severity in SEVERITIES]
     evaluation = outcome.evaluation
     if evaluation is None:
-        shown, more = outcome.problems_in_brief(pointers=True)
-        error = "; ".join([*shown, f"(+{more} more)"] if more else shown)
-        return [*identity, *[""] * (2 * factors + 4), text_cell(error)]
+        return [*identity, *[""] * (2 * factors + 4), *problems]
     bounds = [*evaluation.levels_max, evaluation.overall_max, *evaluation.decided]
-    return [*identity, *evaluation.levels, evaluation.overall, *bounds, ""]
+    return [*identity, *evaluation.levels, evaluation.overall, *bounds, *problems]
+
+
+def problems_text(outcome: Outcome, severity: Severity, lang: str) -> str:
+    """The first ten errors (or warnings), each `POINTER: MESSAGE`, then how many more."""
+    shown, more = outcome.problems_in_brief(pointers=True, severity=severity, lang=lang)
+    if more:
+        shown.append(translator(lang).gettext("(+%(count)s more)") % {"count": more})
+    return "; ".join(shown)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +84,7 @@ def _writer(run: RunInfo, out: TextIO) -> Any:
 
 def csv_record(run: RunInfo, outcome: Outcome) -> str:
     """One document's row, as the writer below writes it."""
-    row = summary_row(outcome, len(run.ruleset.factors))
+    row = summary_row(outcome, len(run.ruleset.factors), run.lang)
     if run.excel:
         row = [str(cell).replace(".", ",") if isinstance(cell, float) else cell for cell in row]
     text = io.StringIO()

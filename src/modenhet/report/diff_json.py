@@ -102,7 +102,7 @@ def _uncompared(uncompared: Uncompared) -> dict[str, Any]:
         "name": uncompared.name,
         "old": uncompared.old.source if uncompared.old else None,
         "new": uncompared.new.source if uncompared.new else None,
-        "reason": uncompared.reason,
+        "reason": str(uncompared.reason),  # English, for machines
     }
 
 

@@ -4,10 +4,11 @@ collect next — or as JSON."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
-from modenhet.i18n import translator
+from modenhet.i18n import people_date, translator
 from modenhet.report.table import decided_text, label_text
 from modenhet.report.words import Translate, status_word
 from modenhet.results import level_text
@@ -33,7 +34,8 @@ def render(report: dict[str, Any], *, name: str, everything: bool, lang: str) ->
     }
     decided = report["decided"]
     lines = [
-        f"{name} · {report['source']} · " + _("as of %(date)s") % {"date": report["as_of"]},
+        f"{name} · {report['source']} · "
+        + _("as of %(date)s") % {"date": _date(report["as_of"]) or report["as_of"]},
         _("Overall level: %(level)s %(label)s") % overall
         + " · "
         + decided_text((decided["criteria"], decided["of"]), _),
@@ -97,6 +99,8 @@ def tree(step: dict[str, Any], indent: str, _: Translate = str) -> list[str]:
         line = f"= {label}{text}: {_value(step['value'])}"
     elif outcome == "unknown" and "pointer" in step and not step["children"]:
         line = f"? {label}{text} — " + _("missing")
+        if step.get("title"):
+            line += f": {step['title']}"
     elif outcome == "error":
         line = f"! {label}{text} — " + _("error: %(message)s") % step
     else:
@@ -110,8 +114,21 @@ def tree(step: dict[str, Any], indent: str, _: Translate = str) -> list[str]:
 
 
 def _value(value: Any) -> str:
+    """A value as people read it: a date `30.06.2025`, anything else as the rule language
+    describes it."""
     from modenhet.values import describe
 
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return value
+    if isinstance(value, str) and (day := _date(value)) is not None:
+        return day
     return describe(value, 60)
+
+
+def _date(value: str) -> str | None:
+    """An ISO date (`2025-06-30`, as the explanation's JSON records dates) as people write it,
+    or None for anything else."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        return people_date(datetime.date.fromisoformat(value))
+    except ValueError:
+        return None

@@ -23,8 +23,8 @@ from typing import Any, TextIO
 import jinja2
 from markupsafe import Markup
 
-from modenhet.i18n import translator
-from modenhet.report.table import collect_path, level_with_label, ordered_gap, settled_counts
+from modenhet.i18n import people_date, translator
+from modenhet.report.table import level_with_label, ordered_gap, settled_counts
 from modenhet.results import Evaluation, level_text
 from modenhet.run.outcome import Outcome, RunInfo, municipality_name
 
@@ -133,6 +133,7 @@ def render(run: RunInfo, outcomes: Sequence[Outcome]) -> str:
         "ruleset": ruleset,
         "ruleset_title": ruleset_title,
         "as_of": run.as_of.isoformat(),
+        "as_of_shown": people_date(run.as_of),
         "tool_version": run.tool_version,
         "levels": ruleset.levels,
         "level_index": level_index,
@@ -148,7 +149,7 @@ def render(run: RunInfo, outcomes: Sequence[Outcome]) -> str:
         "ordered_gap": ordered_gap,
         "level_text": level_text,
         "level_with_label": level_with_label,
-        "collect_path": lambda item: collect_path(item, _),
+        "message": lambda problem: problem.message_in(run.lang),
         "bounded_any": any(e.bounded for e in evaluations),
     }
     return environment(run.lang).get_template("report.html").render(context)

@@ -9,9 +9,9 @@ from tabulate import tabulate
 
 from modenhet.analyses.diff import Change
 from modenhet.analyses.impact import DocumentImpact, Impact
-from modenhet.i18n import DEFAULT_LANGUAGE, translator
+from modenhet.i18n import DEFAULT_LANGUAGE, people_date, translator
 from modenhet.report import difftext as text
-from modenhet.report.words import ARROWS, Translate
+from modenhet.report.words import ARROWS, Translate, side_word
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -31,18 +31,21 @@ def write_table(
         "Evidence: %(count)s document", "Evidence: %(count)s documents", result.documents
     )
     lines = [
-        f"OLD: {result.old.path} · " + _("rule set %(name)s") % {"name": result.old.info},
-        f"NEW: {result.new.path} · " + _("rule set %(name)s") % {"name": result.new.info},
+        f"{side_word(side.label, _, capital=True)}: {side.path} · "
+        + _("rule set %(name)s") % {"name": side.info}
+        for side in (result.old, result.new)
+    ]
+    lines.append(
         evidence % {"count": result.documents}
         + " · "
-        + _("as of %(date)s") % {"date": result.as_of.isoformat()},
-    ]
+        + _("as of %(date)s") % {"date": people_date(result.as_of)}
+    )
     out.write("\n".join(lines) + "\n")
     for document in result.changed:
         out.write("\n" + _document(document, _))
     if not result.changed and result.compared:
         out.write("\n" + _("No document changes level.") + "\n")
-    out.write("\n" + _summary(result, translations))
+    out.write("\n" + _summary(result, translations, lang))
 
 
 def _arrow(change: Change, _: Translate) -> str:
@@ -68,7 +71,7 @@ def _document(document: DocumentImpact, _: Translate) -> str:
         for factor in document.changed_factors
     ]
     if rows:
-        headers = [_("Factor"), "OLD", "NEW", _("Change")]
+        headers = [_("Factor"), _("Old"), _("New"), _("Change")]
         lines += [tabulate(rows, headers=headers, disable_numparse=True), ""]
     if not document.criteria:
         if any(f.levels.change in ("added", "removed") for f in document.factors):
@@ -96,7 +99,7 @@ def _document(document: DocumentImpact, _: Translate) -> str:
             ]
             for criterion in document.criteria
         ]
-        lines.append(text.criteria_table(rows, _("Status OLD → NEW"), 45, _))
+        lines.append(text.criteria_table(rows, _("Status old → new"), 45, _))
     return "\n".join(lines) + "\n"
 
 
@@ -106,7 +109,7 @@ def _criterion_level(old: int | None, new: int | None) -> str:
     return f"{old} → {new}"
 
 
-def _summary(result: Impact, translations: NullTranslations) -> str:
+def _summary(result: Impact, translations: NullTranslations, lang: str) -> str:
     _, ngettext = translations.gettext, translations.ngettext
     summary = result.summary()
     overall = summary["overall"]
@@ -122,12 +125,16 @@ def _summary(result: Impact, translations: NullTranslations) -> str:
     if summary["compared"]:
         rows = []
         for factor_id, counts in summary["factors"].items():
+            title = result.factors[factor_id].title if factor_id in result.factors else factor_id
             if counts["added"] or counts["removed"]:
-                side = "NEW" if counts["added"] else "OLD"
-                only = _("%(factor)s (only in %(side)s)") % {"factor": factor_id, "side": side}
-                rows.append([only, "—", "—", "—", "—"])
+                only = (
+                    _("%(factor)s (only in the new rules)")
+                    if counts["added"]
+                    else _("%(factor)s (only in the old rules)")
+                )
+                rows.append([only % {"factor": title}, "—", "—", "—", "—"])
             else:
-                rows.append([factor_id, *(str(counts[column]) for column in COUNTED)])
+                rows.append([title, *(str(counts[column]) for column in COUNTED)])
         rows.append([_("overall"), *(str(overall[column]) for column in COUNTED)])
         headers = [_("Level change"), _("up"), _("down"), _("unchanged"), _("bounds changed")]
         lines += ["", tabulate(rows, headers=headers, disable_numparse=True)]
@@ -135,7 +142,7 @@ def _summary(result: Impact, translations: NullTranslations) -> str:
     lines.append("")
     if result.not_compared:
         lines.append(_("Not compared:"))
-        lines += [f"  {u.display} — {u.reason()}" for u in result.not_compared]
+        lines += [f"  {u.display} — {u.reason_text().render(lang)}" for u in result.not_compared]
     else:
         lines.append(_("Not compared: none"))
     return "\n".join(lines) + "\n"
@@ -148,11 +155,10 @@ def _criteria_summary(result: Impact, _: Translate) -> list[str]:
     rows = []
     for tally in tallies:
         place = tally.criterion
-        if place.change in ("added", "removed"):
-            side, level = (
-                ("NEW", place.new_level) if place.change == "added" else ("OLD", place.old_level)
-            )
-            rules = _("only in %(side)s (level %(level)s)") % {"side": side, "level": level}
+        if place.change == "added":
+            rules = _("only in the new rules (level %(level)s)") % {"level": place.new_level}
+        elif place.change == "removed":
+            rules = _("only in the old rules (level %(level)s)") % {"level": place.old_level}
         else:
             levels = _criterion_level(place.old_level, place.new_level)
             rules = _("level %(level)s") % {"level": levels}
@@ -160,6 +166,6 @@ def _criteria_summary(result: Impact, _: Translate) -> list[str]:
             f"{text.status_move(old, new, _)}: {count}" for old, new, count in tally.sorted_moves()
         )
         rows.append([place.key, rules, str(sum(tally.moves.values())), moves])
-    headers = [_("Criterion"), _("In the rules"), _("Documents"), _("Status OLD → NEW")]
+    headers = [_("Criterion"), _("In the rules"), _("Documents"), _("Status old → new")]
     title = _("Criteria that differ, over every compared document:")
     return [title, "", tabulate(rows, headers=headers, disable_numparse=True)]

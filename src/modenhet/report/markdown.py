@@ -10,23 +10,29 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.errors import visible
+from modenhet.errors import Severity, visible
 from modenhet.i18n import translator
+from modenhet.report.fields import gap_note
 from modenhet.report.table import (
     bounds_legend,
-    collect_path,
-    gap_note,
+    factor_titles,
     level_cells,
     ordered_gap,
     progress_text,
     run_header,
 )
 from modenhet.report.words import Translate, status_word
-from modenhet.results import Evaluation
-from modenhet.run.outcome import Outcome, RunInfo, municipality_name
+from modenhet.results import Evaluation, MissingField
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo, municipality_name
 
 _MARKDOWN = re.compile(r"[\\`\[\]|]")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_PATH = re.compile(r"[\w.\[\]-]+")  # an evidence path as a rule writes it, safe in a code span
+
+
+class Written(str):
+    """Markdown this module wrote itself, from parts each escaped (`markdown_text`) or put in
+    a code span (`markdown_code`): a table leaves it as it is."""
 
 
 def markdown_text(text: Any) -> str:
@@ -41,14 +47,40 @@ def markdown_text(text: Any) -> str:
     return "".join(_HTML.get(char, char) for char in shown)
 
 
+def markdown_code(path: str) -> str:
+    """An evidence path as code (`` `evidence.x` ``); one with any other character than a
+    path's letters, digits, `_`, `.`, `-` and brackets as escaped text instead."""
+    return f"`{path}`" if _PATH.fullmatch(path) else markdown_text(path)
+
+
+def markdown_field(field: MissingField) -> str:
+    """A missing field by its title, its path beside it in a code span."""
+    if field.title:
+        return f"{markdown_text(field.title)} ({markdown_code(field.path)})"
+    return markdown_code(field.path)
+
+
 def _table(rows: list[list[Any]], headers: list[str]) -> str:
-    """A GitHub table, every cell and header escaped once (`markdown_text`)."""
+    """A GitHub table, every cell and header escaped once (`markdown_text`) unless this
+    module wrote it (`Written`)."""
     return tabulate(
-        [[markdown_text(cell) for cell in row] for row in rows],
+        [
+            [cell if isinstance(cell, Written) else markdown_text(cell) for cell in row]
+            for row in rows
+        ],
         headers=[markdown_text(header) for header in headers],
         tablefmt="github",
         disable_numparse=True,
     )
+
+
+def problems_cell(outcome: Outcome, severity: Severity, _: Translate, lang: str) -> str:
+    """A document's errors or warnings, whole, in the reader's language: the first ten, then
+    how many more."""
+    shown, more = outcome.problems_in_brief(pointers=False, severity=severity, lang=lang)
+    if more:
+        shown.append(_("(+%(count)s more)") % {"count": more})
+    return "; ".join(shown)
 
 
 def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
@@ -60,23 +92,24 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
     for outcome in collected:
         evaluation = outcome.evaluation
         name = municipality_name(outcome)
+        problems = [problems_cell(outcome, severity, _, run.lang) for severity in SEVERITIES]
         if evaluation is None:
-            shown, more = outcome.problems_in_brief(pointers=False)
-            if more:
-                shown.append(_("(+%(count)s more)") % {"count": more})
-            reason = "; ".join(shown)
-            rows.append([name, *["" for _factor in factors], _("error"), "", (reason)])
+            rows.append([name, *["" for _factor in factors], _("error"), "", *problems])
         else:
-            rows.append([name, *level_cells(evaluation), ""])
+            rows.append([name, *level_cells(evaluation), *problems])
     headers = [
         _("Municipality"),
-        *[(f.title) for f in factors],
+        *[f.title for f in factors],
         _("Overall"),
         _("Decided"),
-        _("Note"),
+        _("Errors"),
+        _("Warnings"),
     ]
-    if not any(row[-1] for row in rows):
-        headers, rows = headers[:-1], [row[:-1] for row in rows]
+    empty = [column for column in (-2, -1) if not any(row[column] for row in rows)]
+    for column in sorted(empty):  # a column of problems only where some document has them
+        headers.pop(column)
+        for row in rows:
+            row.pop(column)
     out.write(_table(rows, headers) + "\n")
     if any(o.evaluation is not None and o.evaluation.bounded for o in collected):
         out.write("\n" + bounds_legend(_) + "\n")
@@ -92,12 +125,12 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
     out.write("\n## " + _("Gaps to the next level") + "\n\n")
     gap_rows = [
         [
-            (factor.title),
+            factor.title,
             f"{factor.next_level} ({progress_text(factor, _)})",
-            ("§ " if criterion.legal else "") + (criterion.title),
+            ("§ " if criterion.legal else "") + criterion.title,
             status_word(criterion.status, _),
-            (gap_note(criterion, _)),
-            (criterion.ref or ""),
+            Written(gap_note(criterion, _markdown_translate(_), markdown_field)),
+            criterion.ref or "",
         ]
         for factor in evaluation.factors.values()
         for criterion in ordered_gap(factor)
@@ -110,20 +143,29 @@ def write_markdown(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> No
     write_collect(evaluation, out, _)
 
 
+def _markdown_translate(_: Translate) -> Translate:
+    """The report's own words, escaped for Markdown (a translation may hold a `|`)."""
+    return lambda message: markdown_text(_(message))
+
+
 def write_collect(evaluation: Evaluation, out: TextIO, _: Translate) -> None:
-    """What to collect next: every path, the ones that could unlock the most levels first."""
+    """What to collect next: every path, the ones that could unlock the most levels first;
+    each by its title, its path beside it, and the factors by their titles."""
     items = evaluation.to_collect()
     if not items:
         return
     out.write("\n## " + _("What to collect next") + "\n\n")
     rows = [
         [
-            (collect_path(item, _)),
-            (item.title or ""),
+            item.title or "",
+            Written(
+                markdown_code(item.path)
+                + (" " + markdown_text(_("(partly known)")) if item.partial else "")
+            ),
             item.levels,
-            ", ".join(factor for factor, _levels in item.factors),
+            factor_titles(evaluation, item),
         ]
         for item in items
     ]
-    headers = [_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")]
+    headers = [_("Field"), _("Evidence path"), _("Levels it could unlock"), _("Factors")]
     out.write(_table(rows, headers) + "\n")

@@ -15,11 +15,12 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.errors import visible
-from modenhet.i18n import translator
-from modenhet.report.words import Translate, status_word
+from modenhet.errors import Violation, visible
+from modenhet.i18n import people_date, translator
+from modenhet.report.fields import gap_note
+from modenhet.report.words import Translate, severity_word, status_word
 from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect, level_text
-from modenhet.run.outcome import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import PROBLEMS_IN_A_CELL, Outcome, RunInfo, municipality_name
 
 COLLECT_SHOWN = 10  # paths the one-document table lists under "what to collect next"
 
@@ -29,7 +30,7 @@ def run_header(run: RunInfo) -> str:
     version = f" {run.ruleset.version}" if run.ruleset.version else ""
     return _("Rule set: %(name)s · as of %(date)s") % {
         "name": f"{run.ruleset.name}{version}",
-        "date": run.as_of.isoformat(),
+        "date": people_date(run.as_of),
     }
 
 
@@ -66,8 +67,10 @@ def write_table(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
 
     def render(color: bool) -> str:
         if one:
-            return single(collected[0], collected[0].evaluation, _, width, color=color)  # type: ignore[arg-type]
-        return summary(run, collected, _, width, color=color)
+            evaluation = collected[0].evaluation
+            assert evaluation is not None
+            return single(collected[0], evaluation, _, width, color=color, lang=run.lang)
+        return summary(run, collected, _, width, color=color, lang=run.lang)
 
     plain = render(False)
     text = coloured(plain, render(True)) if run.color else visible(plain, keep="\n")
@@ -137,12 +140,12 @@ def fitting(
     """tabulate's `maxcolwidths` and `maxheadercolwidths` for `column_widths` (tabulate keeps
     two spaces beside a header: it is wrapped two narrower than its column)."""
     widths = column_widths(rows, headers, limits, width)
-    if width is None:
-        return {"maxcolwidths": widths}
     for row in rows:  # wrapped here, so that a path breaks after a dot, not mid-word
         for i, limit in enumerate(widths):
             if limit is not None and shown_len(str(row[i])) > limit:
                 row[i] = wrap_cell(str(row[i]), limit)
+    if width is None:
+        return {"maxcolwidths": widths}
     return {
         "maxcolwidths": widths,
         "maxheadercolwidths": [None if w is None else max(w - 2, 1) for w in widths],
@@ -197,17 +200,6 @@ def column_widths(
     return list(widths)
 
 
-def gap_note(criterion: CriterionResult, _: Translate) -> str:
-    """What the reader needs to act: the missing paths or the error, then the advice."""
-    if criterion.status == "error" and criterion.message:
-        return criterion.message
-    note = criterion.advice or ""
-    if criterion.status == "unknown" and criterion.missing:
-        missing = _("missing %(paths)s.") % {"paths": ", ".join(criterion.missing)}
-        note = f"{missing} {note}".strip()
-    return note
-
-
 def ordered_gap(factor: FactorResult) -> list[CriterionResult]:
     """The gap with legal duties first."""
     return sorted(factor.gap, key=lambda criterion: not criterion.legal)
@@ -252,14 +244,16 @@ def collect_path(item: ToCollect, _: Translate) -> str:
     return item.path + (" " + _("(partly known)") if item.partial else "")
 
 
-def collect_rows(items: list[ToCollect], _: Translate) -> list[list[Any]]:
+def factor_titles(evaluation: Evaluation, item: ToCollect) -> str:
+    """The titles of the factors a path could unlock levels in."""
+    return ", ".join(evaluation.factors[factor].title for factor, _levels in item.factors)
+
+
+def collect_rows(evaluation: Evaluation, items: list[ToCollect], _: Translate) -> list[list[Any]]:
+    """A row per path: the field's title, the path (for the expert), the levels it could
+    unlock and the factors it could unlock them in."""
     return [
-        [
-            collect_path(item, _),
-            item.title or "",
-            item.levels,
-            ", ".join(factor for factor, _levels in item.factors),
-        ]
+        [item.title or "", collect_path(item, _), item.levels, factor_titles(evaluation, item)]
         for item in items
     ]
 
@@ -271,13 +265,14 @@ def collect_section(evaluation: Evaluation, _: Translate, width: int | None = No
     if not items:
         return ""
     shown = items[:COLLECT_SHOWN]
-    rows = collect_rows(shown, _)
-    headers = [_("Evidence path"), _("Field"), _("Levels it could unlock"), _("Factors")]
+    rows = collect_rows(evaluation, shown, _)
+    headers = [_("Field"), _("Evidence path"), _("Levels it could unlock"), _("Factors")]
     table = tabulate(
         rows,
         headers=headers,
         disable_numparse=True,
-        **fitting(rows, headers, [56, 36, None, None], width),
+        # on a narrow terminal the short column of numbers wraps its heading, not the paths
+        **fitting(rows, headers, [36, 56, None if width is None else 10, 30], width),
     )
     text = _("What to collect next (the fields that could unlock the most levels first):")
     text += "\n" + table + "\n"
@@ -301,6 +296,7 @@ def single(
     width: int | None = None,
     *,
     color: bool = False,
+    lang: str = "en",
 ) -> str:
     overall = {
         "level": level_text(evaluation.overall, evaluation.overall_max),
@@ -343,21 +339,63 @@ def single(
     if evaluation.bounded:
         text += "\n" + bounds_legend(_) + "\n"
     collect = collect_section(evaluation, _, width)
-    return text + ("\n" + collect if collect else "")
+    text += "\n" + collect if collect else ""
+    if outcome.problems:
+        text += "\n" + _("Notes on the evidence:") + "\n"
+        text += "\n".join(problem_lines([*outcome.errors, *outcome.warnings], _, lang, "  ")) + "\n"
+    return text
 
 
-def distribution(run: RunInfo, evaluations: list[Evaluation], _: Translate) -> str:
+def problem_lines(problems: list[Violation], _: Translate, lang: str, indent: str) -> list[str]:
+    """Each problem whole, its severity first (`åtvaring: ...`), its place after it; the
+    first ten, then how many more (stderr and the JSON report list every one)."""
+    lines = []
+    for problem in problems[:PROBLEMS_IN_A_CELL]:
+        where = f" (#{problem.pointer})" if problem.pointer else ""
+        word = severity_word(problem.severity, _)
+        lines.append(f"{indent}{word}: {problem.message_in(lang)}{where}")
+    more = len(problems) - PROBLEMS_IN_A_CELL
+    if more > 0:
+        lines.append(indent + _("(+%(count)s more)") % {"count": more})
+    return lines
+
+
+def problem_count(outcome: Outcome, lang: str) -> str:
+    """A summary row's note: `2 feil, 1 åtvaring` ("" for a document without problems)."""
+    ngettext = translator(lang).ngettext
+    errors, warnings = len(outcome.errors), len(outcome.warnings)
+    parts = []
+    if errors:
+        parts.append(ngettext("%(count)s error", "%(count)s errors", errors) % {"count": errors})
+    if warnings:
+        words = ngettext("%(count)s warning", "%(count)s warnings", warnings)
+        parts.append(words % {"count": warnings})
+    return ", ".join(parts)
+
+
+def distribution(
+    run: RunInfo, evaluations: list[Evaluation], _: Translate, width: int | None = None
+) -> str:
     """How many municipalities stand at each level, per factor and overall; a level that is
     not settled (`2–4`) counts in a column of its own, never at its proven level."""
     levels = [level.number for level in run.ruleset.levels]
-    rows = []
+    rows: list[list[Any]] = []
     for number, factor in enumerate(run.ruleset.factors):
         pairs = [(e.levels[number], e.levels_max[number]) for e in evaluations]
-        rows.append([factor.id, *settled_counts(pairs, levels)])
+        rows.append([factor.title, *settled_counts(pairs, levels)])
     overall = [(e.overall, e.overall_max) for e in evaluations]
     rows.append([_("overall"), *settled_counts(overall, levels)])
     headers = [_("Documents at level"), *[str(level) for level in levels], _("not settled")]
-    return tabulate(rows, headers=headers, disable_numparse=True)
+    table = plain_table(rows, headers)
+    if width is not None and max(map(shown_len, table.split("\n"))) > width:
+        # the last heading wraps at spaces, the factors' titles too, as far as needed
+        headers[-1] = wrap_words(headers[-1])
+        rest = plain_table([row[1:] for row in rows], headers[1:])
+        room = width - 2 - max(map(shown_len, rest.split("\n")))
+        for row in rows:
+            row[0] = wrap_cell(row[0], max(room, longest_word(row[0]), len(headers[0])))
+        table = plain_table(rows, headers)
+    return table
 
 
 def settled_counts(pairs: list[tuple[int, int]], levels: list[int]) -> list[int]:
@@ -374,42 +412,138 @@ def summary(
     width: int | None = None,
     *,
     color: bool = False,
+    lang: str = "en",
 ) -> str:
-    factors = [f.id for f in run.ruleset.factors]
-    rows: list[list[Any]] = []
+    """A row per document: each factor's level under a heading made from the factor's title
+    (shortened, word by word, only as far as `width` needs), the overall level, the decided
+    criteria and, for a document with problems, how many; then the problems themselves,
+    whole, the counts and how many documents stand at each level."""
+    factors = run.ruleset.factors
+    rows: list[list[str]] = []
     failed = 0
     for outcome in outcomes:
         evaluation = outcome.evaluation
+        note = problem_count(outcome, lang)
         if evaluation is None:
             failed += 1
-            reason = outcome.problems[0].message if outcome.problems else _("error")
-            more = len(outcome.problems) - 1
-            if more:
-                reason = f"{reason[:60]} " + _("(+%(count)s more)") % {"count": more}
-            rows.append(
-                [
-                    municipality_name(outcome),
-                    *["" for _factor in factors],
-                    painted("error", _("error"), color),
-                    "",
-                    reason[:80],
-                ]
-            )
+            error = painted("error", _("error"), color)
+            rows.append([municipality_name(outcome), *["" for _f in factors], error, "", note])
             continue
-        rows.append([municipality_name(outcome), *level_cells(evaluation), ""])
-    headers = [_("Municipality"), *factors, _("overall"), _("decided"), _("note")]
+        rows.append([municipality_name(outcome), *level_cells(evaluation), note])
+    fixed = [_("Municipality"), _("overall"), _("decided"), _("note")]
     if not any(row[-1] for row in rows):
-        headers, rows = headers[:-1], [row[:-1] for row in rows]
-    table = tabulate(rows, headers=headers, disable_numparse=True)
+        fixed, rows = fixed[:-1], [row[:-1] for row in rows]
+    table, shortened = summary_table(rows, [f.title for f in factors], fixed, width)
     counts = {"count": len(outcomes), "evaluated": len(outcomes) - failed, "failed": failed}
-    footer = "\n" + _("%(count)s documents: %(evaluated)s evaluated, %(failed)s failed") % counts
-    legend = "\n" + _("Factors:") + " "
-    legend += ", ".join(f"{f.id} = {f.title}" for f in run.ruleset.factors)
+    text = (
+        table
+        + "\n\n"
+        + _("%(count)s documents: %(evaluated)s evaluated, %(failed)s failed") % counts
+    )
+    if shortened:
+        text += "\n" + _("Factors:")
+        text += "".join(f"\n  {short} = {title}" for short, title in shortened)
     evaluations = [o.evaluation for o in outcomes if o.evaluation is not None]
     if any(evaluation.bounded for evaluation in evaluations):
-        legend += "\n" + bounds_legend(_)
-    spread = "\n\n" + distribution(run, evaluations, _) if evaluations else ""
-    return table + "\n" + footer + legend + spread + "\n"
+        text += "\n" + bounds_legend(_)
+    noted = [outcome for outcome in outcomes if outcome.problems]
+    if noted:
+        text += "\n\n" + _("Errors and warnings in the documents:")
+        for outcome in noted:
+            text += f"\n  {municipality_name(outcome)} · {outcome.source}\n"
+            text += "\n".join(problem_lines([*outcome.errors, *outcome.warnings], _, lang, "    "))
+    if evaluations:
+        text += "\n\n" + distribution(run, evaluations, _, width)
+    return text + "\n"
+
+
+SHORT = 5  # a heading's words are shortened to this before the names wrap, then to SHORTEST
+SHORTEST = 3  # the fewest characters a shortened word of a heading keeps (with its dot)
+
+
+def summary_table(
+    rows: list[list[str]], titles: list[str], fixed: list[str], width: int | None
+) -> tuple[str, list[tuple[str, str]]]:
+    """The summary as a plain table (`plain_table`) that fits `width`: the factors' headings
+    are their titles wrapped at spaces; where that is too wide, the widest heading's long
+    words are shortened (`Forankring` to `Foran.`) a letter at a time, to five letters or so;
+    then the municipalities' names wrap at spaces, and the headings shorten further, until the
+    table fits. Returns the table and, when some
+    heading is shortened, each heading (on one line) with its title, for a legend."""
+    sizes: list[int | None] = [None for _title in titles]
+    wrap_names = False
+    while True:
+        headings = [heading(title, size) for title, size in zip(titles, sizes, strict=True)]
+        names = [wrap_words(row[0]) if wrap_names else row[0] for row in rows]
+        table = plain_table(
+            [[name, *row[1:]] for name, row in zip(names, rows, strict=True)],
+            [fixed[0], *headings, *fixed[1:]],
+        )
+        if width is None or max(map(shown_len, table.split("\n"))) <= width:
+            break
+        current = [longest_word(h) for h in headings]
+        widest = max(range(len(titles)), key=lambda i: current[i], default=None)
+        shortest = SHORTEST if wrap_names else SHORT
+        if widest is None or current[widest] <= shortest:
+            if wrap_names:
+                break
+            wrap_names = True  # the names wrap before the headings shorten further
+            continue
+        sizes[widest] = current[widest] - 1
+    shortened = [
+        (shown.replace("\n", " "), title)
+        for shown, title in zip(headings, titles, strict=True)
+        if shown.split() != title.split()
+    ]
+    return table, shortened if shortened else []
+
+
+def longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=1)
+
+
+def heading(title: str, size: int | None) -> str:
+    """A factor's title as a column heading: its words whole, on lines of up to 14 characters
+    (None), or on lines at most `size` wide, each word longer than `size` shortened to its
+    first letters and a dot."""
+    if size is None:
+        return "\n".join(textwrap.wrap(title, max(14, longest_word(title))))
+    words = [word if len(word) <= size else word[: size - 1] + "." for word in title.split()]
+    return "\n".join(textwrap.wrap(" ".join(words), size, break_long_words=False)) or title
+
+
+def wrap_words(text: str) -> str:
+    """A cell on as many lines as it has words (a name `Stavanger (1103)` on two)."""
+    return "\n".join(text.split())
+
+
+def plain_table(rows: list[list[str]], headers: list[str]) -> str:
+    """tabulate's `plain` layout, written here so that a column is exactly as wide as its
+    widest line (tabulate pads headings by two): columns two spaces apart, a heading's lines
+    over a rule of dashes, cells of several lines; colour codes take no room."""
+    columns = [[header.split("\n"), *[str(row[i]).split("\n") for row in rows]]
+               for i, header in enumerate(headers)]  # fmt: skip
+    widths = [max(shown_len(line) for cell in column for line in cell) for column in columns]
+
+    def block(cells: list[list[str]], top: bool) -> list[str]:
+        height = max(len(cell) for cell in cells)
+        padded = [
+            ([""] * (height - len(cell)) + cell) if top else (cell + [""] * (height - len(cell)))
+            for cell in cells
+        ]
+        return [
+            "  ".join(
+                line + " " * (width - shown_len(line))
+                for line, width in zip(lines, widths, strict=True)
+            ).rstrip()
+            for lines in zip(*padded, strict=True)
+        ]
+
+    lines = block([column[0] for column in columns], top=True)
+    lines.append("  ".join("-" * width for width in widths))
+    for number in range(len(rows)):
+        lines += block([column[number + 1] for column in columns], top=False)
+    return "\n".join(lines)
 
 
 def level_cells(evaluation: Evaluation) -> list[str]:

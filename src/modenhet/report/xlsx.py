@@ -20,7 +20,7 @@ from modenhet.evidence.workbook.cells import set_text, workbook_bytes, write_bin
 from modenhet.evidence.workbook.layout import sheet_name
 from modenhet.i18n import translator
 from modenhet.report.words import Translate, status_word
-from modenhet.run.outcome import Outcome, RunInfo, municipality_name
+from modenhet.run.outcome import SEVERITIES, Outcome, RunInfo, municipality_name
 
 _BOLD = Font(bold=True)
 _HEADER = PatternFill("solid", fgColor="DDDDDD")
@@ -32,46 +32,6 @@ _STATUS_FILLS = {
     "error": PatternFill("solid", fgColor="F4B084"),
 }
 
-# The words the message catalogs do not have yet (modenhet.i18n holds the others).
-WORDS: dict[str, dict[str, str]] = {
-    "nn": {
-        "about": "Om rapporten",
-        "number": "Kommunenummer",
-        "file": "Fil",
-        "version": "Versjon",
-        "tool": "Laga med",
-        "fields": "Manglande felt",
-        "error": "Feil",
-        "evaluated": "Evaluerte dokument",
-        "failed": "Dokument med feil",
-        "at_most": "høgst",
-    },
-    "nb": {
-        "about": "Om rapporten",
-        "number": "Kommunenummer",
-        "file": "Fil",
-        "version": "Versjon",
-        "tool": "Laget med",
-        "fields": "Manglende felt",
-        "error": "Feil",
-        "evaluated": "Evaluerte dokumenter",
-        "failed": "Dokumenter med feil",
-        "at_most": "høyst",
-    },
-    "en": {
-        "about": "About this report",
-        "number": "Municipality number",
-        "file": "File",
-        "version": "Version",
-        "tool": "Made with",
-        "fields": "Missing fields",
-        "error": "Error",
-        "evaluated": "Documents evaluated",
-        "failed": "Documents that failed",
-        "at_most": "at most",
-    },
-}
-
 
 def write_xlsx(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
     write_binary(out, xlsx_bytes(run, outcomes))
@@ -79,41 +39,39 @@ def write_xlsx(run: RunInfo, outcomes: Iterable[Outcome], out: TextIO) -> None:
 
 def xlsx_bytes(run: RunInfo, outcomes: Iterable[Outcome]) -> bytes:
     _ = translator(run.lang).gettext
-    words = WORDS.get(run.lang, WORDS["nn"])
     collected = list(outcomes)
     workbook = Workbook()
     front = workbook.active
     assert front is not None
     taken: set[str] = set()
-    front.title = sheet_name(words["about"], taken)
+    front.title = sheet_name(_("About this report"), taken)
     summary = workbook.create_sheet(sheet_name(_("Overview"), taken))
-    _front(front, run, collected, _, words)
+    _front(front, run, collected, _)
     titles = _field_titles(run)
-    _summary(summary, run, collected, _, words)
+    _summary(summary, run, collected, _)
     for outcome in collected:
         if outcome.evaluation is None:
             continue
         ws = workbook.create_sheet(sheet_name(municipality_name(outcome), taken))
-        _municipality(ws, outcome, titles, _, words)
+        _municipality(ws, outcome, titles, _)
     workbook.active = 1
     workbook.properties.title = _("Maturity report")
     return workbook_bytes(workbook)
 
 
-def _front(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
-           words: dict[str, str]) -> None:  # fmt: skip
+def _front(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate) -> None:
     ruleset = run.ruleset
     set_text(ws.cell(1, 1), _("Maturity report"))
     ws.cell(1, 1).font = Font(bold=True, size=14)
     failed = sum(outcome.evaluation is None for outcome in outcomes)
     rows: list[tuple[str, Any]] = [
         (_("Rule set"), ruleset.name),
-        (words["version"], ruleset.version or ""),
+        (_("Version"), ruleset.version or ""),
         (_("Rule set SHA-256"), ruleset.sha256),
         (_("As of"), run.as_of),
-        (words["tool"], f"modenhet {run.tool_version}"),
-        (words["evaluated"], len(outcomes) - failed),
-        (words["failed"], failed),
+        (_("Made with"), f"modenhet {run.tool_version}"),
+        (_("Documents evaluated"), len(outcomes) - failed),
+        (_("Documents that failed"), failed),
     ]
     for number, (label, value) in enumerate(rows, start=3):
         set_text(ws.cell(number, 1), label)
@@ -124,21 +82,28 @@ def _front(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         else:
             cell.value = value
             if number == 6:
-                cell.number_format = "YYYY-MM-DD"
+                cell.number_format = "DD.MM.YYYY"  # a date for people (modenhet.i18n)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 70
 
 
-def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
-             words: dict[str, str]) -> None:  # fmt: skip
+def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate) -> None:
     factors = run.ruleset.factors
     # The level bounds of partial evidence (each factor's highest reachable level), where the
     # results have them: columns of their own after the levels, as the CSV has them.
     bounded = any(hasattr(o.evaluation, "levels_max") for o in outcomes if o.evaluation)
     levels = [factor.title for factor in factors] + [_("Overall")]
-    bounds = [f"{title} ({words['at_most']})" for title in levels] if bounded else []
-    header = [_("Municipality"), words["number"], words["file"], *levels, *bounds, _("Problems")]
-    note = len(header)  # the column of a failed document's problems, or of warnings
+    bounds = [_("%(title)s (at most)") % {"title": title} for title in levels] if bounded else []
+    header = [
+        _("Municipality"),
+        _("Municipality number"),
+        _("File"),
+        *levels,
+        *bounds,
+        _("Errors"),
+        _("Warnings"),
+    ]
+    errors, warnings = len(header) - 1, len(header)  # the columns of a document's problems
     for column, title in enumerate(header, start=1):
         cell = ws.cell(1, column)
         set_text(cell, title)
@@ -151,11 +116,13 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         set_text(ws.cell(number, 1), name if isinstance(name, str) else "")
         set_text(ws.cell(number, 2), code if isinstance(code, str) else "")
         set_text(ws.cell(number, 3), outcome.source)
+        for column, severity in zip((errors, warnings), SEVERITIES, strict=True):
+            shown, more = outcome.problems_in_brief(pointers=True, severity=severity, lang=run.lang)
+            more_text = [_("(+%(count)s more)") % {"count": more}] if more else []
+            set_text(ws.cell(number, column), "; ".join([*shown, *more_text]))
+            ws.cell(number, column).alignment = _WRAP
         evaluation = outcome.evaluation
         if evaluation is None:
-            shown, more = outcome.problems_in_brief(pointers=True)
-            text = "; ".join([*shown, f"(+{more})"] if more else shown)
-            set_text(ws.cell(number, note), text)
             continue
         numbers = [*evaluation.levels, evaluation.overall]
         if bounded:
@@ -164,8 +131,6 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
             numbers += [*most, overall_most]
         for column, level in enumerate(numbers, start=4):
             ws.cell(number, column, level)
-        if outcome.problems:  # warnings
-            set_text(ws.cell(number, note), "; ".join(p.message for p in outcome.problems))
     last = len(outcomes) + 1
     first_level, last_level = get_column_letter(4), get_column_letter(3 + len(levels) + len(bounds))
     if outcomes:
@@ -180,7 +145,7 @@ def _summary(ws: Worksheet, run: RunInfo, outcomes: list[Outcome], _: Translate,
         )  # fmt: skip
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
-    widths = [22, 14, 30, *[14] * (len(levels) + len(bounds)), 60]
+    widths = [22, 14, 30, *[14] * (len(levels) + len(bounds)), 60, 60]
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[1].height = 45
@@ -226,8 +191,7 @@ def _missing(paths: list[str], titles: dict[str, str]) -> str:
     return "; ".join(shown)
 
 
-def _municipality(ws: Worksheet, outcome: Outcome, titles: dict[str, str], _: Translate,
-                  words: dict[str, str]) -> None:  # fmt: skip
+def _municipality(ws: Worksheet, outcome: Outcome, titles: dict[str, str], _: Translate) -> None:
     evaluation = outcome.evaluation
     assert evaluation is not None
     set_text(ws.cell(1, 1), municipality_name(outcome))
@@ -242,7 +206,7 @@ def _municipality(ws: Worksheet, outcome: Outcome, titles: dict[str, str], _: Tr
         _("Criterion"),
         _("Title"),
         _("Status"),
-        words["fields"],
+        _("Missing fields"),
         _("Advice"),
         _("Legal duty"),
         _("Source"),

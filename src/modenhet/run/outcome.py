@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from modenhet.errors import Violation
+from modenhet.errors import Severity, Violation
 from modenhet.evidence.reader import EvidenceItem
 from modenhet.results import Evaluation
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # only the engine makes a RuleSet; reporters import this modu
     from modenhet.engine.ruleset import RuleSet
 
 PROBLEMS_IN_A_CELL = 10
+SEVERITIES: tuple[Severity, Severity] = ("error", "warning")  # the columns of problems, in order
 
 
 @dataclass
@@ -42,15 +43,29 @@ class Outcome:
     def failed(self) -> bool:
         return self.evaluation is None
 
-    def problems_in_brief(self, *, pointers: bool) -> tuple[list[str], int]:
-        """The first problems, as text for one cell of a table, and how many more there are:
-        a document with thousands of violations must not make a cell no spreadsheet opens
-        (Excel holds 32,767 characters in one)."""
+    @property
+    def errors(self) -> list[Violation]:
+        """The problems that stopped the document (none for an evaluated one)."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        """The problems that did not stop it: a document is evaluated with warnings."""
+        return [p for p in self.problems if p.severity != "error"]
+
+    def problems_in_brief(
+        self, *, pointers: bool, severity: Severity = "error", lang: str = "en"
+    ) -> tuple[list[str], int]:
+        """The first problems of one severity, whole, in the reader's language, as text for
+        one cell of a table, and how many more there are: a document with thousands of
+        violations must not make a cell no spreadsheet opens (Excel holds 32,767 characters
+        in one)."""
+        listed = self.errors if severity == "error" else self.warnings
         shown = [
-            f"{p.pointer}: {p.message}" if pointers and p.pointer else p.message
-            for p in self.problems[:PROBLEMS_IN_A_CELL]
+            f"{p.pointer}: {p.message_in(lang)}" if pointers and p.pointer else p.message_in(lang)
+            for p in listed[:PROBLEMS_IN_A_CELL]
         ]
-        return shown, len(self.problems) - len(shown)
+        return shown, len(listed) - len(shown)
 
 
 @dataclass(frozen=True)
@@ -81,36 +96,51 @@ Render = Callable[[RunInfo, Outcome], str]
 
 
 def record(outcome: Outcome) -> dict[str, Any]:
-    """One result object of the JSON report (spec section 8): the evaluation, or the problems
-    that stopped it. The report writes it; `--verify` derives it again and compares."""
+    """One result object of the JSON report (spec section 8): the evaluation, or the errors
+    that stopped it; then, where there are any, the warnings (which stop nothing). The report
+    writes it; `--verify` derives it again and compares."""
     result: dict[str, Any] = {"source": outcome.source, "sha256": outcome.item.sha256}
     evaluation = outcome.evaluation
+    errors, warnings = outcome.errors, outcome.warnings
+    if evaluation is None and not errors:  # unread, and why only said as warnings: listed
+        errors, warnings = outcome.problems, []  # as what stopped it, so the list is not empty
     if evaluation is None:
         if outcome.item.document is not None:
             result["municipality"] = outcome.municipality
-        result["error"] = [problem.as_dict() for problem in outcome.problems]
-        return result
-    result["municipality"] = outcome.municipality
-    result.update(evaluation.to_dict())
+        result["error"] = [problem_entry(problem) for problem in errors]
+    else:
+        result["municipality"] = outcome.municipality
+        result.update(evaluation.to_dict())
+    if warnings:
+        result["warnings"] = [problem_entry(problem) for problem in warnings]
     return result
+
+
+def problem_entry(problem: Violation) -> dict[str, str]:
+    """A problem as the JSON report lists it: where, the English message, and its severity."""
+    return {"pointer": problem.pointer, "message": problem.message, "severity": problem.severity}
 
 
 def evaluate_items(
     ruleset: RuleSet, items: Iterable[EvidenceItem], as_of: datetime.date, *, validate: bool
 ) -> Iterator[Outcome]:
     for item in items:
-        if item.problems or item.document is None:
-            yield Outcome(item, None, item.problems)
+        # A document fails on errors only: with warnings alone it is evaluated, and they are
+        # reported beside its result.
+        problems = list(item.problems)
+        if item.document is None or _has_error(problems):
+            yield Outcome(item, None, problems)
             continue
         if validate:
-            problems = item.locate(ruleset.violations(item.document))
-            if any(problem.severity == "error" for problem in problems):
+            problems += item.locate(ruleset.violations(item.document))
+            if _has_error(problems):
                 yield Outcome(item, None, problems)
                 continue
-            if problems:  # warnings only: reported, and the document is evaluated
-                yield Outcome(item, ruleset.evaluate(item.document, as_of, full=True), problems)
-                continue
-        yield Outcome(item, ruleset.evaluate(item.document, as_of, full=True), [])
+        yield Outcome(item, ruleset.evaluate(item.document, as_of, full=True), problems)
+
+
+def _has_error(problems: Sequence[Violation]) -> bool:
+    return any(problem.severity == "error" for problem in problems)
 
 
 def municipality_name(outcome: Outcome) -> str:

@@ -10,6 +10,7 @@ it names are read only when they are regular files of bounded size (never a FIFO
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -23,11 +24,12 @@ from typing import Any, BinaryIO
 from modenhet.engine.ruleset import RuleSet
 from modenhet.errors import visible
 from modenhet.evidence.reader import bounded_lines, evidence_item
-from modenhet.run.outcome import evaluate_items, input_set, record
+from modenhet.i18n import N_, Text
+from modenhet.run.outcome import Outcome, evaluate_items, input_set, record
 
 MAX_REPORT_BYTES = 1024 * 1024 * 1024  # MODENHET_MAX_REPORT_BYTES
 MAX_SOURCE_BYTES = 1024 * 1024 * 1024  # MODENHET_MAX_VERIFY_SOURCE_BYTES: one document
-NOT_REGULAR = "is not a regular file (a device, a pipe or a socket)"
+NOT_REGULAR = Text(N_("is not a regular file (a device, a pipe or a socket)"))
 
 
 class ReportError(Exception):
@@ -36,11 +38,12 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class Finding:
-    """What verification found for one recorded result (or for the report as a whole)."""
+    """What verification found for one recorded result (or for the report as a whole): the
+    message is said in the reader's language when shown (`modenhet.report.verify_text`)."""
 
     source: str
     holds: bool
-    message: str
+    message: Text
     whole: bool = False  # about the report as a whole, not one recorded document
 
 
@@ -56,7 +59,7 @@ def load_report(path: str) -> dict[str, Any]:
     try:
         data = _read_regular(Path(path), limit)
     except _Unread as error:
-        raise ReportError(str(error)) from None
+        raise ReportError(str(error.text)) from None
     try:
         report = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except UnicodeDecodeError as error:
@@ -123,11 +126,17 @@ def verify(
         yield _Whole(
             "tool",
             False,
-            f"made by modenhet {_brief(tool['version'], 40)}, this is modenhet {tool_version}: "
-            "verify with the version that made the report",
+            Text(
+                N_(
+                    "made by modenhet %(then)s, this is modenhet %(now)s: verify with the "
+                    "version that made the report"
+                ),
+                then=_brief(tool["version"], 40),
+                now=tool_version,
+            ),
         )
     else:
-        yield _Whole("tool", True, f"modenhet {tool_version}")
+        yield _Whole("tool", True, Text(N_("modenhet %(version)s"), version=tool_version))
     yield _ruleset_finding(report["ruleset"], ruleset)
     inputs = report["inputs"]
     again = input_set(inputs["files"])
@@ -135,10 +144,12 @@ def verify(
         yield _Whole(
             "inputs",
             False,
-            "the list of input files does not match its recorded count and SHA-256",
+            Text(N_("the list of input files does not match its recorded count and SHA-256")),
         )
     else:
-        yield _Whole("inputs", True, f"{inputs['count']} file(s), SHA-256 {again['sha256'][:12]}…")
+        files = Text(N_("%(count)s file(s), SHA-256 %(sha256)s…"), count=inputs["count"],
+                     sha256=again["sha256"][:12])  # fmt: skip
+        yield _Whole("inputs", True, files)
     documents = _Documents(base)
     recorded = [str(result["source"]) for result in report["results"]]
     yield _results_finding(documents.listed(inputs["files"]), recorded)
@@ -152,55 +163,76 @@ def verify(
 
 def _ruleset_finding(recorded: dict[str, Any], ruleset: RuleSet) -> Finding:
     changed = [
-        f"{what} recorded {_brief(str(then), 60)!s}, now {now}"
-        for what, then, now in (
-            ("name", recorded["name"], ruleset.name),
-            ("version", recorded["version"], ruleset.version),
+        Text(template, then=_brief(str(then), 60), now=now)
+        for template, then, now in (
+            (N_("name recorded %(then)s, now %(now)s"), recorded["name"], ruleset.name),
+            (N_("version recorded %(then)s, now %(now)s"), recorded["version"], ruleset.version),
         )
         if then != now
     ]
     if recorded["sha256"] != ruleset.sha256:
-        changed.append(f"SHA-256 recorded {recorded['sha256'][:12]}…, now {ruleset.sha256[:12]}…")
+        changed.append(_sha256_changed(recorded["sha256"], ruleset.sha256))
     if changed:
-        return _Whole("rule set", False, "changed: " + "; ".join(changed))
-    return _Whole("rule set", True, f"unchanged (SHA-256 {ruleset.sha256[:12]}…)")
+        return _Whole("rule set", False, Text(N_("changed: %(what)s"), what=_joined(changed)))
+    return _Whole(
+        "rule set", True, Text(N_("unchanged (SHA-256 %(sha256)s…)"), sha256=ruleset.sha256[:12])
+    )
 
 
-def _results_finding(listed: list[str] | str, recorded: list[str]) -> Finding:
+def _sha256_changed(then: Any, now: str) -> Text:
+    return Text(N_("SHA-256 recorded %(then)s…, now %(now)s…"), then=str(then)[:12], now=now[:12])
+
+
+def _joined(parts: list[Text]) -> Text:
+    """Texts said one after the other, `; ` between them, in the same language."""
+    return functools.reduce(
+        lambda first, second: Text(N_("%(first)s; %(second)s"), first=first, second=second), parts
+    )
+
+
+def _results_finding(listed: list[str] | Text, recorded: list[str]) -> Finding:
     """Whether the results are the documents of the input files, each once, in order."""
-    if isinstance(listed, str):
+    if isinstance(listed, Text):
         return _Whole("results", False, listed)
     if listed == recorded:
-        return _Whole("results", True, f"{len(recorded)} document(s), each once, in input order")
+        each = Text(N_("%(count)s document(s), each once, in input order"), count=len(recorded))
+        return _Whole("results", True, each)
     wanted, got = Counter(listed), Counter(recorded)
     for source in recorded:
         if got[source] > wanted[source]:
             if not wanted[source]:
-                return _Whole(
-                    "results", False, f"{_brief(source, 80)} is not a document of the input files"
+                stranger = Text(
+                    N_("%(source)s is not a document of the input files"),
+                    source=_brief(source, 80),
                 )
-            return _Whole(
-                "results",
-                False,
-                f"{_brief(source, 80)} is there {got[source]} times, the input files give it "
-                f"{wanted[source]} time(s)",
+                return _Whole("results", False, stranger)
+            again = Text(
+                N_(
+                    "%(source)s is there %(times)s times, the input files give it "
+                    "%(wanted)s time(s)"
+                ),
+                source=_brief(source, 80),
+                times=got[source],
+                wanted=wanted[source],
             )
+            return _Whole("results", False, again)
     short = wanted - got
     if short:
         first_missing = next(source for source in listed if source in short)
-        return _Whole(
-            "results",
-            False,
-            f"{sum(short.values())} document(s) of the input files have no result, "
-            f"the first {_brief(first_missing, 80)}",
+        missing = Text(
+            N_("%(count)s document(s) of the input files have no result, the first %(source)s"),
+            count=sum(short.values()),
+            source=_brief(first_missing, 80),
         )
+        return _Whole("results", False, missing)
     first = next(i for i, (a, b) in enumerate(zip(listed, recorded, strict=True)) if a != b)
-    return _Whole(
-        "results",
-        False,
-        f"not in input order: result {first + 1} is {_brief(recorded[first], 80)}, "
-        f"the input files give {_brief(listed[first], 80)}",
+    moved = Text(
+        N_("not in input order: result %(number)s is %(source)s, the input files give %(listed)s"),
+        number=first + 1,
+        source=_brief(recorded[first], 80),
+        listed=_brief(listed[first], 80),
     )
+    return _Whole("results", False, moved)
 
 
 def _verify_result(
@@ -208,26 +240,24 @@ def _verify_result(
 ) -> Finding:
     source = str(result["source"])
     data = documents.read(source)
-    if isinstance(data, str):
+    if isinstance(data, Text):
         return Finding(source, False, data)
     digest = hashlib.sha256(data).hexdigest()
     if digest != result.get("sha256"):
-        return Finding(
-            source,
-            False,
-            f"changed: SHA-256 recorded {str(result.get('sha256'))[:12]}…, now {digest[:12]}…",
-        )
+        changed = _sha256_changed(result.get("sha256"), digest)
+        return Finding(source, False, Text(N_("changed: %(what)s"), what=changed))
     name, _, line = source.rpartition(":")
     jsonl_line = int(line) if name.endswith(".jsonl") and line.isdecimal() else None
     item = evidence_item(source, data, limit=len(data) + 1, jsonl_line=jsonl_line)
     (outcome,) = evaluate_items(ruleset, [item], as_of, validate=True)
-    again = _as_recorded(record(outcome), result)
+    again = _as_recorded(_problems_as_recorded(record(outcome), outcome, result), result)
     if again != result:
         keys = sorted(k for k in again.keys() | result.keys() if again.get(k) != result.get(k))
-        return Finding(
-            source, False, f"the same input now evaluates differently ({', '.join(keys)})"
+        differently = Text(
+            N_("the same input now evaluates differently (%(keys)s)"), keys=", ".join(keys)
         )
-    return Finding(source, True, "holds")
+        return Finding(source, False, differently)
+    return Finding(source, True, Text(N_("holds")))
 
 
 # Keys that reports gained with level bounds (spec 9.4): a report made before them still holds
@@ -248,12 +278,38 @@ def _as_recorded(again: dict[str, Any], result: dict[str, Any]) -> dict[str, Any
     return again
 
 
-def _Whole(source: str, holds: bool, message: str) -> Finding:  # noqa: N802 - a Finding
+def _problems_as_recorded(
+    again: dict[str, Any], outcome: Outcome, result: dict[str, Any]
+) -> dict[str, Any]:
+    """The result made now, its problems as a report from before warnings stood apart lists
+    them (every problem under `error`, without `severity`; no `warnings`) when `result` is
+    such a report's: its problems hold no `severity`."""
+    listed = [*result.get("error", []), *result.get("warnings", [])]
+    if any(isinstance(entry, dict) and "severity" in entry for entry in listed):
+        return again
+    again = {key: value for key, value in again.items() if key != "warnings"}
+    if "error" in again:
+        again["error"] = [{"pointer": p.pointer, "message": p.message} for p in outcome.problems]
+    return again
+
+
+def _Whole(source: str, holds: bool, message: Text) -> Finding:  # noqa: N802 - a Finding
     return Finding(source, holds, message, whole=True)
 
 
 class _Unread(Exception):
     """Why a file is not read, in words."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
+
+
+def _cannot_read(error: OSError) -> Text:
+    return Text(N_("cannot be read: %(reason)s"), reason=error.strerror)
+
+
+NUL_IN_PATH = Text(N_("cannot be read: the path contains a NUL character"))
 
 
 def _read_regular(path: Path, limit: int) -> bytes:
@@ -261,20 +317,24 @@ def _read_regular(path: Path, limit: int) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise _Unread("cannot be read: it is a folder")
+            raise _Unread(Text(N_("cannot be read: it is a folder")))
         if not stat.S_ISREG(info.st_mode):
             raise _Unread(NOT_REGULAR)
         if info.st_size > limit:
-            raise _Unread(f"the file is {info.st_size} bytes; the limit is {limit}")
+            raise _Unread(_too_big(info.st_size, limit))
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise _Unread(f"cannot be read: {error.strerror}") from None
+        raise _Unread(_cannot_read(error)) from None
     except ValueError:
-        raise _Unread("cannot be read: the path contains a NUL character") from None
+        raise _Unread(NUL_IN_PATH) from None
     if len(data) > limit:
-        raise _Unread(f"the file is more than {limit} bytes (the limit)")
+        raise _Unread(Text(N_("the file is more than %(limit)s bytes (the limit)"), limit=limit))
     return data
+
+
+def _too_big(size: int, limit: int) -> Text:
+    return Text(N_("the file is %(size)s bytes; the limit is %(limit)s"), size=size, limit=limit)
 
 
 class _Documents:
@@ -292,17 +352,17 @@ class _Documents:
             self.cursor[1].close()
             self.cursor = None
 
-    def listed(self, files: list[str]) -> list[str] | str:
+    def listed(self, files: list[str]) -> list[str] | Text:
         """The sources of every document of the files, in order, or why they cannot be."""
         sources: list[str] = []
         for name in files:
             if name == "-":
-                return "cannot be verified: the evidence was read from standard input"
+                return Text(N_("cannot be verified: the evidence was read from standard input"))
             if not name.endswith(".jsonl"):
                 sources.append(name)
                 continue
             handle = self._open(name)
-            if isinstance(handle, str):
+            if isinstance(handle, Text):
                 sources.append(name)  # a JSONL file that could not be read has one result
                 continue
             with handle:
@@ -311,7 +371,7 @@ class _Documents:
                         sources.append(f"{name}:{number}")
         return sources
 
-    def _open(self, name: str) -> BinaryIO | str:
+    def _open(self, name: str) -> BinaryIO | Text:
         path = self.base / name
         try:
             info = path.stat()
@@ -319,27 +379,27 @@ class _Documents:
                 return NOT_REGULAR
             return path.open("rb")
         except OSError as error:
-            return f"cannot be read: {error.strerror}"
+            return _cannot_read(error)
         except ValueError:
-            return "cannot be read: the path contains a NUL character"
+            return NUL_IN_PATH
 
-    def read(self, source: str) -> bytes | str:
+    def read(self, source: str) -> bytes | Text:
         """The recorded bytes of a source, or why not."""
         if source == "-" or source.startswith("-:"):
-            return "cannot be verified: it was read from standard input"
+            return Text(N_("cannot be verified: it was read from standard input"))
         name, _, line = source.rpartition(":")
         if name.endswith(".jsonl") and line.isdecimal():
             return self._line(name, int(line))
         try:
             return _read_regular(self.base / source, self.limit)
         except _Unread as error:
-            return str(error)
+            return error.text
 
-    def _line(self, name: str, wanted: int) -> bytes | str:
+    def _line(self, name: str, wanted: int) -> bytes | Text:
         if self.cursor is None or self.cursor[0] != name or self.cursor[3] >= wanted:
             self.close()
             handle = self._open(name)
-            if isinstance(handle, str):
+            if isinstance(handle, Text):
                 return handle
             self.cursor = (name, handle, bounded_lines(handle, self.limit), 0)
         name, handle, lines, _ = self.cursor
@@ -348,5 +408,9 @@ class _Documents:
             if number == wanted:
                 if isinstance(line, bytes):
                     return line
-                return f"the line is {line} bytes; the limit is {self.limit}"
-        return f"changed: {name} no longer has a line {wanted}"
+                return Text(
+                    N_("the line is %(size)s bytes; the limit is %(limit)s"),
+                    size=line,
+                    limit=self.limit,
+                )
+        return Text(N_("changed: %(name)s no longer has a line %(line)s"), name=name, line=wanted)
