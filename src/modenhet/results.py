@@ -446,16 +446,19 @@ class Evaluation(_SetOnce):
         *,
         bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
-        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
-        setattr_(self, "model", model)
-        setattr_(self, "_statuses", statuses)
-        setattr_(self, "levels", levels)
-        setattr_(self, "overall", overall)
-        setattr_(self, "as_of", as_of)
-        setattr_(self, "_details", details)
-        setattr_(self, "_factors", None)
+        # The public fields, once (class _SetOnce), as plain slot stores: `object.__setattr__`
+        # for each costs more than the levels-only path's wrapper may (docs/performance.md).
+        object.__setattr__(self, "__class__", _FillingEvaluation)
+        self.model = model
+        self._statuses = statuses
+        self.levels = levels
+        self.overall = overall
+        self.as_of = as_of
+        self._details = details
+        self._factors = None
         # (levels_max, overall_max) when known in advance; else computed from the statuses.
-        setattr_(self, "_bounds", bounds)
+        self._bounds = bounds
+        self.__class__ = Evaluation
 
     @classmethod
     def from_settled(cls, model: RuleSetModel, settled: Settled) -> Evaluation:
@@ -647,6 +650,16 @@ class Evaluation(_SetOnce):
         )
         overall = level_text(self.overall, self.overall_max)
         return f"<Evaluation overall {overall}: {levels}>"
+
+
+class _FillingEvaluation(Evaluation):
+    """An `Evaluation` while its `__init__` fills it in: the same slots without the guard of
+    `_SetOnce`, so that each field is a plain slot store. It is an `Evaluation` again before
+    `__init__` returns."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__  # type: ignore[assignment]  # the C function itself
+    __delattr__ = object.__delattr__  # with `__setattr__`, Python's plain attribute stores
 
 
 def level_text(level: int, level_max: int) -> str:

@@ -107,7 +107,8 @@ class RuleSet:
         will read every status (a report): every criterion is decided in one pass of the
         generated code instead of the levels pass followed by the statuses pass. The result is
         the same either way."""
-        as_of = _as_date(as_of)
+        if as_of.__class__ is not _DATE:
+            as_of = _as_date(as_of)
         if doc.__class__ is not dict:
             raise EvidenceError(
                 "<document>",
@@ -117,13 +118,14 @@ class RuleSet:
                     )
                 ],
             )
+        if not full:
+            quick = self._levels(doc, as_of)
+            if quick is not None:
+                # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
+                # decided counts, are computed when first read.
+                details = _Details(self, doc, as_of)
+                return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
         bounds: tuple[tuple[int, ...], int] | None = None
-        quick = None if full else self._levels(doc, as_of)
-        if quick is not None:
-            # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
-            # decided counts, are computed when first read.
-            details = _Details(self, doc, as_of)
-            return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
         statuses, run, decided = self._decide(doc, as_of)
         found: dict[int, list[str]] | None = None
         if decided is None:
@@ -303,6 +305,9 @@ def _status(result: Result) -> Any:
     if isinstance(result, Failure):
         return ERROR
     return None
+
+
+_DATE = datetime.date
 
 
 def _as_date(as_of: Any) -> datetime.date:
