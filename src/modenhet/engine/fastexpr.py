@@ -287,7 +287,8 @@ class ExpressionCompiler:
                 ),
             )
         members_code = self.members(collection, bound)
-        return Code(f"_member({item_code.source}, {members_code.source}, budget)")
+        helper = "_has_string" if isinstance(item, n.String) else "_member"
+        return Code(f"{helper}({item_code.source}, {members_code.source}, budget)")
 
     def members(self, collection: n.Expr, bound: dict[str, str]) -> Code:
         """A list whose elements are tested one by one: a literal's items may be unknown."""

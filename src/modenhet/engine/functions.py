@@ -45,6 +45,7 @@ from modenhet.engine.fastcode import Code as FastCode
 from modenhet.engine.fastcode import date_code
 from modenhet.language import nodes as n
 from modenhet.language.functions import BUILTINS, Builtin
+from modenhet.limits import process_limits
 
 
 class ExactCompiling(Protocol):
@@ -85,6 +86,8 @@ class FastCompiling(Protocol):
     def let(self, name: str) -> str: ...
 
     def pure_path_let(self, name: str) -> Any: ...
+
+    def constant(self, value: Any) -> str: ...
 
 
 ExactImplementation = Callable[[ExactCompiling, n.Call, frozenset[str]], Code]
@@ -281,6 +284,16 @@ def _contains_exact(compiler: ExactCompiling, expr: n.Call, bound: frozenset[str
 
 def _contains_fast(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
     every = expr.name == "contains_all"
+    haystack, needles = expr.args
+    if (
+        isinstance(needles, n.ListLiteral)
+        and all(isinstance(item, n.String) and item.value.isascii() for item in needles.items)
+        and len(needles.items) <= process_limits().list_length
+    ):  # the rule's own strings, as most rules write them: `in` decides the common cases
+        strings = tuple(item.value for item in needles.items if isinstance(item, n.String))
+        source = compiler.expr(haystack, bound).source
+        constant = compiler.constant(strings)
+        return FastCode(f"_contains_strings({source}, {constant}, {every}, budget)")
     args = [compiler.expr(arg, bound) for arg in expr.args]
     return FastCode(f"_contains({args[0].source}, {args[1].source}, {every}, budget)")
 

@@ -160,6 +160,23 @@ def walkable(value: Any, budget: list[int]) -> list[Any]:
     return value
 
 
+def has_string(item: str, items: Any, budget: list[int]) -> bool | None:
+    """`member` for a string of the rule (`"nav" in evidence.x`): never null, so one `in`
+    settles every list that holds it."""
+    if items.__class__ is not list:
+        if items is None:
+            return None
+        raise Fallback
+    if len(items) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= len(items)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    if item in items:
+        return True
+    return _member_of_walked(item, items, budget)
+
+
 def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     """`item in items` as `item == e1 or ... or item == en`."""
     if items is None:
@@ -207,6 +224,45 @@ def contains(haystack: Any, needles: Any, every: bool, budget: list[int]) -> boo
     budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
     if budget[0] < 0:
         raise EvaluationLimit("out of steps")
+    return _contains_walked(haystack, needles, every, budget)
+
+
+def contains_strings(
+    haystack: Any, needles: tuple[str, ...], every: bool, budget: list[int]
+) -> bool | None:
+    """`contains` with the rule's own list of ASCII strings as the needles (codegen checks
+    that it is): the same steps taken, and `in` alone decides whenever the haystack holds the
+    needles, or holds only ASCII strings (where no other Unicode form, and no null, is)."""
+    if haystack.__class__ is not list:
+        if haystack is None:
+            return None
+        raise Fallback
+    if len(haystack) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    if every:
+        for needle in needles:
+            if needle not in haystack:
+                break
+        else:
+            return True
+    else:
+        for needle in needles:
+            if needle in haystack:
+                return True
+    try:
+        if "".join(haystack).isascii():
+            return False  # a needle it lacks (every), or none of them (any)
+    except TypeError:  # an element that is not a string
+        pass
+    return _contains_walked(haystack, needles, every, budget)
+
+
+def _contains_walked(
+    haystack: list[Any], needles: Iterable[Any], every: bool, budget: list[int]
+) -> bool | None:
     unknown = False
     for needle in needles:
         if needle.__class__ is str and needle in haystack:
@@ -330,7 +386,9 @@ NAMESPACE: dict[str, Any] = {
     "_any": any_of,
     "_walkable": walkable,
     "_member": member,
+    "_has_string": has_string,
     "_contains": contains,
+    "_contains_strings": contains_strings,
     "_aggregate": aggregate,
     "_items": items_or_none,
     "_years_since": years_since,
