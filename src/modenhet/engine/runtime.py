@@ -14,6 +14,7 @@ from modenhet import values as v
 from modenhet.limits import EvaluationLimit, process_limits
 
 LIST_LENGTH = process_limits().list_length
+_DATES = v.DATES
 
 
 class Fallback(Exception):
@@ -292,8 +293,38 @@ def items_or_none(*items: Any) -> list[Any] | None:
     return list(items)
 
 
+# Whole years from each date already read to `as_of`, by `as_of` and the date's text: evidence
+# repeats a few dates and a batch has one `as_of`. Bounded, like the table of dates read.
+_YEARS: dict[datetime.date, dict[str, int]] = {}
+_YEARS_LIMIT = 65536
+
+
 def years_since(value: Any, as_of: datetime.date) -> int:
-    return v.years_since(v.as_date(value), as_of)
+    if value.__class__ is not str:
+        return v.years_since(v.as_date(value), as_of)
+    table = _YEARS.get(as_of)
+    if table is not None:
+        years = table.get(value)
+        if years is not None:
+            return years
+    years = v.years_since(v.parse_date(value), as_of)  # not a date: raises, nothing kept
+    if table is None:
+        if len(_YEARS) >= 16:
+            _YEARS.clear()
+        table = _YEARS[as_of] = {}
+    elif len(table) >= _YEARS_LIMIT:
+        table.clear()
+    table[value] = years
+    return years
+
+
+def as_date(value: Any) -> datetime.date:
+    """`values.as_date`, a date already read found without a further call."""
+    if value.__class__ is str:
+        found = _DATES.get(value)
+        if found is not None:
+            return found
+    return v.as_date(value)
 
 
 def missing_tree(tree: tuple[Any, ...], values: tuple[Any, ...], budget: list[int]) -> list[str]:
@@ -393,7 +424,7 @@ NAMESPACE: dict[str, Any] = {
     "_items": items_or_none,
     "_years_since": years_since,
     "_floor_level": v.floor_level,
-    "_as_date": v.as_date,
+    "_as_date": as_date,
     "_equal": equal,
     "_order": order,
     "_arith": v.arithmetic,
