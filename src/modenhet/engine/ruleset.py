@@ -264,7 +264,10 @@ class _Details:
     def missing(self, index: int) -> list[str]:
         ruleset = self._ruleset
         known = ruleset.static_missing.get(index)
-        if known is not None:
+        if known is not None and (self._run is None or index not in self._run.decided):
+            # Decided by the fast path: unknown only for its one path. (The exact evaluator
+            # decides a criterion that reads a partial value, whose missing paths may lie
+            # inside it: `e.x[0]` of a list holding a partial number.)
             return list(known)
         if self._found is not None:
             found = self._found.get(index)
@@ -286,7 +289,8 @@ class _Details:
             return frozenset()  # decided by the fast path, which never reads a partial value
         ruleset = self._ruleset
         static = ruleset.static_paths.get(index)
-        if static is not None:  # no need to run the exact evaluator: one path can be missing
+        if static is not None and (self._run is None or index not in self._run.decided):
+            # No need to run the exact evaluator: one path can be missing (see `missing`).
             present = value_at(self._doc, static) is not None
             return frozenset(ruleset.static_missing[index]) if present else frozenset()
         result = self._result(index)
