@@ -79,28 +79,31 @@ class FastCompiler(ExpressionCompiler):
     def build(self) -> Program:
         criteria = self.model.criteria
         codes: dict[int, str] = {}
+        mets: dict[int, str] = {}  # the condition that it is met, for the levels function
         uses: dict[int, set[str]] = {}
         for criterion in criteria:
             self.uses = set()
             codes[criterion.index] = self.boolean(
                 self.expr(criterion.when, {}), criterion.when
             ).source
+            mets[criterion.index] = self.met(criterion.when, {})
             if single_evidence_path(criterion.when, self.model) is None:
                 conditions: list[str] = []
                 tree = self.missing_tree(criterion.when, conditions)
                 if tree is not None and tree[0] != "leaf":
                     self.missing_trees[criterion.index] = (tree, conditions)
             uses[criterion.index] = self.uses
-        self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+        self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(mets, uses)
         try:
             code = compile(self.source, "<modenhet generated>", "exec")
         except (SyntaxError, RecursionError, MemoryError):
             # An expression nested beyond what Python's own parser takes: leave those
             # criteria and lets to the exact evaluator, and compile the rest.
             codes = {index: _compilable(source) for index, source in codes.items()}
+            mets = {index: _compilable(source) for index, source in mets.items()}
             self.missing_trees = {}
             self.let_code = {name: _compilable(source) for name, source in self.let_code.items()}
-            self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+            self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(mets, uses)
             code = compile(self.source, "<modenhet generated>", "exec")
         exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
         namespace = self.namespace
@@ -149,9 +152,10 @@ class FastCompiler(ExpressionCompiler):
         lines += ["", "", "evaluate = lambda doc, as_of: decide(doc, as_of)[:5]  # noqa: E731"]
         return "\n".join(lines) + "\n"
 
-    def levels_source(self, codes: dict[int, str], uses: dict[int, set[str]]) -> str:
-        """Factor by factor, block by block, stopping at the first block not met; each path and
-        let is read where the first block that needs it is reached."""
+    def levels_source(self, mets: dict[int, str], uses: dict[int, set[str]]) -> str:
+        """Factor by factor, block by block, stopping at the first block not met (`mets`: the
+        condition that each criterion is met); each path and let is read where the first block
+        that needs it is reached."""
         placed = self.placements(uses)
         by_point: dict[Point, list[str]] = {}
         for variable in [*self.tree_order(), *(self.let_vars[name] for name in self.let_code)]:
@@ -169,13 +173,24 @@ class FastCompiler(ExpressionCompiler):
                 parent, key = node.parent.variable, repr(node.key)
                 if node.key == PARTIAL_KEY and parent != "doc":
                     out.append(f"{pad}{variable} = _partial_key({parent}, {key}, budget)")
-                    continue
-                out.append(
-                    f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
-                    f"else _not_object({parent})"
-                )
-                out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key}, budget)")
+                elif parent == "doc":
+                    out.append(
+                        f"{pad}{variable} = doc.get({key}) if doc.__class__ is dict "
+                        "else _not_object(doc)"
+                    )
+                    out.append(f"{pad}if {variable} is None:")
+                    out.append(f"{pad}    {variable} = _nfc_get_root(doc, {key}, budget)")
+                else:  # read from the parent as an object (`_as_object`), tested once
+                    whole = _object_variable(parent)
+                    out.append(f"{pad}{variable} = {whole}.get({key})")
+                    out.append(f"{pad}if {variable} is None:")
+                    out.append(f"{pad}    {variable} = _nfc_get({whole}, {key}, budget)")
+                if node.children:
+                    whole = _object_variable(variable)
+                    out.append(
+                        f"{pad}{whole} = {variable} if {variable}.__class__ is dict "
+                        f"else _as_object({variable})"
+                    )
             return out
 
         steps = process_limits().evaluation_steps
@@ -188,7 +203,7 @@ class FastCompiler(ExpressionCompiler):
             for position, (criteria, reached) in enumerate(_steps(factor)):
                 pad = "    " * depth
                 lines += reads((number, position), pad)
-                condition = " and ".join(f"({codes[c.index]}) is True" for c in criteria)
+                condition = " and ".join(mets[c.index] for c in criteria)
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
@@ -411,6 +426,12 @@ def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None
             last = position == len(block.criteria) - 1
             steps.append(((criterion,), block.number if last else None))
     return steps
+
+
+def _object_variable(variable: str) -> str:
+    """The variable of the levels function holding the object read into `variable` (`e12`:
+    `o12`), or an object without keys for null (`_as_object`)."""
+    return f"o{variable[1:]}"
 
 
 def _nfc_helper(parent: str) -> str:

@@ -14,6 +14,7 @@ class Code:
     source: str
     maybe_none: bool = True
     simple: bool = False  # a name or a literal, cheap to repeat in generated code
+    met: bool = False  # the condition that an expression is true (`ExpressionCompiler.met`)
 
 
 @dataclass

@@ -160,26 +160,57 @@ class ExpressionCompiler:
         raise AssertionError(f"unhandled node {expr!r}")  # pragma: no cover
 
     def strict(
-        self, parts: list[Code], body: Callable[[list[str]], str], *, may_be_unknown: bool = False
+        self,
+        parts: list[Code],
+        body: Callable[[list[str]], str],
+        *,
+        may_be_unknown: bool = False,
+        met: bool = False,
     ) -> Code:
         """An operator that is unknown when an operand is: `None if t is None else BODY`.
 
         Each compound operand is computed once into a temporary; `may_be_unknown` says the
         operation itself can be unknown with known operands (a quantifier, `sum` of nulls).
+        `met`: BODY is true or false (or raises), and the code is the condition that it is
+        true: `t is not None and BODY` (see `met`).
         """
         names: list[str] = []
-        checks: list[str] = []
+        assigned: list[str] = []
         for part in parts:
             if part.simple and not part.maybe_none:
                 names.append(part.source)
                 continue
             t = self.fresh("_t")
             names.append(t)
-            checks.append(f"({t} := {part.source}) is None")
+            assigned.append(f"({t} := {part.source})")
+        if met:
+            assert not may_be_unknown
+            known = "".join(f"{t} is not None and " for t in assigned)
+            return Code(f"({known}{body(names)})", maybe_none=False, met=True)
         maybe_none = may_be_unknown or any(part.maybe_none for part in parts)
+        checks = [f"{t} is None" for t in assigned]
         if not checks:
             return Code(body(names), maybe_none=maybe_none)
         return Code(f"(None if {' or '.join(checks)} else {body(names)})", maybe_none)
+
+    def met(self, expr: n.Expr, bound: dict[str, str]) -> str:
+        """A condition that holds exactly when `expr` is true — for the levels function, where
+        a criterion counts only when met, and false, unknown and error alike stop a factor.
+        It raises where the fast path cannot decide, as `expr`'s code does. `and` is met when
+        each operand is (spec 5: true only then, whatever the other operands); a value that
+        is not a boolean is not met (the criterion is an error); comparisons and membership of
+        the rule's strings drop their unknown case."""
+        match expr:
+            case n.And(operands=operands):
+                return f"({' and '.join(self.met(operand, bound) for operand in operands)})"
+            case n.Comparison():
+                return self.comparison(expr, bound, met=True).source
+            case n.Membership(item=item, collection=collection, negated=False):
+                code = self.membership(item, collection, bound, met=True)
+                return code.source if code.met else f"({code.source} is True)"
+            case n.Quantifier():  # `any` is met when a member's body is, `all` when each is
+                return self.quantifier(expr, bound, met=True).source
+        return f"({self.expr(expr, bound).source} is True)"
 
     def logic(self, parts: list[Code], *, dominant: bool) -> Code:
         """Kleene `and` (dominant False) or `or` (dominant True), short-circuiting."""
@@ -223,18 +254,21 @@ class ExpressionCompiler:
             ),
         )
 
-    def comparison(self, expr: n.Comparison, bound: dict[str, str]) -> Code:
+    def comparison(self, expr: n.Comparison, bound: dict[str, str], met: bool = False) -> Code:
+        """`expr`'s code; `met`: the condition that it is true (see `met`)."""
         left, right = self.expr(expr.left, bound), self.expr(expr.right, bound)
         left_kinds = self.kinds.get(id(expr.left), ANY)
         right_kinds = self.kinds.get(id(expr.right), ANY)
         op = expr.op
         if op in ("==", "!="):
-            equal = self.equality(expr.left, left, left_kinds, expr.right, right, right_kinds)
             if op == "==":
-                return equal
-            return self.strict([equal], lambda t: f"(not {t[0]})")
+                return self.equality(
+                    expr.left, left, left_kinds, expr.right, right, right_kinds, met=met
+                )
+            equal = self.equality(expr.left, left, left_kinds, expr.right, right, right_kinds)
+            return self.strict([equal], lambda t: f"(not {t[0]})", met=met)
         if _always_number(expr.left) and _always_number(expr.right):
-            return self.strict([left, right], lambda t: f"({t[0]} {op} {t[1]})")
+            return self.strict([left, right], lambda t: f"({t[0]} {op} {t[1]})", met=met)
         probe = 0 if _always_number(expr.right) else 1 if _always_number(expr.left) else None
         if probe is not None:
             return self.strict(
@@ -243,13 +277,15 @@ class ExpressionCompiler:
                     f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
                     f"{t[probe]}.__class__ is float else _order({op!r}, {t[0]}, {t[1]}, budget))"
                 ),
+                met=met,
             )
         if left_kinds == DATE or right_kinds == DATE:
             return self.strict(
-                [left, right],
-                lambda t: f"({date_code(t[0])} {op} {date_code(t[1])})",
+                [left, right], lambda t: f"({date_code(t[0])} {op} {date_code(t[1])})", met=met
             )
-        return self.strict([left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]}, budget)")
+        return self.strict(
+            [left, right], lambda t: f"_order({op!r}, {t[0]}, {t[1]}, budget)", met=met
+        )
 
     def equality(
         self,
@@ -259,15 +295,20 @@ class ExpressionCompiler:
         right_expr: n.Expr,
         right: Code,
         right_kinds: Kinds,
+        met: bool = False,
     ) -> Code:
         pairs = ((right_expr, left, left_kinds), (left_expr, right, right_kinds))
         for literal, other, other_kinds in pairs:
             test = _literal_equality(literal, other_kinds)
             if test is not None:
-                return self.strict([other], test)
-        return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]}, budget)")
+                return self.strict([other], test, met=met)
+        return self.strict([left, right], lambda t: f"_equal({t[0]}, {t[1]}, budget)", met=met)
 
-    def membership(self, item: n.Expr, collection: n.Expr, bound: dict[str, str]) -> Code:
+    def membership(
+        self, item: n.Expr, collection: n.Expr, bound: dict[str, str], met: bool = False
+    ) -> Code:
+        """`item in collection`; `met`: the condition that it is true where that is simpler
+        (then the code's `met` is set; see `met`)."""
         item_code = self.expr(item, bound)
         item_kinds = self.kinds.get(id(item), ANY)
         if (
@@ -285,6 +326,7 @@ class ExpressionCompiler:
                     f"(True if {t[0]} in {members} else False if {t[0]}.__class__ is str and "
                     f"{t[0]}.isascii() else _member({t[0]}, {as_list}, budget))"
                 ),
+                met=met,
             )
         members_code = self.members(collection, bound)
         helper = "_has_string" if isinstance(item, n.String) else "_member"
@@ -297,10 +339,20 @@ class ExpressionCompiler:
             return Code(f"[{inner}]", maybe_none=False)
         return self.expr(collection, bound)
 
-    def quantifier(self, expr: n.Quantifier, bound: dict[str, str]) -> Code:
+    def quantifier(self, expr: n.Quantifier, bound: dict[str, str], met: bool = False) -> Code:
+        """`any`/`all`; `met`: the condition that it is true, with Python's own `any` and
+        `all` over the condition that each member's body is (see `met`)."""
         collection = self.members(expr.collection, bound)
         variable = self.fresh("_v")
-        body = self.boolean(self.expr(expr.body, {**bound, expr.variable: variable}), expr.body)
+        inner = {**bound, expr.variable: variable}
+        if met:
+            test = self.met(expr.body, inner)
+            return self.strict(
+                [collection],
+                lambda t: f"{expr.kind}({test} for {variable} in _walkable({t[0]}, budget))",
+                met=True,
+            )
+        body = self.boolean(self.expr(expr.body, inner), expr.body)
         combine = "_any" if expr.kind == "any" else "_all"
         return self.strict(
             [collection],

@@ -7,7 +7,8 @@ or None for unknown, and raises on anything unusual; the caller then asks the ex
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from modenhet import values as v
@@ -45,6 +46,17 @@ def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
             if v.nfc(candidate) == key:
                 return obj[candidate]
     return None
+
+
+NO_KEYS: Mapping[str, Any] = MappingProxyType({})
+
+
+def as_object(value: Any) -> Mapping[str, Any]:
+    """An object read from in the levels function that is not a dict: null has no keys (each
+    read from it is unknown), anything else is unusual."""
+    if value is None:
+        return NO_KEYS  # not a dict: `nfc_get` finds nothing in it either
+    raise Fallback
 
 
 def fallback() -> Any:
@@ -407,6 +419,7 @@ NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
     "_nfc_get_root": nfc_get_root,
     "_not_object": not_object,
+    "_as_object": as_object,
     "_fallback": fallback,
     "_key": key,
     "_partial_key": partial_key,
