@@ -123,7 +123,7 @@ class RuleSet:
             if quick is not None:
                 # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
                 # decided counts, are computed when first read.
-                details = _Details(self, doc, as_of)
+                details = _Details((self, doc, as_of))
                 return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
         bounds: tuple[tuple[int, ...], int] | None = None
         statuses, run, decided = self._decide(doc, as_of)
@@ -132,7 +132,11 @@ class RuleSet:
             levels, overall = self.levels_of(statuses)
         else:  # the generated code's levels, bounds and missing paths, from the same statuses
             levels, overall, bounds, found = decided
-        details = _Details(self, doc, as_of, run, found)
+        details = _Details((self, doc, as_of))
+        if run is not None:
+            details._run = run
+            details._exact_decided = True
+        details._found = found
         return Evaluation(self.model, statuses, levels, overall, as_of, details, bounds=bounds)
 
     def statuses_of(
@@ -226,29 +230,32 @@ def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]
         return [Violation("", f"the rule set's schema cannot be applied: {reason}")]
 
 
-class _Details:
+class _Details(tuple["RuleSet", Any, datetime.date]):
     """The engine's side of an evaluation's lazy results (`results.Details`): the statuses the
     levels did not need, missing paths, error messages and partly known paths, by the exact
-    evaluator on demand."""
+    evaluator on demand.
 
-    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided", "_found")
+    One is made for every evaluation, so it is a tuple (the rule set, the document, `as_of`):
+    cheaper to make than an object with slots. What it learns later is kept in attributes set
+    when first needed (the class's values until then)."""
 
-    def __init__(
-        self,
-        ruleset: RuleSet,
-        doc: Any,
-        as_of: datetime.date,
-        run: ExactRun | None = None,
-        found: dict[int, list[str]] | None = None,
-    ) -> None:
-        self._ruleset = ruleset
-        self._doc = doc
-        self._as_of = as_of
-        self._run = run
-        self._found = found  # missing paths the generated code found, by criterion index
-        # Whether the exact evaluator decided a criterion the fast path could not: only then
-        # can a partial value have been read (the fast path hands every one over).
-        self._exact_decided = run is not None
+    _run: ExactRun | None = None
+    _found: dict[int, list[str]] | None = None  # missing paths the generated code found
+    # Whether the exact evaluator decided a criterion the fast path could not: only then can a
+    # partial value have been read (the fast path hands every one over).
+    _exact_decided = False
+
+    @property
+    def _ruleset(self) -> RuleSet:
+        return self[0]
+
+    @property
+    def _doc(self) -> Any:
+        return self[1]
+
+    @property
+    def _as_of(self) -> datetime.date:
+        return self[2]
 
     def statuses(self) -> tuple[Any, ...]:
         statuses, run = self._ruleset.statuses_of(self._doc, self._as_of)
