@@ -194,7 +194,7 @@ class FastCompiler(ExpressionCompiler):
             return out
 
         steps = process_limits().evaluation_steps
-        lines = ["def levels(doc, as_of):", f"    budget = [{steps}]", "    try:"]
+        lines = ["def levels(doc, as_of):", f"    budget = [{steps}]", "    spent = 0", "    try:"]
         lines += reads(None, "        ")
         floor = self.model.floor
         for number, factor in enumerate(self.model.factors):
@@ -212,6 +212,8 @@ class FastCompiler(ExpressionCompiler):
                     lines.append(f"{pad}f{number} = {reached}")
         lines += ["    " + line for line in self.overall_lines()]
         lines += ["    except Exception:", "        return None"]
+        # Out of steps, counting the helpers' and its own (`ExpressionCompiler.charge`).
+        lines += ["    if spent > budget[0]:", "        return None"]
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
         lines.append(f"    return ({levels}), overall")
         return "\n".join(lines) + "\n"

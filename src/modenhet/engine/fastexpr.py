@@ -13,6 +13,7 @@ from modenhet.engine.fastcode import PARTIAL_KEY, Code, PathNode, date_code
 from modenhet.engine.functions import FUNCTIONS
 from modenhet.language import nodes as n
 from modenhet.language.statictypes import ANY, DATE, Kinds
+from modenhet.limits import process_limits
 
 if TYPE_CHECKING:
     from modenhet.check.model import RuleSetModel
@@ -210,6 +211,12 @@ class ExpressionCompiler:
                 return code.source if code.met else f"({code.source} is True)"
             case n.Quantifier():  # `any` is met when a member's body is, `all` when each is
                 return self.quantifier(expr, bound, met=True).source
+            case n.Call(name=name) if FUNCTIONS[name].fast_met is not None:
+                emit = FUNCTIONS[name].fast_met
+                assert emit is not None
+                test = emit(self, expr, bound)
+                if test is not None:
+                    return test
         return f"({self.expr(expr, bound).source} is True)"
 
     def logic(self, parts: list[Code], *, dominant: bool) -> Code:
@@ -329,8 +336,36 @@ class ExpressionCompiler:
                 met=met,
             )
         members_code = self.members(collection, bound)
+        if met and isinstance(item, n.String):  # `"nav" in x`: one `in` settles most lists
+            text = item_code.source
+            test = self.walked_list(
+                members_code,
+                lambda t: f"len({t})",
+                lambda t: f"({text} in {t} or _member_walked({text}, {t}, budget) is True)",
+            )
+            return Code(test, maybe_none=False, met=True)
         helper = "_has_string" if isinstance(item, n.String) else "_member"
         return Code(f"{helper}({item_code.source}, {members_code.source}, budget)")
+
+    def walked_list(
+        self, code: Code, steps: Callable[[str], str], test: Callable[[str], str]
+    ) -> str:
+        """The condition that the list `code` passes `test`, written out in the levels function
+        instead of a helper's call: null is not met, a list past the length limit or anything
+        else is left to the exact evaluator, and the list's `steps` are charged (`charge`)."""
+        t = self.fresh("_t")
+        limit = process_limits().list_length
+        return (
+            f"(({self.charge(steps(t))} and {test(t)}) "
+            f"if ({t} := {code.source}).__class__ is list and len({t}) <= {limit} "
+            f"else {t} is not None and _fallback())"
+        )
+
+    def charge(self, steps: str) -> str:
+        """Steps taken in the levels function itself, counted in its `spent` (the helpers take
+        theirs from `budget`): out of steps as soon as the two together pass the limit, and
+        checked once more before it returns (`codegen.FastCompiler.levels_source`)."""
+        return f"((spent := spent + {steps}) <= budget[0] or _out_of_steps())"
 
     def members(self, collection: n.Expr, bound: dict[str, str]) -> Code:
         """A list whose elements are tested one by one: a literal's items may be unknown."""

@@ -202,7 +202,13 @@ def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     return _member_of_walked(item, items, budget)
 
 
+def out_of_steps() -> bool:
+    """The levels function's own count of steps (`spent`) has gone past the budget."""
+    raise EvaluationLimit("out of steps")
+
+
 def _member_of_walked(item: Any, items: list[Any], budget: list[int]) -> bool | None:
+    """`item in items`, the list's steps taken already."""
     if item is None:
         return None if items else False
     if item.__class__ is str:
@@ -265,9 +271,17 @@ def contains_strings(
         for needle in needles:
             if needle in haystack:
                 return True
+    return contains_rest(haystack, needles, every, budget)
+
+
+def contains_rest(
+    haystack: list[Any], needles: tuple[str, ...], every: bool, budget: list[int]
+) -> bool | None:
+    """`contains_strings` once `in` has not decided (its steps taken already): a needle the
+    haystack lacks (every), or none of them (any)."""
     try:
         if "".join(haystack).isascii():
-            return False  # a needle it lacks (every), or none of them (any)
+            return False  # no other Unicode form of a needle in it, and no null
     except TypeError:  # an element that is not a string
         pass
     return _contains_walked(haystack, needles, every, budget)
@@ -433,6 +447,9 @@ NAMESPACE: dict[str, Any] = {
     "_has_string": has_string,
     "_contains": contains,
     "_contains_strings": contains_strings,
+    "_contains_rest": contains_rest,
+    "_member_walked": _member_of_walked,
+    "_out_of_steps": out_of_steps,
     "_aggregate": aggregate,
     "_items": items_or_none,
     "_years_since": years_since,
