@@ -176,10 +176,12 @@ class ExpressionCompiler:
         true: `t is not None and BODY` (see `met`).
         """
         names: list[str] = []
-        assigned: list[str] = []
+        assigned: list[str] = []  # the operands that may be unknown, each read once
         for part in parts:
-            if part.simple and not part.maybe_none:
+            if part.simple:  # a name or a literal: read where it is needed
                 names.append(part.source)
+                if part.maybe_none:
+                    assigned.append(part.source)
                 continue
             t = self.fresh("_t")
             names.append(t)
@@ -235,8 +237,19 @@ class ExpressionCompiler:
     def path(self, path: n.Path, bound: dict[str, str]) -> Code:
         if not path.root_is_key and path.root in bound:
             source = bound[path.root]
-            for key in path.keys:
-                source = f"{_key_helper(key)}({source}, {key!r}, budget)"
+            for position, key in enumerate(path.keys):
+                if position == 0 and key != PARTIAL_KEY:  # from a member: `_key` written out
+                    t = self.fresh("_t")
+                    read = (
+                        f"{source}.get({key!r}) if {source}.__class__ is dict "
+                        f"else _not_object({source})"
+                    )
+                    source = (
+                        f"({t} if ({t} := {read}) is not None "
+                        f"else _nfc_get({source}, {key!r}, budget))"
+                    )
+                else:
+                    source = f"{_key_helper(key)}({source}, {key!r}, budget)"
             return Code(source, simple=not path.keys)
         if not path.root_is_key and path.root in self.model.lets:
             node = self.pure_path_let(path.root)
@@ -382,9 +395,13 @@ class ExpressionCompiler:
         inner = {**bound, expr.variable: variable}
         if met:
             test = self.met(expr.body, inner)
-            return self.strict(
-                [collection],
-                lambda t: f"{expr.kind}({test} for {variable} in _walkable({t[0]}, budget))",
+            return Code(
+                self.walked_list(
+                    collection,
+                    lambda t: f"len({t})",
+                    lambda t: f"{expr.kind}({test} for {variable} in {t})",
+                ),
+                maybe_none=False,
                 met=True,
             )
         body = self.boolean(self.expr(expr.body, inner), expr.body)

@@ -28,7 +28,18 @@ def nfc_get(obj: Any, key: str, budget: list[int]) -> Any:
         return None  # not an object, or present and null
     if len(obj) == 1 and v.partial_kind(obj) is not None:
         raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
-    return nfc_get_root(obj, key, budget)
+    budget[0] -= len(obj)  # as `nfc_get_root`, written out: absent keys are common
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    try:
+        for candidate in obj:
+            if not candidate.isascii():
+                break
+        else:
+            return None  # only ASCII keys: none is another form of the key
+    except AttributeError:  # a key that is not a string
+        pass
+    return _other_form(obj, key, budget)
 
 
 def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
@@ -39,6 +50,19 @@ def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
     budget[0] -= len(obj)  # `spend`, inlined: absent keys are common
     if budget[0] < 0:
         raise EvaluationLimit("out of steps")
+    try:
+        for candidate in obj:
+            if not candidate.isascii():
+                break
+        else:
+            return None  # only ASCII keys: none is another form of the key
+    except AttributeError:  # a key that is not a string
+        pass
+    return _other_form(obj, key, budget)
+
+
+def _other_form(obj: dict[Any, Any], key: str, budget: list[int]) -> Any:
+    """The value of a key of `obj` that is `key` in NFC (its keys' steps taken already)."""
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii():
             if len(candidate) >= v.STRING_STEP:
