@@ -197,3 +197,14 @@ def test_missing_paths_inside_a_partial_value_come_from_the_exact_evaluator(
     assert result.partly_known(criterion.definition.index) == frozenset({"e.x[0]"})
     plain = rs.evaluate({"e": {}}, as_of=AS_OF).factors["f"].criteria[0]
     assert plain.missing == ["e.x"]
+
+
+def test_the_levels_only_evaluation_is_an_evaluation_like_any(ruleset: modenhet.RuleSet) -> None:
+    """`results.levels_evaluation` fills in every slot `Evaluation.__init__` does."""
+    doc = {"x": dict(MET)}
+    quick = ruleset.evaluate(doc, as_of=AS_OF)
+    made = Evaluation(ruleset.model, None, quick.levels, quick.overall, AS_OF, quick._details)
+    assert type(quick) is Evaluation
+    for name in Evaluation.__slots__:
+        assert getattr(quick, name) is getattr(made, name), name
+    assert quick.factors["f"].criteria[0].status == "met"

@@ -662,6 +662,28 @@ class _FillingEvaluation(Evaluation):
     __delattr__ = object.__delattr__  # with `__setattr__`, Python's plain attribute stores
 
 
+def levels_evaluation(
+    model: RuleSetModel,
+    levels: tuple[int, ...],
+    overall: int,
+    as_of: datetime.date,
+    details: Details,
+) -> Evaluation:
+    """`Evaluation(model, None, levels, overall, as_of, details)` for the engine's levels-only
+    path, one a document: filled in as `__init__` does (every slot), without its call."""
+    self: Evaluation = object.__new__(_FillingEvaluation)  # an Evaluation once filled in
+    self.model = model
+    self._statuses = None
+    self.levels = levels
+    self.overall = overall
+    self.as_of = as_of
+    self._details = details
+    self._factors = None
+    self._bounds = None
+    self.__class__ = Evaluation
+    return self
+
+
 def level_text(level: int, level_max: int) -> str:
     """A level as people read it (spec 9.4): `2–4` (an en dash) where `level_max` exceeds the
     proven level, else the single number."""

@@ -18,7 +18,7 @@ from modenhet.engine.exact import ExactCompiler, ExactRun, single_evidence_path
 from modenhet.engine.exactcore import Failure, Known, Result, Unknown, value_at
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
 from modenhet.language.loader import load_rule_files
-from modenhet.results import ERROR, Evaluation
+from modenhet.results import ERROR, Evaluation, levels_evaluation
 from modenhet.values import render_path
 
 
@@ -124,7 +124,7 @@ class RuleSet:
                 # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
                 # decided counts, are computed when first read.
                 details = _Details((self, doc, as_of))
-                return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
+                return levels_evaluation(self.model, quick[0], quick[1], as_of, details)
         bounds: tuple[tuple[int, ...], int] | None = None
         statuses, run, decided = self._decide(doc, as_of)
         found: dict[int, list[str]] | None = None
