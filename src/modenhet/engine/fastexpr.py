@@ -266,13 +266,17 @@ class ExpressionCompiler:
         op = expr.op
         if op in ("/", "*"):  # a product of integers is checked for size by the helper
             return self.strict([left, right], lambda t: f"_arith({op!r}, {t[0]}, {t[1]})")
-        return self.strict(
-            [left, right],
-            lambda t: (
-                f"({t[0]} {op} {t[1]} if {t[0]}.__class__ is int and {t[1]}.__class__ is int "
-                f"else _arith({op!r}, {t[0]}, {t[1]}))"
-            ),
-        )
+        unsure = [
+            i for i, operand in enumerate((expr.left, expr.right)) if not _always_int(operand)
+        ]
+
+        def body(t: list[str]) -> str:  # two integers: exact, as `_arith` computes them
+            if not unsure:
+                return f"({t[0]} {op} {t[1]})"
+            test = " and ".join(f"{t[i]}.__class__ is int" for i in unsure)
+            return f"({t[0]} {op} {t[1]} if {test} else _arith({op!r}, {t[0]}, {t[1]}))"
+
+        return self.strict([left, right], body)
 
     def comparison(self, expr: n.Comparison, bound: dict[str, str], met: bool = False) -> Code:
         """`expr`'s code; `met`: the condition that it is true (see `met`)."""
@@ -447,6 +451,17 @@ def _always_number(expr: n.Expr) -> bool:
     if isinstance(expr, n.Call):
         return FUNCTIONS[expr.name].fast_number
     return isinstance(expr, n.Number | n.Arithmetic | n.Negate)
+
+
+# The built-ins whose fast code yields only an integer (or None, or raises).
+_INTEGER_FUNCTIONS = frozenset({"count", "days_since", "years_since", "year"})
+
+
+def _always_int(expr: n.Expr) -> bool:
+    """Expressions whose generated code yields only an integer (or None, or raises)."""
+    if isinstance(expr, n.Call):
+        return expr.name in _INTEGER_FUNCTIONS
+    return isinstance(expr, n.Number) and expr.value.__class__ is int
 
 
 def _always_boolean(expr: n.Expr) -> bool:

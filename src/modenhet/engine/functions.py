@@ -250,6 +250,8 @@ def _dated_fast(body: Callable[[str], str]) -> FastEmitter:
     """A date function's fast emitter: `body` writes it over its argument's code."""
 
     def emit(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
+        if isinstance(expr.args[0], n.AsOf):  # `year(as_of)`: cheap, and never unknown
+            return FastCode(body("as_of"), maybe_none=False, simple=True)
         args = [compiler.expr(arg, bound) for arg in expr.args]
         return compiler.strict(args, lambda t: body(t[0]))
 
