@@ -89,6 +89,8 @@ class FastCompiling(Protocol):
 
     def constant(self, value: Any) -> str: ...
 
+    def fresh(self, prefix: str) -> str: ...
+
     def walked_list(
         self, code: FastCode, steps: Callable[[str], str], test: Callable[[str], str]
     ) -> str: ...
@@ -258,6 +260,18 @@ def _dated_fast(body: Callable[[str], str]) -> FastEmitter:
     return emit
 
 
+def _years_since_fast(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
+    """`years_since`, a date read before at this `as_of` found in the runtime's table without
+    a call (`runtime.years_since` fills it; a value that is not a key raises)."""
+    y = compiler.fresh("_t")
+    table = "(_YEARS.get(as_of) or _NO_YEARS)"
+    return _dated_fast(
+        lambda arg: (
+            f"({y} if ({y} := {table}.get({arg})) is not None else _years_since({arg}, as_of))"
+        )
+    )(compiler, expr, bound)
+
+
 # ----------------------------------------------------------- contains_all, contains_any
 
 
@@ -369,7 +383,7 @@ FUNCTIONS: dict[str, Function] = {
         _entry(
             "years_since",
             _dated_exact,
-            _dated_fast(lambda arg: f"_years_since({arg}, as_of)"),
+            _years_since_fast,
             fast_number=True,
             single_path=True,
         ),

@@ -479,6 +479,9 @@ NAMESPACE: dict[str, Any] = {
     "_years_since": years_since,
     "_floor_level": v.floor_level,
     "_as_date": as_date,
+    "_DATES": _DATES,
+    "_YEARS": _YEARS,
+    "_NO_YEARS": NO_KEYS,  # no table yet for this as_of
     "_equal": equal,
     "_order": order,
     "_arith": v.arithmetic,
