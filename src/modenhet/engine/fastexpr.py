@@ -294,6 +294,17 @@ class ExpressionCompiler:
         if _always_number(expr.left) and _always_number(expr.right):
             return self.strict([left, right], lambda t: f"({t[0]} {op} {t[1]})", met=met)
         probe = 0 if _always_number(expr.right) else 1 if _always_number(expr.left) else None
+        if met and probe is not None:
+            probed, number = (left, right) if probe == 0 else (right, left)
+            if probed.simple and number.simple and not number.maybe_none:  # `x.n >= 2`
+                t = [left.source, right.source]  # a number first, null and the rest after
+                return Code(
+                    f"({t[0]} {op} {t[1]} if {t[probe]}.__class__ is int or "
+                    f"{t[probe]}.__class__ is float else {t[probe]} is not None "
+                    f"and _order({op!r}, {t[0]}, {t[1]}, budget))",
+                    maybe_none=False,
+                    met=True,
+                )
         if probe is not None:
             return self.strict(
                 [left, right],
