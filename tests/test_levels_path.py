@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import modenhet
-from modenhet.engine.exactcore import Failure, Known
+from modenhet.engine.exactcore import Failure, Known, Unknown
 from modenhet.results import Evaluation
+from modenhet.values import render_path
 
 from conftest import AS_OF, HEADER
 
@@ -208,3 +209,23 @@ def test_the_levels_only_evaluation_is_an_evaluation_like_any(ruleset: modenhet.
     for name in Evaluation.__slots__:
         assert getattr(quick, name) is getattr(made, name), name
     assert quick.factors["f"].criteria[0].status == "met"
+
+
+@pytest.mark.parametrize("doc", _documents())
+def test_statuses_and_missing_paths_are_the_exact_evaluators(
+    ruleset: modenhet.RuleSet, doc: dict[str, Any]
+) -> None:
+    """The full result's missing paths, found by the generated code where it can (`"K" in
+    x.xs` unknown for `x.xs`; a null in the list is left to the exact evaluator)."""
+    frame = ruleset.exact.frame(doc, AS_OF)
+    for full in (True, False):
+        result = ruleset.evaluate(doc, as_of=AS_OF, full=full)
+        for factor in result.factors.values():
+            for criterion in factor.criteria:
+                exact = ruleset.exact.criteria[criterion.definition.index](frame)
+                missing = (
+                    [render_path(p, ruleset.hidden_roots) for p in exact.missing]
+                    if isinstance(exact, Unknown)
+                    else []
+                )
+                assert criterion.missing == missing, criterion.id

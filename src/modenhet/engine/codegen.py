@@ -314,6 +314,15 @@ class FastCompiler(ExpressionCompiler):
             return ("leaf", len(conditions) - 1, render_path(path, hidden))
         if isinstance(expr, n.Quantifier):
             return self.missing_quantifier(expr, conditions)
+        collection = _searched_list(expr)
+        if collection is not None:
+            path = single_evidence_path(collection, self.model)
+            if path is None:
+                return None
+            conditions.append(self.boolean(self.expr(expr, {}), expr).source)
+            conditions.append(self.expr(collection, {}).source)
+            hidden = frozenset(self.model.lets)
+            return ("list", len(conditions) - 2, len(conditions) - 1, render_path(path, hidden))
         if isinstance(expr, n.Not):
             operand = self.missing_tree(expr.operand, conditions, depth + 1)
             return None if operand is None else ("not", operand)
@@ -389,6 +398,21 @@ class FastCompiler(ExpressionCompiler):
         scaled = [int(w * scale) for w in weights]
         total = " + ".join(f"{w} * {f}" for w, f in zip(scaled, factor_levels, strict=True))
         return [f"    {target} = _floor_level({total}, {sum(scaled)}, {declared})"]
+
+
+def _searched_list(expr: n.Expr) -> n.Path | None:
+    """The list at a path that `expr` looks for the rule's own values in (`"nav" in x`,
+    `contains_all(x, ["a", "b"])`): unknown when that path is absent or null, or (the exact
+    evaluator finds those paths) when the list holds a null."""
+    if isinstance(expr, n.Membership) and isinstance(expr.collection, n.Path):
+        if isinstance(expr.item, n.String | n.Number | n.Boolean):
+            return expr.collection
+    if isinstance(expr, n.Call) and expr.name in ("contains_all", "contains_any"):
+        haystack, needles = expr.args
+        if isinstance(haystack, n.Path) and isinstance(needles, n.ListLiteral):
+            if all(isinstance(i, n.String | n.Number | n.Boolean) for i in needles.items):
+                return haystack
+    return None
 
 
 def _member_path(body: n.Expr, variable: str) -> tuple[str, ...] | None:

@@ -422,6 +422,13 @@ def _unknown_paths(
                 raise Fallback
             seen[v.render_path((*collection, position, *keys), tree[5])] = None
         return None if unknown else not dominant
+    if kind == "list":  # ("list", value, the list's value, its path): `"nav" in x`
+        value = values[tree[1]]
+        if value is None:
+            if values[tree[2]] is not None:
+                raise Fallback  # a null in the list: the exact evaluator names it
+            seen[tree[3]] = None
+        return value
     if kind == "not":
         value = _unknown_paths(tree[1], values, seen, budget)
         return None if value is None else not value
