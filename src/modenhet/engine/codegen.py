@@ -183,7 +183,7 @@ class FastCompiler(ExpressionCompiler):
                 else:  # read from the parent as an object (`_as_object`), tested once
                     whole = _object_variable(parent)
                     out.append(f"{pad}{variable} = {whole}.get({key})")
-                    out.append(f"{pad}if {variable} is None:")
+                    out.append(f"{pad}if {variable} is None and {key} not in {whole}:")  # absent
                     out.append(f"{pad}    {variable} = _nfc_get({whole}, {key}, budget)")
                 if node.children:
                     whole = _object_variable(variable)
