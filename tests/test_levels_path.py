@@ -6,6 +6,7 @@ evidence of every awkward kind, and run out of steps where the helpers would."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -229,3 +230,29 @@ def test_statuses_and_missing_paths_are_the_exact_evaluators(
                     else []
                 )
                 assert criterion.missing == missing, criterion.id
+
+
+def test_quantifiers_in_a_block_tested_whole(
+    ruleset_from: Callable[..., modenhet.RuleSet],
+) -> None:
+    """A factor of more than 60 criteria has its blocks tested whole (codegen's
+    `_MAX_NESTED_CRITERIA`), where a quantifier is a condition, not a loop of its own."""
+    fillers = "\n".join(f'criterion c{i} "C{i}" when x.flag' for i in range(60))
+    rs = ruleset_from(
+        f"""
+        factor f "F" {{
+          level 2 {{
+            {fillers}
+            criterion q "Q" when any o in x.os: "K" in o.xs
+            criterion a "A" when all o in x.os: contains_any(o.xs, ["b"])
+          }}
+        }}
+        """
+    )
+    levels = rs.generated_source.split("def levels")[1]
+    assert re.search(r"^ +for _v", levels, re.MULTILINE) is None  # no loop statement
+    for doc in _documents():
+        quick = rs.evaluate(doc, as_of=AS_OF)
+        full = rs.evaluate(doc, as_of=AS_OF, full=True)
+        assert (quick.levels, quick.overall) == (full.levels, full.overall)
+    assert rs._levels({"x": dict(MET)}, AS_OF) == ((2,), 2)

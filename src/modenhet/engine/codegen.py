@@ -79,14 +79,15 @@ class FastCompiler(ExpressionCompiler):
     def build(self) -> Program:
         criteria = self.model.criteria
         codes: dict[int, str] = {}
-        mets: dict[int, str] = {}  # the condition that it is met, for the levels function
+        # The condition that it is met, for the levels function, and statements before it.
+        mets: dict[int, tuple[list[str], str]] = {}
         uses: dict[int, set[str]] = {}
         for criterion in criteria:
             self.uses = set()
             codes[criterion.index] = self.boolean(
                 self.expr(criterion.when, {}), criterion.when
             ).source
-            mets[criterion.index] = self.met(criterion.when, {})
+            mets[criterion.index] = self.met_statements(criterion.when, {})
             if single_evidence_path(criterion.when, self.model) is None:
                 conditions: list[str] = []
                 tree = self.missing_tree(criterion.when, conditions)
@@ -100,7 +101,7 @@ class FastCompiler(ExpressionCompiler):
             # An expression nested beyond what Python's own parser takes: leave those
             # criteria and lets to the exact evaluator, and compile the rest.
             codes = {index: _compilable(source) for index, source in codes.items()}
-            mets = {index: _compilable(source) for index, source in mets.items()}
+            mets = {index: _compilable_met(*met) for index, met in mets.items()}
             self.missing_trees = {}
             self.let_code = {name: _compilable(source) for name, source in self.let_code.items()}
             self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(mets, uses)
@@ -152,7 +153,9 @@ class FastCompiler(ExpressionCompiler):
         lines += ["", "", "evaluate = lambda doc, as_of: decide(doc, as_of)[:5]  # noqa: E731"]
         return "\n".join(lines) + "\n"
 
-    def levels_source(self, mets: dict[int, str], uses: dict[int, set[str]]) -> str:
+    def levels_source(
+        self, mets: dict[int, tuple[list[str], str]], uses: dict[int, set[str]]
+    ) -> str:
         """Factor by factor, block by block, stopping at the first block not met (`mets`: the
         condition that each criterion is met); each path and let is read where the first block
         that needs it is reached."""
@@ -203,7 +206,14 @@ class FastCompiler(ExpressionCompiler):
             for position, (criteria, reached) in enumerate(_steps(factor)):
                 pad = "    " * depth
                 lines += reads((number, position), pad)
-                condition = " and ".join(mets[c.index] for c in criteria)
+                if len(criteria) == 1:  # statements first, where a criterion has them
+                    lines += [pad + line for line in mets[criteria[0].index][0]]
+                    condition = mets[criteria[0].index][1]
+                else:  # a block tested whole: conditions only
+                    condition = " and ".join(
+                        _compilable(self.met(c.when, {})) if mets[c.index][0] else mets[c.index][1]
+                        for c in criteria
+                    )
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
@@ -474,6 +484,15 @@ def _compilable(source: str) -> str:
     except (SyntaxError, RecursionError, MemoryError):
         return "_fallback()"
     return source
+
+
+def _compilable_met(lines: list[str], condition: str) -> tuple[list[str], str]:
+    """`_compilable` for the statements and condition of `met_statements`."""
+    try:
+        compile("\n".join([*lines, f"if {condition}: pass"]), "<modenhet met>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        return [], "_fallback()"
+    return lines, condition
 
 
 def _merge(points: set[Point]) -> Point:

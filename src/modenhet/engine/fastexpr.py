@@ -389,6 +389,32 @@ class ExpressionCompiler:
             f"else {t} is not None and _fallback())"
         )
 
+    def met_statements(self, expr: n.Expr, bound: dict[str, str]) -> tuple[list[str], str]:
+        """`met` as statements to run before an `if`, and its condition: a quantifier walks
+        its list in a loop of the levels function itself (a generator costs more)."""
+        if not isinstance(expr, n.Quantifier):
+            return [], self.met(expr, bound)
+        collection = self.members(expr.collection, bound)
+        variable, t, found = self.fresh("_v"), self.fresh("_t"), self.fresh("_q")
+        test = self.met(expr.body, {**bound, expr.variable: variable})
+        every = expr.kind == "all"
+        limit = process_limits().list_length
+        lines = [
+            f"{found} = False",
+            f"if ({t} := {collection.source}).__class__ is list and len({t}) <= {limit}:",
+            f"    spent += len({t})  # as `charge`",
+            "    if spent > budget[0]:",
+            "        _out_of_steps()",
+            *([f"    {found} = True"] if every else []),
+            f"    for {variable} in {t}:",
+            f"        if {'not ' if every else ''}{test}:",
+            f"            {found} = {not every}",
+            "            break",
+            f"elif {t} is not None:",
+            "    _fallback()",
+        ]
+        return lines, found
+
     def charge(self, steps: str) -> str:
         """Steps taken in the levels function itself, counted in its `spent` (the helpers take
         theirs from `budget`): out of steps as soon as the two together pass the limit, and
