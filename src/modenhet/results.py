@@ -163,14 +163,15 @@ class FactorResult(_SetOnce):
     def __init__(
         self, evaluation: Evaluation, definition: FactorDef, level: int, number: int
     ) -> None:
-        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
-        setattr_(self, "_evaluation", evaluation)
-        setattr_(self, "definition", definition)
-        setattr_(self, "level", level)
-        setattr_(self, "id", definition.id)
-        setattr_(self, "title", definition.title)
-        setattr_(self, "_criteria", None)
-        setattr_(self, "_number", number)  # the factor's place in the rule set
+        object.__setattr__(self, "__class__", _FillingFactorResult)  # see `_unguarded`
+        self._evaluation = evaluation
+        self.definition = definition
+        self.level = level
+        self.id = definition.id
+        self.title = definition.title
+        self._criteria = None
+        self._number = number  # the factor's place in the rule set
+        self.__class__ = FactorResult
 
     @property
     def label(self) -> str:
@@ -207,7 +208,7 @@ class FactorResult(_SetOnce):
         if self._criteria is None:
             evaluation = self._evaluation
             statuses = evaluation.statuses
-            names, make = STATUS_NAMES, CriterionResult
+            names, make = STATUS_NAMES, _criterion_result
             self._criteria = [
                 make(evaluation, c, names[statuses[c.index]]) for c in self.definition.criteria
             ]
@@ -467,16 +468,17 @@ class Evaluation(_SetOnce):
         *,
         bounds: tuple[tuple[int, ...], int] | None = None,
     ) -> None:
-        setattr_ = object.__setattr__  # the public fields, once (class _SetOnce)
-        setattr_(self, "model", model)
-        setattr_(self, "_statuses", statuses)
-        setattr_(self, "levels", levels)
-        setattr_(self, "overall", overall)
-        setattr_(self, "as_of", as_of)
-        setattr_(self, "_details", details)
-        setattr_(self, "_factors", None)
+        object.__setattr__(self, "__class__", _FillingEvaluation)  # see `_unguarded`
+        self.model = model
+        self._statuses = statuses
+        self.levels = levels
+        self.overall = overall
+        self.as_of = as_of
+        self._details = details
+        self._factors = None
         # (levels_max, overall_max) when known in advance; else computed from the statuses.
-        setattr_(self, "_bounds", bounds)
+        self._bounds = bounds
+        self.__class__ = Evaluation
 
     @classmethod
     def from_settled(cls, model: RuleSetModel, settled: Settled) -> Evaluation:
@@ -668,6 +670,47 @@ class Evaluation(_SetOnce):
         )
         overall = level_text(self.overall, self.overall_max)
         return f"<Evaluation overall {overall}: {levels}>"
+
+
+def _unguarded(cls: type[Any]) -> type[Any]:
+    """`cls` without the guard of `_SetOnce`: an object is one of these while it is filled in,
+    with plain slot stores (`object.__setattr__` costs several times as much, for dozens of
+    objects a document), and a `cls` before anyone sees it (docs/performance.md)."""
+    plain = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
+    return type(f"_Filling{cls.__name__}", (cls,), plain)
+
+
+_FillingCriterionResult = _unguarded(CriterionResult)
+_FillingFactorResult = _unguarded(FactorResult)
+_FillingEvaluation = _unguarded(Evaluation)
+
+
+def _criterion_result(e: Evaluation, definition: CriterionDef, status: Status) -> CriterionResult:
+    """`CriterionResult(e, definition, status)`, without the call of `__init__`."""
+    self: CriterionResult = object.__new__(_FillingCriterionResult)
+    self._evaluation = e
+    self.definition = definition
+    self.status = status
+    self.__class__ = CriterionResult
+    return self
+
+
+def levels_evaluation(
+    model: RuleSetModel, levels: tuple[int, ...], overall: int, as_of: Any, details: Details
+) -> Evaluation:
+    """`Evaluation(model, None, levels, overall, as_of, details)` for the engine's levels-only
+    path, one a document: filled in as `__init__` does (every slot), without its call."""
+    self: Evaluation = object.__new__(_FillingEvaluation)
+    self.model = model
+    self._statuses = None
+    self.levels = levels
+    self.overall = overall
+    self.as_of = as_of
+    self._details = details
+    self._factors = None
+    self._bounds = None
+    self.__class__ = Evaluation
+    return self
 
 
 def level_text(level: int, level_max: int) -> str:

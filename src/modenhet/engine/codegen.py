@@ -79,28 +79,32 @@ class FastCompiler(ExpressionCompiler):
     def build(self) -> Program:
         criteria = self.model.criteria
         codes: dict[int, str] = {}
+        # The condition that it is met, for the levels function, and statements before it.
+        mets: dict[int, tuple[list[str], str]] = {}
         uses: dict[int, set[str]] = {}
         for criterion in criteria:
             self.uses = set()
             codes[criterion.index] = self.boolean(
                 self.expr(criterion.when, {}), criterion.when
             ).source
+            mets[criterion.index] = self.met_statements(criterion.when, {})
             if single_evidence_path(criterion.when, self.model) is None:
                 conditions: list[str] = []
                 tree = self.missing_tree(criterion.when, conditions)
                 if tree is not None and tree[0] != "leaf":
                     self.missing_trees[criterion.index] = (tree, conditions)
             uses[criterion.index] = self.uses
-        self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+        self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(mets, uses)
         try:
             code = compile(self.source, "<modenhet generated>", "exec")
         except (SyntaxError, RecursionError, MemoryError):
             # An expression nested beyond what Python's own parser takes: leave those
             # criteria and lets to the exact evaluator, and compile the rest.
             codes = {index: _compilable(source) for index, source in codes.items()}
+            mets = {index: _compilable_met(*met) for index, met in mets.items()}
             self.missing_trees = {}
             self.let_code = {name: _compilable(source) for name, source in self.let_code.items()}
-            self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(codes, uses)
+            self.source = self.statuses_source(codes) + "\n\n" + self.levels_source(mets, uses)
             code = compile(self.source, "<modenhet generated>", "exec")
         exec(code, self.namespace)  # noqa: S102 - our own generated source, see the module doc
         namespace = self.namespace
@@ -149,9 +153,12 @@ class FastCompiler(ExpressionCompiler):
         lines += ["", "", "evaluate = lambda doc, as_of: decide(doc, as_of)[:5]  # noqa: E731"]
         return "\n".join(lines) + "\n"
 
-    def levels_source(self, codes: dict[int, str], uses: dict[int, set[str]]) -> str:
-        """Factor by factor, block by block, stopping at the first block not met; each path and
-        let is read where the first block that needs it is reached."""
+    def levels_source(
+        self, mets: dict[int, tuple[list[str], str]], uses: dict[int, set[str]]
+    ) -> str:
+        """Factor by factor, block by block, stopping at the first block not met (`mets`: the
+        condition that each criterion is met); each path and let is read where the first block
+        that needs it is reached."""
         placed = self.placements(uses)
         by_point: dict[Point, list[str]] = {}
         for variable in [*self.tree_order(), *(self.let_vars[name] for name in self.let_code)]:
@@ -169,17 +176,28 @@ class FastCompiler(ExpressionCompiler):
                 parent, key = node.parent.variable, repr(node.key)
                 if node.key == PARTIAL_KEY and parent != "doc":
                     out.append(f"{pad}{variable} = _partial_key({parent}, {key}, budget)")
-                    continue
-                out.append(
-                    f"{pad}{variable} = {parent}.get({key}) if {parent}.__class__ is dict "
-                    f"else _not_object({parent})"
-                )
-                out.append(f"{pad}if {variable} is None:")
-                out.append(f"{pad}    {variable} = {_nfc_helper(parent)}({parent}, {key}, budget)")
+                elif parent == "doc":
+                    out.append(
+                        f"{pad}{variable} = doc.get({key}) if doc.__class__ is dict "
+                        "else _not_object(doc)"
+                    )
+                    out.append(f"{pad}if {variable} is None:")
+                    out.append(f"{pad}    {variable} = _nfc_get_root(doc, {key}, budget)")
+                else:  # read from the parent as an object (`_as_object`), tested once
+                    whole = _object_variable(parent)
+                    out.append(f"{pad}{variable} = {whole}.get({key})")
+                    out.append(f"{pad}if {variable} is None and {key} not in {whole}:")  # absent
+                    out.append(f"{pad}    {variable} = _nfc_get({whole}, {key}, budget)")
+                if node.children:
+                    whole = _object_variable(variable)
+                    out.append(
+                        f"{pad}{whole} = {variable} if {variable}.__class__ is dict "
+                        f"else _as_object({variable})"
+                    )
             return out
 
         steps = process_limits().evaluation_steps
-        lines = ["def levels(doc, as_of):", f"    budget = [{steps}]", "    try:"]
+        lines = ["def levels(doc, as_of):", f"    budget = [{steps}]", "    spent = 0", "    try:"]
         lines += reads(None, "        ")
         floor = self.model.floor
         for number, factor in enumerate(self.model.factors):
@@ -188,7 +206,14 @@ class FastCompiler(ExpressionCompiler):
             for position, (criteria, reached) in enumerate(_steps(factor)):
                 pad = "    " * depth
                 lines += reads((number, position), pad)
-                condition = " and ".join(f"({codes[c.index]}) is True" for c in criteria)
+                if len(criteria) == 1:  # statements first, where a criterion has them
+                    lines += [pad + line for line in mets[criteria[0].index][0]]
+                    condition = mets[criteria[0].index][1]
+                else:  # a block tested whole: conditions only
+                    condition = " and ".join(
+                        _compilable(self.met(c.when, {})) if mets[c.index][0] else mets[c.index][1]
+                        for c in criteria
+                    )
                 if condition:
                     lines.append(f"{pad}if {condition}:")
                     depth += 1
@@ -197,6 +222,8 @@ class FastCompiler(ExpressionCompiler):
                     lines.append(f"{pad}f{number} = {reached}")
         lines += ["    " + line for line in self.overall_lines()]
         lines += ["    except Exception:", "        return None"]
+        # Out of steps, counting the helpers' and its own (`ExpressionCompiler.charge`).
+        lines += ["    if spent > budget[0]:", "        return None"]
         levels = "".join(f"f{i}, " for i in range(len(self.model.factors)))
         lines.append(f"    return ({levels}), overall")
         return "\n".join(lines) + "\n"
@@ -297,6 +324,15 @@ class FastCompiler(ExpressionCompiler):
             return ("leaf", len(conditions) - 1, render_path(path, hidden))
         if isinstance(expr, n.Quantifier):
             return self.missing_quantifier(expr, conditions)
+        collection = _searched_list(expr)
+        if collection is not None:
+            path = single_evidence_path(collection, self.model)
+            if path is None:
+                return None
+            conditions.append(self.boolean(self.expr(expr, {}), expr).source)
+            conditions.append(self.expr(collection, {}).source)
+            hidden = frozenset(self.model.lets)
+            return ("list", len(conditions) - 2, len(conditions) - 1, render_path(path, hidden))
         if isinstance(expr, n.Not):
             operand = self.missing_tree(expr.operand, conditions, depth + 1)
             return None if operand is None else ("not", operand)
@@ -374,6 +410,21 @@ class FastCompiler(ExpressionCompiler):
         return [f"    {target} = _floor_level({total}, {sum(scaled)}, {declared})"]
 
 
+def _searched_list(expr: n.Expr) -> n.Path | None:
+    """The list at a path that `expr` looks for the rule's own values in (`"nav" in x`,
+    `contains_all(x, ["a", "b"])`): unknown when that path is absent or null, or (the exact
+    evaluator finds those paths) when the list holds a null."""
+    if isinstance(expr, n.Membership) and isinstance(expr.collection, n.Path):
+        if isinstance(expr.item, n.String | n.Number | n.Boolean):
+            return expr.collection
+    if isinstance(expr, n.Call) and expr.name in ("contains_all", "contains_any"):
+        haystack, needles = expr.args
+        if isinstance(haystack, n.Path) and isinstance(needles, n.ListLiteral):
+            if all(isinstance(i, n.String | n.Number | n.Boolean) for i in needles.items):
+                return haystack
+    return None
+
+
 def _member_path(body: n.Expr, variable: str) -> tuple[str, ...] | None:
     """The keys of the one path below a quantifier's `variable` that `body` reads, when it reads
     no other path and holds no quantifier, let or `as_of`; else None. (The runtime checks
@@ -413,6 +464,12 @@ def _steps(factor: FactorDef) -> list[tuple[tuple[CriterionDef, ...], int | None
     return steps
 
 
+def _object_variable(variable: str) -> str:
+    """The variable of the levels function holding the object read into `variable` (`e12`:
+    `o12`), or an object without keys for null (`_as_object`)."""
+    return f"o{variable[1:]}"
+
+
 def _nfc_helper(parent: str) -> str:
     """The runtime helper for a key absent in one Unicode form: the document itself is always
     an object (spec 9.3a), any other object may be a partial value."""
@@ -427,6 +484,15 @@ def _compilable(source: str) -> str:
     except (SyntaxError, RecursionError, MemoryError):
         return "_fallback()"
     return source
+
+
+def _compilable_met(lines: list[str], condition: str) -> tuple[list[str], str]:
+    """`_compilable` for the statements and condition of `met_statements`."""
+    try:
+        compile("\n".join([*lines, f"if {condition}: pass"]), "<modenhet met>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        return [], "_fallback()"
+    return lines, condition
 
 
 def _merge(points: set[Point]) -> Point:

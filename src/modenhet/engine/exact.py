@@ -306,6 +306,10 @@ def single_evidence_path(expr: n.Expr, model: RuleSetModel) -> PathKey | None:
                 return function.single_path and all(walk(arg) for arg in node.args)
             case n.Comparison() | n.Arithmetic() | n.Negate() | n.Not() | n.And() | n.Or():
                 return all(walk(child) for child in n.children(node))
+            case n.Membership(item=item, collection=n.ListLiteral(items=items)):
+                # `x in ["a", "b"]`: the rule's own values, never null
+                constant = (n.Number, n.String, n.Boolean, n.DateLiteral)
+                return all(isinstance(i, constant) for i in items) and walk(item)
         return False
 
     if walk(expr) and len(paths) == 1:

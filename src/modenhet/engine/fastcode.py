@@ -14,6 +14,7 @@ class Code:
     source: str
     maybe_none: bool = True
     simple: bool = False  # a name or a literal, cheap to repeat in generated code
+    met: bool = False  # the condition that an expression is true (`ExpressionCompiler.met`)
 
 
 @dataclass
@@ -27,8 +28,10 @@ class PathNode:
 
 
 def date_code(source: str) -> str:
-    """A date from a value that may be a string; `as_of` always is a date."""
-    return source if source == "as_of" else f"_as_date({source})"
+    """A date from a value that may be a string; `as_of` always is a date. A date read before
+    is found in the table of dates without a call (`values.DATES`; a value that is not a key
+    raises, and the exact evaluator decides)."""
+    return source if source == "as_of" else f"(_DATES.get({source}) or _as_date({source}))"
 
 
 # The key of a partial value (spec 9.2): a path segment of that name is read by a helper that

@@ -45,6 +45,7 @@ from modenhet.engine.fastcode import Code as FastCode
 from modenhet.engine.fastcode import date_code
 from modenhet.language import nodes as n
 from modenhet.language.functions import BUILTINS, Builtin
+from modenhet.limits import process_limits
 
 
 class ExactCompiling(Protocol):
@@ -86,9 +87,19 @@ class FastCompiling(Protocol):
 
     def pure_path_let(self, name: str) -> Any: ...
 
+    def constant(self, value: Any) -> str: ...
+
+    def fresh(self, prefix: str) -> str: ...
+
+    def walked_list(
+        self, code: FastCode, steps: Callable[[str], str], test: Callable[[str], str]
+    ) -> str: ...
+
 
 ExactImplementation = Callable[[ExactCompiling, n.Call, frozenset[str]], Code]
 FastEmitter = Callable[[FastCompiling, n.Call, dict[str, str]], FastCode]
+# The condition that a call is true, for the levels function, or None: `(code) is True`.
+MetEmitter = Callable[[FastCompiling, n.Call, dict[str, str]], str | None]
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class Function:
     fast_boolean: bool = False  # the fast code yields only True, False or None
     single_path: bool = False  # unknown only where a path of its arguments is missing
     never_unknown: bool = False  # true or false (or an error), whatever is missing
+    fast_met: MetEmitter | None = None  # see `MetEmitter`
 
     @property
     def name(self) -> str:
@@ -240,10 +252,24 @@ def _dated_fast(body: Callable[[str], str]) -> FastEmitter:
     """A date function's fast emitter: `body` writes it over its argument's code."""
 
     def emit(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
+        if isinstance(expr.args[0], n.AsOf):  # `year(as_of)`: cheap, and never unknown
+            return FastCode(body("as_of"), maybe_none=False, simple=True)
         args = [compiler.expr(arg, bound) for arg in expr.args]
         return compiler.strict(args, lambda t: body(t[0]))
 
     return emit
+
+
+def _years_since_fast(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
+    """`years_since`, a date read before at this `as_of` found in the runtime's table without
+    a call (`runtime.years_since` fills it; a value that is not a key raises)."""
+    y = compiler.fresh("_t")
+    table = "(_YEARS.get(as_of) or _NO_YEARS)"
+    return _dated_fast(
+        lambda arg: (
+            f"({y} if ({y} := {table}.get({arg})) is not None else _years_since({arg}, as_of))"
+        )
+    )(compiler, expr, bound)
 
 
 # ----------------------------------------------------------- contains_all, contains_any
@@ -281,15 +307,62 @@ def _contains_exact(compiler: ExactCompiling, expr: n.Call, bound: frozenset[str
 
 def _contains_fast(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> FastCode:
     every = expr.name == "contains_all"
+    strings = _rule_strings(expr.args[1])
+    if strings is not None:  # the rule's own strings, as most rules write them
+        source = compiler.expr(expr.args[0], bound).source
+        constant = compiler.constant(strings)
+        return FastCode(f"_contains_strings({source}, {constant}, {every}, budget)")
     args = [compiler.expr(arg, bound) for arg in expr.args]
     return FastCode(f"_contains({args[0].source}, {args[1].source}, {every}, budget)")
+
+
+# Needles written out as `in` tests in the levels function, at most (more: `_contains_strings`).
+_INLINE_NEEDLES = 8
+
+
+def _contains_met(compiler: FastCompiling, expr: n.Call, bound: dict[str, str]) -> str | None:
+    """The condition that the call is true, for the levels function, written out for a few of
+    the rule's own strings: `"a" in t and "b" in t` (or `or`), the steps charged as
+    `_contains_strings` takes them, which decides the rest (`_contains_rest`)."""
+    strings = _rule_strings(expr.args[1])
+    if strings is None or not 0 < len(strings) <= _INLINE_NEEDLES:
+        return None
+    every = expr.name == "contains_all"
+    constant = compiler.constant(strings)
+    joiner = " and " if every else " or "
+
+    def test(t: str) -> str:
+        found = joiner.join(f"{text!r} in {t}" for text in strings)
+        return f"({found} or _contains_rest({t}, {constant}, {every}, budget) is True)"
+
+    return compiler.walked_list(
+        compiler.expr(expr.args[0], bound), lambda t: f"{len(strings) + 1} * (len({t}) + 1)", test
+    )
+
+
+def _rule_strings(needles: n.Expr) -> tuple[str, ...] | None:
+    """The needles of `contains_*` when the rule writes them as a list of ASCII strings, within
+    the length limit: never null, and equal to a string in another Unicode form only if that
+    string is not ASCII, so `in` decides whenever the haystack holds them or is all ASCII."""
+    if not isinstance(needles, n.ListLiteral) or len(needles.items) > process_limits().list_length:
+        return None
+    strings = [item.value for item in needles.items if isinstance(item, n.String)]
+    if len(strings) < len(needles.items) or not all(text.isascii() for text in strings):
+        return None
+    return tuple(strings)
 
 
 # ------------------------------------------------------------------------- the registry
 
 
-def _entry(name: str, exact: ExactImplementation, fast: FastEmitter, **facts: bool) -> Function:
-    return Function(BUILTINS[name], exact, fast, **facts)
+def _entry(
+    name: str,
+    exact: ExactImplementation,
+    fast: FastEmitter,
+    met: MetEmitter | None = None,
+    **facts: bool,
+) -> Function:
+    return Function(BUILTINS[name], exact, fast, fast_met=met, **facts)
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -310,7 +383,7 @@ FUNCTIONS: dict[str, Function] = {
         _entry(
             "years_since",
             _dated_exact,
-            _dated_fast(lambda arg: f"_years_since({arg}, as_of)"),
+            _years_since_fast,
             fast_number=True,
             single_path=True,
         ),
@@ -321,7 +394,7 @@ FUNCTIONS: dict[str, Function] = {
             fast_number=True,
             single_path=True,
         ),
-        _entry("contains_all", _contains_exact, _contains_fast, fast_boolean=True),
-        _entry("contains_any", _contains_exact, _contains_fast, fast_boolean=True),
+        _entry("contains_all", _contains_exact, _contains_fast, _contains_met, fast_boolean=True),
+        _entry("contains_any", _contains_exact, _contains_fast, _contains_met, fast_boolean=True),
     )
 }

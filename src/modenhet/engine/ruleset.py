@@ -18,7 +18,7 @@ from modenhet.engine.exact import ExactCompiler, ExactRun, single_evidence_path
 from modenhet.engine.exactcore import Failure, Known, Result, Unknown, value_at
 from modenhet.errors import Diagnostic, EvidenceError, RuleError, Violation
 from modenhet.language.loader import load_rule_files
-from modenhet.results import ERROR, Evaluation
+from modenhet.results import ERROR, Evaluation, levels_evaluation
 from modenhet.values import render_path
 
 
@@ -107,7 +107,8 @@ class RuleSet:
         will read every status (a report): every criterion is decided in one pass of the
         generated code instead of the levels pass followed by the statuses pass. The result is
         the same either way."""
-        as_of = _as_date(as_of)
+        if as_of.__class__ is not _DATE:
+            as_of = _as_date(as_of)
         if doc.__class__ is not dict:
             raise EvidenceError(
                 "<document>",
@@ -117,20 +118,25 @@ class RuleSet:
                     )
                 ],
             )
+        if not full:
+            quick = self._levels(doc, as_of)
+            if quick is not None:
+                # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
+                # decided counts, are computed when first read.
+                details = _Details((self, doc, as_of))
+                return levels_evaluation(self.model, quick[0], quick[1], as_of, details)
         bounds: tuple[tuple[int, ...], int] | None = None
-        quick = None if full else self._levels(doc, as_of)
-        if quick is not None:
-            # The levels alone; the statuses, and with them the bounds (spec 9.1) and the
-            # decided counts, are computed when first read.
-            details = _Details(self, doc, as_of)
-            return Evaluation(self.model, None, quick[0], quick[1], as_of, details)
         statuses, run, decided = self._decide(doc, as_of)
         found: dict[int, list[str]] | None = None
         if decided is None:
             levels, overall = self.levels_of(statuses)
         else:  # the generated code's levels, bounds and missing paths, from the same statuses
             levels, overall, bounds, found = decided
-        details = _Details(self, doc, as_of, run, found)
+        details = _Details((self, doc, as_of))
+        if run is not None:
+            details._run = run
+            details._exact_decided = True
+        details._found = found
         return Evaluation(self.model, statuses, levels, overall, as_of, details, bounds=bounds)
 
     def statuses_of(
@@ -232,29 +238,32 @@ def schema_violations(validator: Callable[[], Any], doc: Any) -> list[Violation]
         return [problem("", Text(cannot, reason=reason))]
 
 
-class _Details:
+class _Details(tuple["RuleSet", Any, datetime.date]):
     """The engine's side of an evaluation's lazy results (`results.Details`): the statuses the
     levels did not need, missing paths, error messages and partly known paths, by the exact
-    evaluator on demand."""
+    evaluator on demand.
 
-    __slots__ = ("_ruleset", "_doc", "_as_of", "_run", "_exact_decided", "_found")
+    One is made for every evaluation, so it is a tuple (the rule set, the document, `as_of`):
+    cheaper to make than an object with slots. What it learns later is kept in attributes set
+    when first needed (the class's values until then)."""
 
-    def __init__(
-        self,
-        ruleset: RuleSet,
-        doc: Any,
-        as_of: datetime.date,
-        run: ExactRun | None = None,
-        found: dict[int, list[str]] | None = None,
-    ) -> None:
-        self._ruleset = ruleset
-        self._doc = doc
-        self._as_of = as_of
-        self._run = run
-        self._found = found  # missing paths the generated code found, by criterion index
-        # Whether the exact evaluator decided a criterion the fast path could not: only then
-        # can a partial value have been read (the fast path hands every one over).
-        self._exact_decided = run is not None
+    _run: ExactRun | None = None
+    _found: dict[int, list[str]] | None = None  # missing paths the generated code found
+    # Whether the exact evaluator decided a criterion the fast path could not: only then can a
+    # partial value have been read (the fast path hands every one over).
+    _exact_decided = False
+
+    @property
+    def _ruleset(self) -> RuleSet:
+        return self[0]
+
+    @property
+    def _doc(self) -> Any:
+        return self[1]
+
+    @property
+    def _as_of(self) -> datetime.date:
+        return self[2]
 
     def statuses(self) -> tuple[Any, ...]:
         statuses, run = self._ruleset.statuses_of(self._doc, self._as_of)
@@ -270,7 +279,10 @@ class _Details:
     def missing(self, index: int) -> list[str]:
         ruleset = self._ruleset
         known = ruleset.static_missing.get(index)
-        if known is not None:
+        if known is not None and (self._run is None or index not in self._run.decided):
+            # Decided by the fast path: unknown only for its one path. (The exact evaluator
+            # decides a criterion that reads a partial value, whose missing paths may lie
+            # inside it: `e.x[0]` of a list holding a partial number.)
             return list(known)
         if self._found is not None:
             found = self._found.get(index)
@@ -292,7 +304,8 @@ class _Details:
             return frozenset()  # decided by the fast path, which never reads a partial value
         ruleset = self._ruleset
         static = ruleset.static_paths.get(index)
-        if static is not None:  # no need to run the exact evaluator: one path can be missing
+        if static is not None and (self._run is None or index not in self._run.decided):
+            # No need to run the exact evaluator: one path can be missing (see `missing`).
             present = value_at(self._doc, static) is not None
             return frozenset(ruleset.static_missing[index]) if present else frozenset()
         result = self._result(index)
@@ -311,6 +324,9 @@ def _status(result: Result) -> Any:
     if isinstance(result, Failure):
         return ERROR
     return None
+
+
+_DATE = datetime.date
 
 
 def _as_date(as_of: Any) -> datetime.date:

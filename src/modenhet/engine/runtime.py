@@ -7,13 +7,15 @@ or None for unknown, and raises on anything unusual; the caller then asks the ex
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from modenhet import values as v
 from modenhet.limits import EvaluationLimit, process_limits
 
 LIST_LENGTH = process_limits().list_length
+_DATES = v.DATES
 
 
 class Fallback(Exception):
@@ -26,7 +28,18 @@ def nfc_get(obj: Any, key: str, budget: list[int]) -> Any:
         return None  # not an object, or present and null
     if len(obj) == 1 and v.partial_kind(obj) is not None:
         raise Fallback  # a key of a partial value: an error, and `exists` is false (spec 9.3a)
-    return nfc_get_root(obj, key, budget)
+    budget[0] -= len(obj)  # as `nfc_get_root`, written out: absent keys are common
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    try:
+        for candidate in obj:
+            if not candidate.isascii():
+                break
+        else:
+            return None  # only ASCII keys: none is another form of the key
+    except AttributeError:  # a key that is not a string
+        pass
+    return _other_form(obj, key, budget)
 
 
 def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
@@ -37,6 +50,19 @@ def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
     budget[0] -= len(obj)  # `spend`, inlined: absent keys are common
     if budget[0] < 0:
         raise EvaluationLimit("out of steps")
+    try:
+        for candidate in obj:
+            if not candidate.isascii():
+                break
+        else:
+            return None  # only ASCII keys: none is another form of the key
+    except AttributeError:  # a key that is not a string
+        pass
+    return _other_form(obj, key, budget)
+
+
+def _other_form(obj: dict[Any, Any], key: str, budget: list[int]) -> Any:
+    """The value of a key of `obj` that is `key` in NFC (its keys' steps taken already)."""
     for candidate in obj:
         if candidate.__class__ is str and not candidate.isascii():
             if len(candidate) >= v.STRING_STEP:
@@ -44,6 +70,17 @@ def nfc_get_root(obj: Any, key: str, budget: list[int]) -> Any:
             if v.nfc(candidate) == key:
                 return obj[candidate]
     return None
+
+
+NO_KEYS: Mapping[str, Any] = MappingProxyType({})
+
+
+def as_object(value: Any) -> Mapping[str, Any]:
+    """An object read from in the levels function that is not a dict: null has no keys (each
+    read from it is unknown), anything else is unusual."""
+    if value is None:
+        return NO_KEYS  # not a dict: `nfc_get` finds nothing in it either
+    raise Fallback
 
 
 def fallback() -> Any:
@@ -160,6 +197,23 @@ def walkable(value: Any, budget: list[int]) -> list[Any]:
     return value
 
 
+def has_string(item: str, items: Any, budget: list[int]) -> bool | None:
+    """`member` for a string of the rule (`"nav" in evidence.x`): never null, so one `in`
+    settles every list that holds it."""
+    if items.__class__ is not list:
+        if items is None:
+            return None
+        raise Fallback
+    if len(items) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= len(items)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    if item in items:
+        return True
+    return _member_of_walked(item, items, budget)
+
+
 def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     """`item in items` as `item == e1 or ... or item == en`."""
     if items is None:
@@ -172,7 +226,13 @@ def member(item: Any, items: Any, budget: list[int]) -> bool | None:
     return _member_of_walked(item, items, budget)
 
 
+def out_of_steps() -> bool:
+    """The levels function's own count of steps (`spent`) has gone past the budget."""
+    raise EvaluationLimit("out of steps")
+
+
 def _member_of_walked(item: Any, items: list[Any], budget: list[int]) -> bool | None:
+    """`item in items`, the list's steps taken already."""
     if item is None:
         return None if items else False
     if item.__class__ is str:
@@ -207,6 +267,53 @@ def contains(haystack: Any, needles: Any, every: bool, budget: list[int]) -> boo
     budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
     if budget[0] < 0:
         raise EvaluationLimit("out of steps")
+    return _contains_walked(haystack, needles, every, budget)
+
+
+def contains_strings(
+    haystack: Any, needles: tuple[str, ...], every: bool, budget: list[int]
+) -> bool | None:
+    """`contains` with the rule's own list of ASCII strings as the needles (codegen checks
+    that it is): the same steps taken, and `in` alone decides whenever the haystack holds the
+    needles, or holds only ASCII strings (where no other Unicode form, and no null, is)."""
+    if haystack.__class__ is not list:
+        if haystack is None:
+            return None
+        raise Fallback
+    if len(haystack) > LIST_LENGTH:
+        raise Fallback
+    budget[0] -= (len(needles) + 1) * (len(haystack) + 1)  # `spend`, inlined
+    if budget[0] < 0:
+        raise EvaluationLimit("out of steps")
+    if every:
+        for needle in needles:
+            if needle not in haystack:
+                break
+        else:
+            return True
+    else:
+        for needle in needles:
+            if needle in haystack:
+                return True
+    return contains_rest(haystack, needles, every, budget)
+
+
+def contains_rest(
+    haystack: list[Any], needles: tuple[str, ...], every: bool, budget: list[int]
+) -> bool | None:
+    """`contains_strings` once `in` has not decided (its steps taken already): a needle the
+    haystack lacks (every), or none of them (any)."""
+    try:
+        if "".join(haystack).isascii():
+            return False  # no other Unicode form of a needle in it, and no null
+    except TypeError:  # an element that is not a string
+        pass
+    return _contains_walked(haystack, needles, every, budget)
+
+
+def _contains_walked(
+    haystack: list[Any], needles: Iterable[Any], every: bool, budget: list[int]
+) -> bool | None:
     unknown = False
     for needle in needles:
         if needle.__class__ is str and needle in haystack:
@@ -236,8 +343,38 @@ def items_or_none(*items: Any) -> list[Any] | None:
     return list(items)
 
 
+# Whole years from each date already read to `as_of`, by `as_of` and the date's text: evidence
+# repeats a few dates and a batch has one `as_of`. Bounded, like the table of dates read.
+_YEARS: dict[datetime.date, dict[str, int]] = {}
+_YEARS_LIMIT = 65536
+
+
 def years_since(value: Any, as_of: datetime.date) -> int:
-    return v.years_since(v.as_date(value), as_of)
+    if value.__class__ is not str:
+        return v.years_since(v.as_date(value), as_of)
+    table = _YEARS.get(as_of)
+    if table is not None:
+        years = table.get(value)
+        if years is not None:
+            return years
+    years = v.years_since(v.parse_date(value), as_of)  # not a date: raises, nothing kept
+    if table is None:
+        if len(_YEARS) >= 16:
+            _YEARS.clear()
+        table = _YEARS[as_of] = {}
+    elif len(table) >= _YEARS_LIMIT:
+        table.clear()
+    table[value] = years
+    return years
+
+
+def as_date(value: Any) -> datetime.date:
+    """`values.as_date`, a date already read found without a further call."""
+    if value.__class__ is str:
+        found = _DATES.get(value)
+        if found is not None:
+            return found
+    return v.as_date(value)
 
 
 def missing_tree(tree: tuple[Any, ...], values: tuple[Any, ...], budget: list[int]) -> list[str]:
@@ -285,6 +422,13 @@ def _unknown_paths(
                 raise Fallback
             seen[v.render_path((*collection, position, *keys), tree[5])] = None
         return None if unknown else not dominant
+    if kind == "list":  # ("list", value, the list's value, its path): `"nav" in x`
+        value = values[tree[1]]
+        if value is None:
+            if values[tree[2]] is not None:
+                raise Fallback  # a null in the list: the exact evaluator names it
+            seen[tree[3]] = None
+        return value
     if kind == "not":
         value = _unknown_paths(tree[1], values, seen, budget)
         return None if value is None else not value
@@ -320,6 +464,7 @@ NAMESPACE: dict[str, Any] = {
     "_nfc_get": nfc_get,
     "_nfc_get_root": nfc_get_root,
     "_not_object": not_object,
+    "_as_object": as_object,
     "_fallback": fallback,
     "_key": key,
     "_partial_key": partial_key,
@@ -330,12 +475,20 @@ NAMESPACE: dict[str, Any] = {
     "_any": any_of,
     "_walkable": walkable,
     "_member": member,
+    "_has_string": has_string,
     "_contains": contains,
+    "_contains_strings": contains_strings,
+    "_contains_rest": contains_rest,
+    "_member_walked": _member_of_walked,
+    "_out_of_steps": out_of_steps,
     "_aggregate": aggregate,
     "_items": items_or_none,
     "_years_since": years_since,
     "_floor_level": v.floor_level,
-    "_as_date": v.as_date,
+    "_as_date": as_date,
+    "_DATES": _DATES,
+    "_YEARS": _YEARS,
+    "_NO_YEARS": NO_KEYS,  # no table yet for this as_of
     "_equal": equal,
     "_order": order,
     "_arith": v.arithmetic,
