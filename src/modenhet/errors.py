@@ -19,6 +19,12 @@ Severity = Literal["error", "warning"]
 SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning")}
 HINT_WORD = N_("hint")
 
+
+def severity_word(severity: str, language: str = "en") -> str:
+    """`error` or `warning` as a line for people says it (`feil`, `åtvaring`)."""
+    return translator(language).gettext(SEVERITY_WORDS.get(severity, severity))
+
+
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the bidirectional
 # overrides and isolates that reorder what a reader sees ("Trojan Source"); and lone
 # surrogates, which a file name that is not UTF-8 brings and no terminal can be sent.
@@ -103,7 +109,7 @@ class Diagnostic:
         """`FILE:LINE:COL: severity: MESSAGE`, the source line with a caret (and the code after
         it), and the hint; the words in `language` (`modenhet.i18n`), the source as written."""
         _ = translator(language).gettext
-        severity = _(SEVERITY_WORDS[self.severity])
+        severity = severity_word(self.severity, language)
         text = f"{self.file}:{self.line}:{self.column}: {severity}: {self.message_in(language)}"
         text += "\n" + self.span.snippet() + (f" {self.code}" if self.code else "")
         hint = self.hint_in(language)
@@ -148,8 +154,8 @@ class RuleFileError(RuleError):
         ModenhetError.__init__(self, f"{file}: error: {self.message}")
 
     def render(self, language: str = "en") -> str:
-        severity = translator(language).gettext(SEVERITY_WORDS["error"])
-        return f"{self.file}: {severity}: {in_language(self.text or self.message, language)}"
+        message = in_language(self.text or self.message, language)
+        return f"{self.file}: {severity_word('error', language)}: {message}"
 
 
 @dataclass(slots=True)
@@ -183,9 +189,11 @@ class Violation:
         where = source if self.line is None else f"{source}:{self.line}"
         return f"{where}#{self.pointer}" if self.pointer else where
 
-    def render(self, source: str) -> str:
-        """One line, whatever the keys and values it quotes hold (a newline in a key too)."""
-        return visible(f"{self.where(source)}: {self.severity}: {self.message}")
+    def render(self, source: str, language: str = "en") -> str:
+        """`FILE[:LINE]#POINTER: error: MESSAGE`, in `language` (`modenhet.i18n`), on one line
+        whatever the keys and values it quotes hold (a newline in a key too)."""
+        severity = severity_word(self.severity, language)
+        return visible(f"{self.where(source)}: {severity}: {self.message_in(language)}")
 
 
 class EvidenceError(ModenhetError):

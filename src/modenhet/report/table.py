@@ -15,10 +15,10 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
-from modenhet.errors import Violation, visible
+from modenhet.errors import Violation, severity_word, visible
 from modenhet.i18n import people_date, translator
 from modenhet.report.fields import gap_note
-from modenhet.report.words import Translate, severity_word, status_word
+from modenhet.report.words import Translate, status_word
 from modenhet.results import CriterionResult, Evaluation, FactorResult, ToCollect, level_text
 from modenhet.run.outcome import PROBLEMS_IN_A_CELL, Outcome, RunInfo, municipality_name
 
@@ -352,7 +352,7 @@ def problem_lines(problems: list[Violation], _: Translate, lang: str, indent: st
     lines = []
     for problem in problems[:PROBLEMS_IN_A_CELL]:
         where = f" (#{problem.pointer})" if problem.pointer else ""
-        word = severity_word(problem.severity, _)
+        word = severity_word(problem.severity, lang)
         lines.append(f"{indent}{word}: {problem.message_in(lang)}{where}")
     more = len(problems) - PROBLEMS_IN_A_CELL
     if more > 0:

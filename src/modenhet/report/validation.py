@@ -7,22 +7,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from modenhet.errors import Violation, visible
-from modenhet.i18n import N_, translator
+from modenhet.errors import Violation, severity_word
+from modenhet.i18n import translator
 
-SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
-
-
-def severity_word(severity: str, lang: str = "nn") -> str:
-    """`error` or `warning`, as a line for people says it (`feil`, `åtvaring`)."""
-    return translator(lang).gettext(SEVERITIES.get(severity, severity))
+__all__ = ["severity_word"]  # for the commands, with the lines below
 
 
 def problem_line(source: str, problem: Violation, lang: str = "nn") -> str:
     """`FILE[:LINE]#POINTER: error: MESSAGE` in the reader's language, on one line whatever
     the keys and values it quotes hold."""
-    severity = severity_word(problem.severity, lang)
-    return visible(f"{problem.where(source)}: {severity}: {problem.message_in(lang)}")
+    return problem.render(source, lang)
 
 
 def validation_lines(

@@ -18,11 +18,6 @@ def status_word(status: str, _: Translate) -> str:
     return words[status]
 
 
-def severity_word(severity: str, _: Translate) -> str:
-    """`error` or `warning`, in the reader's language (a problem with an evidence document)."""
-    return _("warning") if severity == "warning" else _("error")
-
-
 def side_word(side: str, _: Translate, *, capital: bool = False) -> str:
     """The OLD or NEW side of `compare` and `impact` as people say it: before and now."""
     if side == "OLD":
