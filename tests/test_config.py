@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+
 from conftest import AS_OF, RULES, SAMPLES
 
 BERGEN = str(SAMPLES / "4601-bergen.json")
@@ -138,3 +140,17 @@ def test_modenhet_lang_beats_the_file_and_the_option_beats_both(tmp_path: Path) 
     shown = run("config")
     (lang,) = [line.split() for line in shown.splitlines() if line.startswith("lang ")]
     assert lang == ["lang", "nb", "(environment", "MODENHET_LANG)"]
+
+
+def test_the_lang_setting_reaches_every_command_with_lang() -> None:
+    from modenhet.cli import COMMANDS, main
+    from modenhet.cli.config import SETTINGS
+
+    context = click.Context(main)
+    with_lang = set()
+    for name in COMMANDS:
+        command = main.get_command(context, name)
+        assert command is not None
+        if any(parameter.name == "lang" for parameter in command.params):
+            with_lang.add(name)
+    assert set(SETTINGS["lang"][1]) == with_lang

@@ -25,7 +25,7 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "lang": (
         "lang",
         ("evaluate", "compare", "impact", "check", "fmt", "validate", "explain", "test")
-        + ("convert", "template", "schema"),
+        + ("convert", "template"),
     ),
     "format": ("format_", ()),  # every command that offers the format (report.formats)
     "fail-under": ("fail_under", ("evaluate",)),
