@@ -370,7 +370,7 @@ def test_output_file_is_written_when_some_documents_failed(tmp_path: Path) -> No
     target.parent.mkdir()
     result = cli("evaluate", str(tmp_path / "broken.json"), *AS_OF, "-f", "csv", "-o", str(target))
     assert result.exit_code == 1
-    assert "must be a JSON object, not a list" in target.read_text("utf-8")
+    assert "dokumentet må vere eit JSON-objekt, ikkje ei liste" in target.read_text("utf-8")
 
 
 def test_rules_that_do_not_check_exit_1_with_located_errors(

@@ -135,7 +135,8 @@ def template(*, municipality: str | None, format_: str, output_path: str | None,
         fail(
             f"--municipality {municipality}: {severity_word('error', lang)}: {message.render(lang)}"
         )
-    document = build(_schema(), municipality)
+    named = None if municipality is None else (municipality, municipalities()[municipality])
+    document = build(_schema(), named)
     if format_ == "xlsx":
         from modenhet.evidence.workbook.cells import write_binary
         from modenhet.evidence.workbook.template import template_bytes

@@ -144,7 +144,7 @@ def _reason(error: OSError | ValueError) -> Text | str:
     """Why the schema file cannot be read or parsed: the system's words, translated where
     the evidence reader knows them."""
     if isinstance(error, OSError):
-        from modenhet.evidence.reader import unreadable
+        from modenhet.evidence.messages import unreadable
 
         return unreadable(error)
     return str(error)

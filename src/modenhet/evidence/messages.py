@@ -155,3 +155,33 @@ def joined(first: Text | str, then: Text | str) -> Text:
 def problem(pointer: str, text: Text, **details: Any) -> Violation:
     """A violation whose message is `text`: English in `message`, any language on demand."""
     return Violation(pointer, str(text), text=text, **details)
+
+
+def too_large(size: int, limit: int) -> Text:
+    """A file beyond `--max-bytes`."""
+    return Text(
+        N_("the file is %(size)s bytes; the limit is %(limit)s (raise it with --max-bytes)"),
+        size=size,
+        limit=limit,
+    )
+
+
+# What the operating system says when a file cannot be read (its English, to translate).
+_OS_REASONS = {
+    reason: Text(reason)
+    for reason in (
+        N_("No such file or directory"),
+        N_("Permission denied"),
+        N_("Is a directory"),
+        N_("Not a directory"),
+        N_("Too many levels of symbolic links"),
+        N_("File name too long"),
+        N_("Input/output error"),
+    )
+}
+
+
+def unreadable(error: OSError) -> Text:
+    """A file that cannot be read, with the system's reason."""
+    reason = error.strerror or str(error)
+    return Text(N_("cannot be read: %(reason)s"), reason=_OS_REASONS.get(reason, reason))

@@ -23,7 +23,13 @@ from typing import Any, BinaryIO
 from modenhet.errors import EvidenceError, Violation
 from modenhet.evidence.item import WORKBOOK_SUFFIXES
 from modenhet.evidence.item import EvidenceItem as EvidenceItem  # re-exported: its old home
-from modenhet.evidence.messages import TYPE_WORDS, joined, problem
+from modenhet.evidence.messages import (  # too_large, unreadable: also for the workbook reader
+    TYPE_WORDS,
+    joined,
+    problem,
+    too_large,
+    unreadable,
+)
 from modenhet.evidence.positions import escape_pointer
 from modenhet.i18n import N_, Text
 
@@ -448,36 +454,6 @@ def _read_json(name: str, limit: int) -> EvidenceItem:
     except OSError as error:
         return EvidenceItem(name, None, None, [problem("", unreadable(error))])
     return evidence_item(name, data, limit=limit)
-
-
-def too_large(size: int, limit: int) -> Text:
-    """A file beyond `--max-bytes`."""
-    return Text(
-        N_("the file is %(size)s bytes; the limit is %(limit)s (raise it with --max-bytes)"),
-        size=size,
-        limit=limit,
-    )
-
-
-# What the operating system says when a file cannot be read (its English, to translate).
-_OS_REASONS = {
-    reason: Text(reason)
-    for reason in (
-        N_("No such file or directory"),
-        N_("Permission denied"),
-        N_("Is a directory"),
-        N_("Not a directory"),
-        N_("Too many levels of symbolic links"),
-        N_("File name too long"),
-        N_("Input/output error"),
-    )
-}
-
-
-def unreadable(error: OSError) -> Text:
-    """A file that cannot be read, with the system's reason."""
-    reason = error.strerror or str(error)
-    return Text(N_("cannot be read: %(reason)s"), reason=_OS_REASONS.get(reason, reason))
 
 
 def evidence_item(

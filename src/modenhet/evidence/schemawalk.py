@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from modenhet.evidence.municipalities import municipalities
-
 
 def resolve(schema: dict[str, Any], node: Any) -> dict[str, Any]:
     """`node` with its local `$ref` merged in (the node's own keywords win)."""
@@ -65,15 +63,15 @@ def nullable(node: dict[str, Any]) -> bool:
     return "null" in _types(node) or None in node.get("enum", [])
 
 
-def template(schema: dict[str, Any], municipality: str | None = None) -> dict[str, Any]:
+def template(schema: dict[str, Any], municipality: tuple[str, str] | None = None) -> dict[str, Any]:
     """A document with every field of the schema present: objects opened, everything else null
-    (or its constant), and the municipality's number and name from SSB's list if given."""
+    (or its constant), and the municipality's number and name if given (from SSB's list, by
+    the caller: the municipalities' messages name fields by this module's titles)."""
     document = _skeleton(schema, resolve(schema, schema))
     if not isinstance(document, dict):
         return {}
     if municipality is not None and isinstance(document.get("municipality"), dict):
-        document["municipality"]["number"] = municipality
-        document["municipality"]["name"] = municipalities()[municipality]
+        document["municipality"]["number"], document["municipality"]["name"] = municipality
     return document
 
 

@@ -23,8 +23,7 @@ from typing import Any
 from modenhet.errors import Violation
 from modenhet.evidence.item import WORKBOOK_SUFFIXES, EvidenceItem
 from modenhet.evidence.messages import problem as violation
-from modenhet.evidence.messages import untitled
-from modenhet.evidence.reader import too_large, unreadable
+from modenhet.evidence.messages import too_large, unreadable, untitled
 from modenhet.evidence.workbook.layout import (
     ANSWER,
     ANSWER_LETTER,
