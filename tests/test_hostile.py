@@ -327,7 +327,7 @@ HOSTILE_SCHEMAS = {
 
 @pytest.mark.parametrize("name", list(HOSTILE_SCHEMAS))
 def test_a_hostile_schema_is_a_located_error(tmp_path: Path, name: str) -> None:
-    """Protection: checker.load_schema reads the schema with a depth and number guard and
+    """Protection: header.load_schema reads the schema with a depth and number guard and
     checks it (metaschema, `$schema`, loops and explosions of `$ref`/`allOf`) before anything
     validates with it. Without it, `check` crashed (RecursionError, AttributeError), never
     ended (an `allOf` cycle in the path lookup), or passed a schema that made validating each

@@ -1,51 +1,36 @@
 """The checker: everything that can be known about a rule set without evidence.
 
 It reads the loaded statements and reports every problem it finds, not only the first: the
-order and uniqueness of statements, levels, factor and criterion IDs, lets and their cycles, the
-schema; then the expressions' static types and paths (`check.expressions`). Without errors it
-yields the `RuleSetModel`.
+header and the schema (`check.header`), factors, levels and criteria (`check.factors`), lets,
+their cycles and their depth; then the expressions' static types and paths
+(`check.expressions`). Without errors it yields the `RuleSetModel`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import json
 from collections.abc import Iterable
-from fractions import Fraction
-from pathlib import Path
 from typing import Any, cast
 
 from modenhet.check.expressions import ExpressionChecker
+from modenhet.check.factors import FactorChecker
+from modenhet.check.header import HeaderChecker
 from modenhet.check.model import (
     CriterionDef,
     FactorDef,
     LetDef,
     Level,
-    LevelBlockDef,
     OverallMode,
     RuleSetModel,
 )
-from modenhet.check.schemapaths import SchemaIndex
 from modenhet.errors import Diagnostic
-from modenhet.evidence.schemacheck import schema_problem, structural_problem
 from modenhet.i18n import N_, Text
 from modenhet.language import nodes as n
-from modenhet.language.loader import LoadedRules, Unreadable, read_bounded
+from modenhet.language.loader import LoadedRules
 from modenhet.language.parser import depth
 from modenhet.language.statictypes import ANY
-from modenhet.language.wording import did_you_mean
 from modenhet.source import Span
 from modenhet.values import RESERVED
-
-OVERALL_MODES = ("min", "mean", "weighted")
-HEADER = (n.RulesetStmt, n.SchemaStmt, n.OverallStmt, n.LevelsStmt)
-HEADER_WORDS = {
-    n.RulesetStmt: "ruleset",
-    n.SchemaStmt: "schema",
-    n.OverallStmt: "overall",
-    n.LevelsStmt: "levels",
-}
 
 
 def check(
@@ -72,13 +57,9 @@ def _order_in(loaded: LoadedRules) -> Any:
 class _Checker:
     def __init__(self, loaded: LoadedRules, metaschema: bool = False) -> None:
         self.loaded = loaded
-        self.metaschema = metaschema
         self.diagnostics = list(loaded.diagnostics)
         self.lets: dict[str, LetDef] = {}
-        self.schema: dict[str, Any] | None = None
-        self.schema_path: Path | None = None
-        self.index: SchemaIndex | None = None
-        self.evidence_roots: frozenset[str] = frozenset()
+        self.header = HeaderChecker(loaded, metaschema, self.diagnostics)  # and its schema
         self.cyclic: set[str] = set()  # lets in a cycle: already an error
         self.replaced: dict[Span, n.Expr] = {}  # too deep to walk: reported, then replaced
 
@@ -93,14 +74,17 @@ class _Checker:
     # -- the whole rule set
 
     def run(self) -> RuleSetModel | None:
-        header = self.check_header()
+        header = self.header.check_header()
         self.collect_lets()
         self.check_let_cycles()
         self.check_let_depths()
-        factors = [self.shallow_factor(f) for f in self.check_factors(header.get("levels", ()))]
+        stated = FactorChecker(self.loaded, self.diagnostics).check_factors(
+            header.get("levels", ())
+        )
+        factors = [self.shallow_factor(f) for f in stated]
         settled = dict.fromkeys(self.cyclic, ANY)  # a let in a cycle: reported, no type
         types = ExpressionChecker(
-            self.lets, self.index, self.evidence_roots, self.diagnostics, settled
+            self.lets, self.header.index, self.header.evidence_roots, self.diagnostics, settled
         )
         for let in self.lets.values():
             types.let_type(let.name)
@@ -123,210 +107,10 @@ class _Checker:
             lets=self.lets,
             factors=tuple(factors),
             sources=tuple(self.loaded.files),
-            schema_path=self.schema_path,
-            schema=self.schema,
+            schema_path=self.header.schema_path,
+            schema=self.header.schema,
             sha256=self.loaded.sha256(),
             expr_kinds=types.expr_kinds,
-        )
-
-    # -- header: ruleset, schema, overall, levels
-
-    def check_header(self) -> dict[str, Any]:
-        header: dict[str, Any] = {}
-        seen: dict[type, n.Statement] = {}
-        body_started = False
-        top_statements = [p.statement for p in self.loaded.statements if p.top]
-        if not self.loaded.files:
-            return header
-        top = self.loaded.files[0]
-        if self.loaded.diagnostics and not top_statements:
-            return header  # a syntax error already said what is wrong
-        if not top_statements or not isinstance(top_statements[0], n.RulesetStmt):
-            span = top_statements[0].span if top_statements else Span(top, 1, 1, 1, 1)
-            self.error(
-                "M201",
-                span,
-                Text(N_('a rule set begins with  ruleset "NAME"')),
-                Text(N_('write the first line as: ruleset "Bustadsosialt arbeid" version "1"')),
-            )
-        for placed in self.loaded.statements:
-            statement = placed.statement
-            if not isinstance(statement, HEADER):
-                body_started = body_started or placed.top
-                continue
-            word = HEADER_WORDS[type(statement)]
-            if not placed.top:
-                self.error(
-                    "M204",
-                    statement.span,
-                    Text(N_("'%(word)s' may stand only in the top rule file"), word=word),
-                    Text(N_("an included file contains only let, factor and include")),
-                )
-                continue
-            if type(statement) in seen:
-                first = seen[type(statement)].span
-                self.error(
-                    "M202",
-                    statement.span,
-                    Text(
-                        N_("'%(word)s' is written twice (first at line %(line)s)"),
-                        word=word,
-                        line=first.line,
-                    ),
-                )
-                continue
-            seen[type(statement)] = statement
-            if body_started:
-                self.error(
-                    "M203",
-                    statement.span,
-                    Text(
-                        N_("'%(word)s' must come before the first let, factor or include"),
-                        word=word,
-                    ),
-                )
-            self.header_statement(statement, header)
-        if "levels" not in header and top_statements and n.LevelsStmt not in seen:
-            self.error(
-                "M205",
-                top_statements[0].span,
-                Text(N_("the rule set declares no levels")),
-                Text(N_('add  levels { 1 "Initial" 2 "..." }  after the ruleset line')),
-            )
-        return header
-
-    def header_statement(self, statement: n.Statement, header: dict[str, Any]) -> None:
-        match statement:
-            case n.RulesetStmt():
-                header["ruleset"] = statement
-            case n.OverallStmt(mode=mode):
-                if mode.value in OVERALL_MODES:
-                    header["overall"] = mode.value
-                else:
-                    close = difflib.get_close_matches(mode.value, OVERALL_MODES, n=1)
-                    self.error(
-                        "M207",
-                        mode.span,
-                        Text(N_("unknown overall mode '%(mode)s'"), mode=mode.value),
-                        did_you_mean(close[0])
-                        if close
-                        else Text(N_("write overall min, overall mean or overall weighted")),
-                    )
-            case n.LevelsStmt():
-                header["levels"] = self.check_levels(statement)
-            case n.SchemaStmt(path=path):
-                self.load_schema(path)
-
-    def check_levels(self, statement: n.LevelsStmt) -> tuple[Level, ...]:
-        levels: list[Level] = []
-        for decl in statement.levels:
-            value = decl.number.value
-            if not isinstance(value, int):
-                self.error("M206", decl.number.span, _not_whole(value))
-                continue
-            if levels and value == levels[-1].number or value in {lv.number for lv in levels}:
-                self.error(
-                    "M206",
-                    decl.number.span,
-                    Text(N_("level %(level)s is declared twice"), level=value),
-                )
-                continue
-            if levels and value < levels[-1].number:
-                self.error(
-                    "M206",
-                    decl.number.span,
-                    Text(
-                        N_("levels must increase: %(level)s comes after %(previous)s"),
-                        level=value,
-                        previous=levels[-1].number,
-                    ),
-                )
-                continue
-            levels.append(Level(value, decl.label.value))
-        if not statement.levels:
-            self.error(
-                "M205",
-                statement.span,
-                Text(N_("'levels' declares no level")),
-                Text(N_('declare at least the floor: levels { 1 "Initial" }')),
-            )
-        return tuple(levels)
-
-    def load_schema(self, path: n.Text) -> None:
-        top = self.loaded.files[0]
-        target = top.path.parent / path.value
-        try:  # a regular file within the size limit: never a FIFO, a device or gigabytes
-            text = read_bounded(target, self.loaded.limits.rule_file_bytes).decode("utf-8")
-        except (Unreadable, UnicodeDecodeError) as error:
-            self.error(
-                "M208",
-                path.span,
-                Text(
-                    N_("cannot read the schema '%(path)s': %(reason)s"),
-                    path=path.value,
-                    reason=error.text if isinstance(error, Unreadable) else str(error),
-                ),
-                Text(N_("the path is relative to this rule file")),
-            )
-            return
-        try:
-            schema = json.loads(text)
-        except json.JSONDecodeError as error:
-            self.error(
-                "M208",
-                path.span,
-                Text(
-                    N_(
-                        "the schema '%(path)s' is not JSON: %(reason)s at line %(line)s, column "
-                        "%(column)s"
-                    ),
-                    path=path.value,
-                    reason=error.msg,
-                    line=error.lineno,
-                    column=error.colno,
-                ),
-            )
-            return
-        except (ValueError, RecursionError) as error:  # a 5000-digit number; [[[[...]]]]
-            reason: str | Text = (
-                Text(N_("it is nested too deeply"))
-                if isinstance(error, RecursionError)
-                else str(error)
-            )
-            self.error(
-                "M208",
-                path.span,
-                Text(
-                    N_("the schema '%(path)s' is not JSON: %(reason)s"),
-                    path=path.value,
-                    reason=reason,
-                ),
-            )
-            return
-        if not isinstance(schema, dict):
-            self.error(
-                "M208",
-                path.span,
-                Text(N_("the schema '%(path)s' is not a JSON object"), path=path.value),
-            )
-            return
-        problem = schema_problem(schema) if self.metaschema else structural_problem(schema)
-        if problem is not None:  # else validating a document could crash, loop or take hours
-            self.error(
-                "M208",
-                path.span,
-                Text(
-                    N_("the schema '%(path)s' is not a valid JSON Schema: %(problem)s"),
-                    path=path.value,
-                    problem=problem,
-                ),
-            )
-            return
-        self.schema, self.schema_path = schema, target
-        self.index = SchemaIndex(schema)
-        root = self.index.root()
-        self.evidence_roots = frozenset(
-            key for s in root.schemas for key in s.get("properties", {})
         )
 
     # -- lets
@@ -354,7 +138,7 @@ class _Checker:
             if name in RESERVED:
                 continue  # already reported by the parser
             self.lets[name] = LetDef(name, statement.expr, statement.name.span)
-            if name in self.evidence_roots:
+            if name in self.header.evidence_roots:
                 self.warning(
                     "M602",
                     statement.name.span,
@@ -571,193 +355,6 @@ class _Checker:
                 criterion.when.span,
                 Text(message, id=criterion.id, text=criterion.when.span.text()),
             )
-
-    # -- factors, levels, criteria
-
-    def check_factors(self, levels: tuple[Level, ...]) -> list[FactorDef]:
-        declared = {level.number for level in levels}
-        floor = levels[0].number if levels else None
-        factors: list[FactorDef] = []
-        seen: dict[str, n.FactorStmt] = {}
-        index = 0
-        for placed in self.loaded.statements:
-            statement = placed.statement
-            if not isinstance(statement, n.FactorStmt):
-                continue
-            fid = statement.id.value
-            if fid in seen:
-                first = seen[fid].id.span
-                self.error(
-                    "M209",
-                    statement.id.span,
-                    Text(
-                        N_("factor '%(id)s' is defined twice (first in %(file)s at line %(line)s)"),
-                        id=fid,
-                        file=first.file,
-                        line=first.line,
-                    ),
-                )
-            seen.setdefault(fid, statement)
-            weight = Fraction(1)
-            if statement.weight is not None:
-                value = statement.weight.value
-                if value <= 0:
-                    self.error(
-                        "M210",
-                        statement.weight.span,
-                        Text(N_("weight %(value)s is not positive"), value=value),
-                        Text(N_("a weight is a number above 0")),
-                    )
-                else:
-                    weight = Fraction(str(value))
-            blocks: list[LevelBlockDef] = []
-            most = self.loaded.limits.level_blocks
-            if len(statement.levels) > most:  # the generated code nests one `if` per block
-                self.error(
-                    "M218",
-                    statement.levels[most].number.span,
-                    Text(
-                        N_(
-                            "factor '%(id)s' has %(count)s level blocks; the limit is %(limit)s "
-                            "(raise it with the environment variable %(variable)s)"
-                        ),
-                        id=fid,
-                        count=len(statement.levels),
-                        limit=most,
-                        variable="MODENHET_MAX_LEVEL_BLOCKS",
-                    ),
-                    Text(N_("split the factor")),
-                )
-            criterion_ids: dict[str, n.Criterion] = {}
-            previous: int | None = None
-            for block in statement.levels:
-                number = block.number.value
-                span = block.number.span
-                if not isinstance(number, int):
-                    self.error("M211", span, _not_whole(number))
-                    continue
-                if levels and number not in declared:
-                    self.error(
-                        "M211",
-                        span,
-                        Text(N_("level %(level)s is not declared in 'levels'"), level=number),
-                        Text(
-                            N_("declared levels: %(levels)s"),
-                            levels=", ".join(str(d) for d in sorted(declared)),
-                        ),
-                    )
-                elif number == floor:
-                    self.error(
-                        "M212",
-                        span,
-                        Text(
-                            N_(
-                                "level %(level)s is the floor, which every factor reaches "
-                                "without criteria"
-                            ),
-                            level=number,
-                        ),
-                        Text(N_("give criteria only to levels above the floor")),
-                    )
-                elif (
-                    previous is not None
-                    and number == previous
-                    or any(b.number == number for b in blocks)
-                ):
-                    self.error(
-                        "M213",
-                        span,
-                        Text(
-                            N_("level %(level)s appears twice in factor '%(factor)s'"),
-                            level=number,
-                            factor=fid,
-                        ),
-                        Text(N_("put all criteria of a level in one block")),
-                    )
-                elif previous is not None and number < previous:
-                    self.error(
-                        "M213",
-                        span,
-                        Text(
-                            N_("level %(level)s comes after level %(previous)s"),
-                            level=number,
-                            previous=previous,
-                        ),
-                        Text(N_("write the level blocks of a factor in increasing order")),
-                    )
-                previous = number
-                criteria: list[CriterionDef] = []
-                for criterion in block.criteria:
-                    cid = criterion.id.value
-                    if cid in criterion_ids:
-                        first_span = criterion_ids[cid].id.span
-                        self.error(
-                            "M214",
-                            criterion.id.span,
-                            Text(
-                                N_(
-                                    "criterion '%(id)s' is defined twice in factor '%(factor)s' "
-                                    "(first at line %(line)s)"
-                                ),
-                                id=cid,
-                                factor=fid,
-                                line=first_span.line,
-                            ),
-                        )
-                    criterion_ids.setdefault(cid, criterion)
-                    self.check_options(criterion)
-                    criteria.append(
-                        CriterionDef(
-                            index,
-                            fid,
-                            cid,
-                            number,
-                            criterion.title.value,
-                            criterion.when,
-                            criterion.option("advice"),
-                            criterion.option("ref"),
-                            criterion.span,
-                            criterion.option("legal") is not None,
-                        )
-                    )
-                    index += 1
-                if not block.criteria and isinstance(number, int):
-                    self.warning(
-                        "M608",
-                        span,
-                        Text(
-                            N_(
-                                "level %(level)s of factor '%(factor)s' has no criteria: every "
-                                "document that reaches the level below reaches it"
-                            ),
-                            level=number,
-                            factor=fid,
-                        ),
-                    )
-                blocks.append(LevelBlockDef(number, tuple(criteria)))
-            factors.append(
-                FactorDef(fid, statement.title.value, weight, tuple(blocks), statement.span)
-            )
-        return factors
-
-    def check_options(self, criterion: n.Criterion) -> None:
-        seen: set[str] = set()
-        for option in criterion.options:
-            if option.keyword in seen:
-                self.error(
-                    "M215",
-                    option.span,
-                    Text(
-                        N_("'%(keyword)s' is written twice for criterion '%(id)s'"),
-                        keyword=option.keyword,
-                        id=criterion.id.value,
-                    ),
-                )
-            seen.add(option.keyword)
-
-
-def _not_whole(level: float) -> Text:
-    return Text(N_("level %(level)s is not a whole number"), level=level)
 
 
 def constant_truth(expr: n.Expr) -> bool | None:

@@ -5,7 +5,8 @@ rule set must give for it. Nothing here prints; `modenhet.cli.test` reports.
 - `discover`: which test files a run reads
 - `yamlfile`: YAML read strictly, every value with its line
 - `paths`: evidence paths as test files write them; set and unset
-- `reader`: a test file read and checked against its rule set
+- `reader`: a test file read: its rule set, documents and cases with their evidence
+- `expectations`: a case's expected values checked against the rule set
 - `runner`: the cases run, mismatches explained
 - `coverage`: what the cases exercised, as an exact percentage
 """

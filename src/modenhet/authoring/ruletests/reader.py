@@ -1,6 +1,7 @@
-"""Reading a rule test file into a `TestFile`: its rule set, named documents and cases, each
-expected value checked against the rule set (an unknown key, factor or criterion, a level the
-factor cannot stand at, evidence that does not validate: each a located problem).
+"""Reading a rule test file into a `TestFile`: its rule set, named documents and cases, their
+evidence with its changes applied and validated (an unknown key, a path that cannot be set,
+evidence that does not validate: each a located problem). The expected values are checked
+against the rule set by `expectations`.
 """
 
 from __future__ import annotations
@@ -11,20 +12,12 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from modenhet.authoring.ruletests.coverage import standing_levels
 from modenhet.authoring.ruletests.discover import TEST_SUFFIXES, shown
-from modenhet.authoring.ruletests.model import (
-    STATUSES,
-    Case,
-    Expectation,
-    Key,
-    Problem,
-    TestFile,
-)
+from modenhet.authoring.ruletests.expectations import ExpectationReader
+from modenhet.authoring.ruletests.model import Case, Key, Problem, TestFile
 from modenhet.authoring.ruletests.paths import (
     parse_path,
     pointer_keys,
@@ -33,7 +26,6 @@ from modenhet.authoring.ruletests.paths import (
     unset_path,
 )
 from modenhet.authoring.ruletests.yamlfile import Fatal, YamlDocument
-from modenhet.check.model import FactorDef
 from modenhet.engine.ruleset import RuleSet, load_ruleset
 from modenhet.errors import RuleError, RuleFileError
 from modenhet.i18n import N_, Text
@@ -45,12 +37,9 @@ from modenhet.language.loader import (
     Unreadable,
     read_bounded,
 )
-from modenhet.language.wording import did_you_mean
 
 TOP_KEYS = ("rules", "as_of", "documents", "cases")
 CASE_KEYS = ("evidence", "set", "unset", "as_of", "expect")
-EXPECT_KEYS = ("overall", "factors", "criteria")
-CRITERION_KEYS = ("status", "missing")
 
 
 class TestLoader:
@@ -107,6 +96,7 @@ class _FileReader:
 
     yaml: YamlDocument
     ruleset: RuleSet
+    expected: ExpectationReader
 
     def __init__(self, loader: TestLoader, test_file: TestFile) -> None:
         self.loader = loader
@@ -151,7 +141,7 @@ class _FileReader:
                 self.problem((), Text(N_("a test file is a mapping with `as_of` and `cases`")))
             )
         problems = self.out.problems
-        problems += self.unknown_keys(top, (), TOP_KEYS, Text(N_("test file")))
+        problems += self.yaml.unknown_keys(top, (), TOP_KEYS, Text(N_("test file")))
         for key in ("as_of", "cases"):
             if key not in top:
                 problems.append(
@@ -166,6 +156,7 @@ class _FileReader:
         if loaded is None:
             return
         self.ruleset = self.out.ruleset = loaded
+        self.expected = ExpectationReader(self.yaml, loaded)
         documents = self.documents(top.get("documents", {}))
         cases = top.get("cases")
         if "cases" in top and (not isinstance(cases, dict) or not cases):
@@ -175,31 +166,6 @@ class _FileReader:
             return
         for name, body in (cases or {}).items():
             self.out.cases.append(self.case(name, body, documents))
-
-    def unknown_keys(
-        self,
-        mapping: dict[str, Any],
-        path: tuple[Key, ...],
-        known: Sequence[str],
-        what: str | Text,
-    ) -> list[Problem]:
-        problems = []
-        for key in mapping:
-            if key not in known:
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = (
-                    Text(N_("did you mean `%(name)s`?"), name=close[0])
-                    if close
-                    else Text(N_("known: %(names)s"), names=", ".join(known))
-                )
-                message = Text(
-                    N_("unknown key `%(key)s` in %(what)s (%(hint)s)"),
-                    key=key,
-                    what=what,
-                    hint=hint,
-                )
-                problems.append(self.problem((*path, key), message))
-        return problems
 
     def rules_path(self, top: dict[str, Any]) -> tuple[str, int]:
         """The rule set: `rules`, relative to this file; else NAME.rules for NAME.test.yaml, or
@@ -358,7 +324,9 @@ class _FileReader:
                 )
             )
             return case
-        problems += self.unknown_keys(body, path, CASE_KEYS, Text(N_("case '%(name)s'"), name=name))
+        problems += self.yaml.unknown_keys(
+            body, path, CASE_KEYS, Text(N_("case '%(name)s'"), name=name)
+        )
         if "as_of" in body:
             case.as_of = self.date(body["as_of"], (*path, "as_of"), problems)
         for key in ("evidence", "expect"):
@@ -369,7 +337,8 @@ class _FileReader:
                     )
                 )
         if "expect" in body:
-            case.expectations = self.expectations(body["expect"], (*path, "expect"), problems)
+            expected = self.expected.expectations(body["expect"], (*path, "expect"), problems)
+            case.expectations = expected
         if "evidence" in body:
             document = self.case_evidence(
                 body["evidence"], (*path, "evidence"), documents, problems
@@ -524,137 +493,6 @@ class _FileReader:
             line = self.yaml.line(where)
             problems.append(Problem.of(self.file, line, message, violation.severity))
 
-    # -- expected values
-
-    def expectations(
-        self, value: Any, path: tuple[Key, ...], problems: list[Problem]
-    ) -> list[Expectation]:
-        if not isinstance(value, dict) or not value:
-            problems.append(
-                self.problem(
-                    path, Text(N_("`expect` gives `overall`, `factors` and/or `criteria`"))
-                )
-            )
-            return []
-        problems += self.unknown_keys(value, path, EXPECT_KEYS, "`expect`")
-        found: list[Expectation] = []
-        ruleset = self.ruleset
-        declared = [level.number for level in ruleset.levels]
-        if "overall" in value:
-            level = self.level(
-                value["overall"], (*path, "overall"), declared, Text(N_("the rule set")), problems
-            )
-            if level is not None:
-                found.append(Expectation("overall", "", self.yaml.line((*path, "overall")), level))
-        factors = {factor.id: factor for factor in ruleset.factors}
-        for factor_id, level_value in self.mapping(value, "factors", path, problems).items():
-            where = (*path, "factors", factor_id)
-            factor = factors.get(factor_id)
-            if factor is None:
-                problems.append(self.problem(where, _unknown_factor(factor_id, list(factors))))
-                continue
-            possible = [number for number, _ in standing_levels(factor, ruleset.model.floor)]
-            what = Text(N_("factor %(id)s"), id=factor_id)
-            level = self.level(level_value, where, possible, what, problems)
-            if level is not None:
-                found.append(Expectation("factor", factor_id, self.yaml.line(where), level))
-        for target, status in self.mapping(value, "criteria", path, problems).items():
-            where = (*path, "criteria", target)
-            expectation = self.criterion(target, status, where, factors, problems)
-            if expectation is not None:
-                found.append(expectation)
-        return found
-
-    def mapping(
-        self, value: dict[str, Any], key: str, path: tuple[Key, ...], problems: list[Problem]
-    ) -> dict[str, Any]:
-        found = value.get(key, {})
-        if isinstance(found, dict):
-            return found
-        problems.append(self.problem((*path, key), Text(N_("`%(key)s` is a mapping"), key=key)))
-        return {}
-
-    def level(
-        self,
-        value: Any,
-        where: tuple[Key, ...],
-        possible: list[int],
-        what: Text,
-        problems: list[Problem],
-    ) -> int | None:
-        if isinstance(value, int) and not isinstance(value, bool) and value in possible:
-            return value
-        message = Text(
-            N_("%(value)s is not a level of %(what)s (levels: %(levels)s)"),
-            value=_yaml_text(value),
-            what=what,
-            levels=", ".join(map(str, possible)),
-        )
-        problems.append(self.problem(where, message))
-        return None
-
-    def criterion(
-        self,
-        target: str,
-        value: Any,
-        where: tuple[Key, ...],
-        factors: dict[str, FactorDef],
-        problems: list[Problem],
-    ) -> Expectation | None:
-        factor_id, dot, criterion_id = target.partition(".")
-        factor = factors.get(factor_id)
-        if not dot or factor is None:
-            message = Text(
-                N_("a criterion is written FACTOR.CRITERION, like economy.budget_allocated")
-            )
-            if dot:
-                message = _unknown_factor(factor_id, list(factors))
-            problems.append(self.problem(where, message))
-            return None
-        criteria = [c.id for c in factor.criteria]
-        if criterion_id not in criteria:
-            message = Text(
-                N_("unknown criterion of %(factor)s '%(name)s' (%(hint)s)"),
-                factor=factor_id,
-                name=criterion_id,
-                hint=_hint(criterion_id, criteria),
-            )
-            problems.append(self.problem(where, message))
-            return None
-        missing: tuple[str, ...] | None = None
-        status = value
-        if isinstance(value, dict):
-            problems += self.unknown_keys(value, where, CRITERION_KEYS, target)
-            status = value.get("status")
-            if "missing" in value:
-                listed = value["missing"]
-                if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
-                    problems.append(
-                        self.problem((*where, "missing"), Text(N_("`missing` is a list of paths")))
-                    )
-                    return None
-                if status != "unknown":
-                    problems.append(
-                        self.problem(
-                            (*where, "missing"), Text(N_("only an unknown criterion has `missing`"))
-                        )
-                    )
-                    return None
-                missing = tuple(sorted(listed))
-        if status not in STATUSES:
-            problems.append(
-                self.problem(
-                    where,
-                    Text(
-                        N_("%(value)s is not a status (statuses: %(statuses)s)"),
-                        value=_yaml_text(status),
-                        statuses=", ".join(STATUSES),
-                    ),
-                )
-            )
-            return None
-        return Expectation("criterion", target, self.yaml.line(where), None, status, missing)
-
 
 def regular_file_problem(path: str) -> Text | None:
     """`PATH is not a regular file …` when it is a FIFO, a device or a socket (they would
@@ -695,29 +533,3 @@ def _listdir(folder: str) -> list[str]:
         return os.listdir(folder or ".")
     except OSError:
         return []
-
-
-def _hint(name: str, known: Iterable[str]) -> Text:
-    """`did you mean 'x'?`, or the names known."""
-    known = list(known)
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return did_you_mean(close[0])
-    return Text(N_("known: %(names)s"), names=", ".join(known))
-
-
-def _unknown_factor(name: str, known: Iterable[str]) -> Text:
-    return Text(N_("unknown factor '%(name)s' (%(hint)s)"), name=name, hint=_hint(name, known))
-
-
-def _yaml_text(value: Any) -> str | Text:
-    """A value of the test file as a message names it (`true` as YAML writes it)."""
-    if value is None:
-        return Text(N_("nothing"))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, int | float):
-        return str(value)
-    return Text(N_("a list")) if isinstance(value, list) else Text(N_("a mapping"))

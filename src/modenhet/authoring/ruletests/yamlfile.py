@@ -5,9 +5,11 @@ later can point at the line that caused it.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -170,6 +172,32 @@ class YamlDocument:
         while path not in self.lines and path:
             path = path[:-1]
         return self.lines.get(path, 1)
+
+    def unknown_keys(
+        self,
+        mapping: dict[str, Any],
+        path: tuple[Key, ...],
+        known: Sequence[str],
+        what: str | Text,
+    ) -> list[Problem]:
+        """A problem at each key of the mapping at `path` that is not one of `known`."""
+        problems = []
+        for key in mapping:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = (
+                    Text(N_("did you mean `%(name)s`?"), name=close[0])
+                    if close
+                    else Text(N_("known: %(names)s"), names=", ".join(known))
+                )
+                message = Text(
+                    N_("unknown key `%(key)s` in %(what)s (%(hint)s)"),
+                    key=key,
+                    what=what,
+                    hint=hint,
+                )
+                problems.append(Problem.of(self.file, self.line((*path, key)), message))
+        return problems
 
 
 def _unused_tag(tag: str) -> Text:
