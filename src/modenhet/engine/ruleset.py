@@ -13,6 +13,7 @@ from typing import Any
 
 from modenhet.check.checker import check
 from modenhet.check.model import FactorDef, Level, RuleSetModel
+from modenhet.engine import modelcache
 from modenhet.engine.codegen import FastCompiler
 from modenhet.engine.exact import ExactCompiler, ExactRun, single_evidence_path
 from modenhet.engine.exactcore import Failure, Known, Result, Unknown, value_at
@@ -23,12 +24,19 @@ from modenhet.values import render_path
 
 
 def load_ruleset(path: str | os.PathLike[str]) -> RuleSet:
-    """Parse, include and check a rule set; raises `RuleError` with every diagnostic found."""
+    """Parse, include and check a rule set; raises `RuleError` with every diagnostic found.
+    A rule set that checked before, from files that have not changed, comes from the cache
+    (`modenhet.engine.modelcache`)."""
+    cached = modelcache.lookup(path)
+    if cached is not None:
+        return RuleSet(*cached)
     loaded = load_rule_files(path)
     model, diagnostics = check(loaded)
     if model is None:
         raise RuleError(diagnostics)
-    return RuleSet(model, [d for d in diagnostics if d.severity == "warning"])
+    warnings = [d for d in diagnostics if d.severity == "warning"]
+    modelcache.store(path, model, warnings)
+    return RuleSet(model, warnings)
 
 
 class RuleSet:

@@ -69,12 +69,12 @@ def cached_lark(grammar: str, options: dict[str, Any], build: Callable[[], Lark]
 
 
 def _load(path: Path) -> Lark | None:
+    data = read_cached(path)
+    if data is None:
+        return None
     try:
-        with path.open("rb") as file:
-            if not _owned_by_user(os.fstat(file.fileno())):
-                return None
-            return Lark.load(file)
-    except Exception:  # noqa: BLE001 - a missing or damaged cache only means building anew
+        return Lark.load(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - a damaged cache only means building anew
         return None
 
 
@@ -82,11 +82,30 @@ def _save(parser: Lark, folder: Path, path: Path) -> None:
     buffer = io.BytesIO()
     try:
         parser.save(buffer)
+    except Exception:  # noqa: BLE001, S110 - a cache that cannot be written is no cache
+        return
+    write_cached(folder, path, buffer.getvalue())
+
+
+def read_cached(path: Path) -> bytes | None:
+    """A cache file's bytes, or None when it is missing, unreadable or not the user's own."""
+    try:
+        with path.open("rb") as file:
+            if not _owned_by_user(os.fstat(file.fileno())):
+                return None
+            return file.read()
+    except OSError:
+        return None
+
+
+def write_cached(folder: Path, path: Path, data: bytes) -> None:
+    """Save a cache file whole (a temporary file, then a rename), or not at all."""
+    try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".grammar-", suffix=".tmp")
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".cache-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as file:
-                file.write(buffer.getvalue())
+                file.write(data)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
