@@ -75,3 +75,14 @@ def ruleset_from(write_rules: Callable[..., Path]) -> Callable[..., modenhet.Rul
         return modenhet.load_ruleset(write_rules(body, header=not body.startswith("ruleset")))
 
     return load
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh folder for modenhet's caches (grammar tables, checked rule sets), turned on."""
+    from modenhet.language import parsercache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(parsercache.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.delenv(parsercache.NO_CACHE_VARIABLE, raising=False)
+    return folder

@@ -16,7 +16,9 @@ from conftest import AS_OF, RULES, SAMPLES
 BERGEN = str(SAMPLES / "4601-bergen.json")
 
 
-def modenhet(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def modenhet(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "modenhet", *args],
         cwd=cwd,
@@ -25,6 +27,7 @@ def modenhet(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=120,
         check=False,
+        env=env,
     )
 
 
@@ -121,16 +124,7 @@ def test_modenhet_lang_beats_the_file_and_the_option_beats_both(tmp_path: Path) 
     environment = {**os.environ, "MODENHET_LANG": "nb"}
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "modenhet", *args],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-            check=False,
-            env=environment,
-        )
+        done = modenhet(here, *args, env=environment)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

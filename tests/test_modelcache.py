@@ -25,11 +25,8 @@ BODY = 'factor f "Faktor" {\n  level 2 {\n    criterion c "Kriterium" when %s\n 
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(parsercache.CACHE_DIR_VARIABLE, str(folder))
-    monkeypatch.delenv(parsercache.NO_CACHE_VARIABLE, raising=False)
-    return folder
+def cache(cache_folder: Path) -> Path:
+    return cache_folder
 
 
 @pytest.fixture

@@ -18,11 +18,8 @@ SAMPLE_RULE = 'ruleset "Prøve"\nlevels { 1 "Lågt" }\nfactor f "Fæ" { level 1 
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(parsercache.CACHE_DIR_VARIABLE, str(folder))
-    monkeypatch.delenv(parsercache.NO_CACHE_VARIABLE, raising=False)
-    return folder
+def cache(cache_folder: Path) -> Path:
+    return cache_folder
 
 
 class Builds:

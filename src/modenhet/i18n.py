@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import functools
 import gettext
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -104,9 +103,3 @@ def in_language(message: str | Text, language: str) -> str:
 def people_date(day: datetime.date) -> str:
     """A date as Norwegians write it for people, `30.06.2025` (machine formats keep ISO)."""
     return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-
-
-def language_from_environment(default: str = DEFAULT_LANGUAGE) -> str:
-    """`MODENHET_LANG` when it names a language modenhet speaks, else `default`."""
-    value = os.environ.get(LANGUAGE_VARIABLE, "").strip().lower()
-    return value if value in LANGUAGES else default

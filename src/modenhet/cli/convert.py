@@ -60,10 +60,11 @@ def convert(
         modenhet convert 4601-bergen-2024.json -o 4601-bergen-2025.xlsx
     """
     from modenhet.engine.ruleset import schema_violations
+    from modenhet.errors import severity_word
     from modenhet.evidence.reader import iter_evidence
     from modenhet.evidence.validation import SchemaValidator
     from modenhet.evidence.workbook.reader import default_schema
-    from modenhet.report.validation import problem_line, severity_word
+    from modenhet.report.validation import problem_line
 
     format_ = report_format(format_, output_path, ("json", "xlsx"))
     files = evidence_files((evidence,), recursive=False)

@@ -127,7 +127,7 @@ def template(*, municipality: str | None, format_: str, output_path: str | None,
 
     format_ = report_format(format_, output_path, ("json", "xlsx"))
     if municipality is not None and municipality not in municipalities():
-        from modenhet.report.validation import severity_word
+        from modenhet.errors import severity_word
 
         message = Text(
             N_("not one of the 357 municipalities of 2024 (a four-digit number such as 4601)")

@@ -23,9 +23,10 @@ from modenhet.cli.common import (
     stderr,
     verbosity,
 )
+from modenhet.errors import severity_word
 from modenhet.i18n import N_, Text, in_language
 from modenhet.report import renderer
-from modenhet.report.validation import document_record, severity_word, validation_summary
+from modenhet.report.validation import document_record, validation_summary
 
 
 @click.command()

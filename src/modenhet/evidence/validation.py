@@ -413,33 +413,12 @@ def _keyword_text(error: ValidationError, name: Text) -> Text:
                 pattern=expected,
                 value=value,
             )
-        case "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum":
-            return Text(_BOUNDS[keyword], name=name, limit=expected, value=value)
         case "minLength" if expected == 1:
             return Text(N_("%(name)s must not be empty; got %(value)s"), name=name, value=value)
-        case "minLength":
-            return Text(
-                N_("%(name)s must be at least %(limit)s characters long; got %(value)s"),
-                name=name,
-                limit=expected,
-                value=value,
-            )
-        case "maxLength":
-            return Text(
-                N_("%(name)s must be at most %(limit)s characters long; got %(value)s"),
-                name=name,
-                limit=expected,
-                value=value,
-            )
         case "minItems" if expected == 1:
             return Text(N_("%(name)s must not be an empty list"), name=name)
-        case "minItems":
-            return Text(
-                N_("%(name)s must hold at least %(limit)s elements; got %(value)s"),
-                name=name,
-                limit=expected,
-                value=value,
-            )
+        case _ if keyword in _BOUNDS:
+            return Text(_BOUNDS[keyword], name=name, limit=expected, value=value)
         case "maxItems" if expected == 0:
             return Text(N_("%(name)s must be an empty list; got %(value)s"), name=name, value=value)
         case "maxItems":
@@ -482,7 +461,11 @@ def _keyword_text(error: ValidationError, name: Text) -> Text:
     return Text(N_("%(name)s: %(problem)s"), name=name, problem=error.message)
 
 
+# A keyword that sets a limit, and what a value beyond it is told.
 _BOUNDS = {
+    "minLength": N_("%(name)s must be at least %(limit)s characters long; got %(value)s"),
+    "maxLength": N_("%(name)s must be at most %(limit)s characters long; got %(value)s"),
+    "minItems": N_("%(name)s must hold at least %(limit)s elements; got %(value)s"),
     "minimum": N_("%(name)s must be at least %(limit)s; got %(value)s"),
     "maximum": N_("%(name)s must be at most %(limit)s; got %(value)s"),
     "exclusiveMinimum": N_("%(name)s must be more than %(limit)s; got %(value)s"),

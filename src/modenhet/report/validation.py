@@ -7,10 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from modenhet.errors import Violation, severity_word
+from modenhet.errors import Violation
 from modenhet.i18n import translator
-
-__all__ = ["severity_word"]  # for the commands, with the lines below
 
 
 def problem_line(source: str, problem: Violation, lang: str = "nn") -> str:
